@@ -1,0 +1,12 @@
+//! Your workbook. Each module is one exercise: open the file the book names,
+//! fix it, and grade it with `cargo test -p exercises <id>`.
+//! `cargo xtask progress` shows what is done; `cargo xtask hint <id>` helps.
+
+// Chapter 1: the incident, a goroutine leak.
+pub mod leak_coordinator;
+
+// The checks live in `checks/<id>.rs`, shared with the reference solutions.
+#[cfg(test)]
+mod checks {
+    grader::checks!(leak_coordinator);
+}

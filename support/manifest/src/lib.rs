@@ -1,0 +1,271 @@
+//! The exercise manifest (`exercises/exercises.toml`): the single source that the
+//! book's preprocessor, the `cargo xtask` commands and CI read.
+//!
+//! Every exercise `ID` lives in four places that this crate keeps in step:
+//! `exercises/src/ID.rs` (the starter), `solutions/src/ID.rs` (the reference fix),
+//! `checks/ID.rs` (the tests, compiled into both crates) and `fixtures/ID/*.rs`
+//! (alternative right and wrong fixes graded by CI).
+
+use serde::Deserialize;
+use std::collections::BTreeSet;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// Where the manifest lives, relative to the workspace root.
+pub const MANIFEST_PATH: &str = "exercises/exercises.toml";
+
+/// Chapter slugs: every exercise id starts with one of these and `_`, so that
+/// `cargo test -p exercises leak` grades the whole chapter.
+pub const CHAPTER_SLUGS: &[&str] = &[
+    "leak", "close", "cancel", "slice", "value", "rayon", "find",
+];
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    #[serde(rename = "exercise", default)]
+    pub exercises: Vec<Exercise>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Exercise {
+    /// `<chapter slug>_<name>`, also the module name in both crates.
+    pub id: String,
+    pub title: String,
+    /// The book page that teaches it, relative to the book's `src/`.
+    pub chapter: String,
+    /// The file the learner edits, relative to the workspace root.
+    pub file: String,
+    /// What to do, in Markdown (shown on the exercise card).
+    pub task: String,
+    /// Test names in `checks/<id>.rs` that must fail on the starter.
+    pub failing_checks: Vec<String>,
+    /// Exactly three: a nudge, the concept, almost the answer.
+    pub hints: Vec<String>,
+}
+
+impl Exercise {
+    pub fn starter_path(&self) -> PathBuf {
+        PathBuf::from(format!("exercises/src/{}.rs", self.id))
+    }
+    pub fn solution_path(&self) -> PathBuf {
+        PathBuf::from(format!("solutions/src/{}.rs", self.id))
+    }
+    pub fn checks_path(&self) -> PathBuf {
+        PathBuf::from(format!("checks/{}.rs", self.id))
+    }
+    pub fn fixtures_dir(&self) -> PathBuf {
+        PathBuf::from(format!("fixtures/{}", self.id))
+    }
+    /// The command that grades this exercise alone.
+    pub fn grade_command(&self) -> String {
+        format!("cargo test -p exercises {}", self.id)
+    }
+    /// The chapter slug this exercise belongs to.
+    pub fn slug(&self) -> &str {
+        self.id.split('_').next().unwrap_or("")
+    }
+}
+
+#[derive(Debug)]
+pub struct Error(pub String);
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl Manifest {
+    /// Reads `exercises/exercises.toml` below `root` (the workspace root).
+    pub fn load(root: &Path) -> Result<Manifest, Error> {
+        let path = root.join(MANIFEST_PATH);
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| Error(format!("{}: cannot read: {e}", path.display())))?;
+        Manifest::parse(&text).map_err(|e| Error(format!("{}: {}", path.display(), e.0)))
+    }
+
+    pub fn parse(text: &str) -> Result<Manifest, Error> {
+        toml::from_str(text).map_err(|e| Error(e.to_string()))
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Exercise> {
+        self.exercises.iter().find(|e| e.id == id)
+    }
+
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        self.exercises.iter().map(|e| e.id.as_str())
+    }
+
+    /// Everything that makes the manifest and the crates disagree, one line each.
+    /// Empty means consistent.
+    pub fn problems(&self, root: &Path) -> Vec<String> {
+        let mut problems = Vec::new();
+        let mut seen = BTreeSet::new();
+        for ex in &self.exercises {
+            let id = &ex.id;
+            if !seen.insert(id.as_str()) {
+                problems.push(format!("{id}: listed twice"));
+            }
+            if !CHAPTER_SLUGS.contains(&ex.slug()) || !id.contains('_') {
+                problems.push(format!(
+                    "{id}: id must start with a chapter slug and `_` (one of {CHAPTER_SLUGS:?})"
+                ));
+            }
+            if ex.hints.len() != 3 || ex.hints.iter().any(|h| h.trim().is_empty()) {
+                problems.push(format!(
+                    "{id}: needs exactly three non-empty hints (nudge, concept, almost the answer)"
+                ));
+            }
+            if ex.failing_checks.is_empty() {
+                problems.push(format!(
+                    "{id}: failing_checks is empty: a starter that passes every check teaches nothing"
+                ));
+            }
+            if Path::new(&ex.file) != ex.starter_path() {
+                problems.push(format!(
+                    "{id}: file is `{}`, expected `{}`",
+                    ex.file,
+                    ex.starter_path().display()
+                ));
+            }
+            if !root.join("src").join(&ex.chapter).is_file() {
+                problems.push(format!("{id}: chapter page src/{} does not exist", ex.chapter));
+            }
+            for path in [ex.starter_path(), ex.solution_path(), ex.checks_path()] {
+                if !root.join(&path).is_file() {
+                    problems.push(format!("{id}: {} does not exist", path.display()));
+                }
+            }
+            if let Ok(checks) = std::fs::read_to_string(root.join(ex.checks_path())) {
+                let tests = test_names(&checks);
+                for name in &ex.failing_checks {
+                    if !tests.contains(name) {
+                        problems.push(format!(
+                            "{id}: declared failing check `{name}` is not a #[test] in {}",
+                            ex.checks_path().display()
+                        ));
+                    }
+                }
+            }
+        }
+        for krate in ["exercises", "solutions"] {
+            let lib = root.join(krate).join("src/lib.rs");
+            let Ok(text) = std::fs::read_to_string(&lib) else {
+                problems.push(format!("{}: cannot read", lib.display()));
+                continue;
+            };
+            let modules = declared_modules(&text);
+            for m in &modules {
+                if self.get(m).is_none() {
+                    problems.push(format!("{krate}/src/lib.rs: module `{m}` has no manifest entry"));
+                }
+            }
+            for id in self.ids() {
+                if !modules.contains(id) {
+                    problems.push(format!("{krate}/src/lib.rs: no `pub mod {id};`"));
+                }
+                if !text.contains(&format!("checks!({id})")) {
+                    problems.push(format!("{krate}/src/lib.rs: no `grader::checks!({id})`"));
+                }
+            }
+        }
+        if let Ok(dir) = std::fs::read_dir(root.join("checks")) {
+            for entry in dir.flatten() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if let Some(id) = name.strip_suffix(".rs") {
+                    if self.get(id).is_none() {
+                        problems.push(format!("checks/{name}: no manifest entry `{id}`"));
+                    }
+                }
+            }
+        }
+        problems
+    }
+}
+
+/// Names of the `#[test]` functions in a checks file.
+pub fn test_names(source: &str) -> BTreeSet<String> {
+    let mut names = BTreeSet::new();
+    let mut after_test_attr = false;
+    for line in source.lines().map(str::trim) {
+        if line.starts_with("#[test]") {
+            after_test_attr = true;
+            continue;
+        }
+        if after_test_attr {
+            if line.starts_with("#[") || line.starts_with("//") {
+                continue;
+            }
+            if let Some(rest) = line.strip_prefix("fn ") {
+                let name: String = rest
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                names.insert(name);
+            }
+            after_test_attr = false;
+        }
+    }
+    names
+}
+
+/// Names of `pub mod NAME;` lines in a crate's lib.rs.
+pub fn declared_modules(lib_rs: &str) -> BTreeSet<String> {
+    lib_rs
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("pub mod "))
+        .filter_map(|rest| rest.strip_suffix(';'))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The workspace root, found from the current directory upwards (the folder
+/// holding `exercises/exercises.toml`).
+pub fn find_root() -> Result<PathBuf, Error> {
+    let start = std::env::current_dir().map_err(|e| Error(e.to_string()))?;
+    start
+        .ancestors()
+        .find(|dir| dir.join(MANIFEST_PATH).is_file())
+        .map(Path::to_path_buf)
+        .ok_or_else(|| {
+            Error(format!(
+                "no {MANIFEST_PATH} in {} or above: run this inside the workbook",
+                start.display()
+            ))
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_test_names_after_attributes() {
+        let src = "#[test]\nfn alpha() {}\n#[test]\n#[should_panic]\nfn beta() {}\nfn helper() {}\n";
+        let names = test_names(src);
+        assert_eq!(names.into_iter().collect::<Vec<_>>(), ["alpha", "beta"]);
+    }
+
+    #[test]
+    fn rejects_unknown_fields() {
+        let err = Manifest::parse("[[exercise]]\nid='leak_x'\ncolour='red'\n").unwrap_err();
+        assert!(err.0.contains("colour"), "{err}");
+    }
+
+    #[test]
+    fn the_real_manifest_agrees_with_the_crates() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let manifest = Manifest::load(&root).expect("manifest parses");
+        assert!(!manifest.exercises.is_empty(), "the manifest lists no exercise");
+        let problems = manifest.problems(&root);
+        assert!(
+            problems.is_empty(),
+            "manifest and crates disagree:\n{}",
+            problems.join("\n")
+        );
+    }
+}
