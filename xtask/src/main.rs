@@ -1,1 +1,85 @@
-fn main() {}
+//! `cargo xtask <command>`: the workbook's commands for learners and maintainers.
+
+mod book;
+mod go;
+mod hint;
+mod process;
+mod progress;
+mod reset;
+mod test_all;
+mod test_results;
+mod verify;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+learner commands:
+  serve [ARGS..]   install the pinned mdBook if missing, then serve the book on
+                   http://localhost:3000 (extra ARGS go to `mdbook serve`)
+  progress         which exercises are done, and the chapter to read for the rest
+  hint ID          the next hint for exercise ID (nudge, concept, almost the answer)
+  reset ID         restore exercise ID's starter file (your version is backed up)
+
+maintainer commands:
+  test             everything CI checks (this is what .ci/run calls)
+  verify           prove every starter fails exactly its declared checks, every
+                   solution passes them all, and every fixture is graded right
+  go               the Go side: gofmt, go vet, go test in go/
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let root = match manifest::find_root() {
+        Ok(root) => root,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = match args.first().map(String::as_str) {
+        Some("serve") => book::serve(&root, &args[1..]),
+        Some("progress") => progress::run(&root),
+        Some("hint") => with_id(&args, |id| hint::run(&root, id)),
+        Some("reset") => with_id(&args, |id| reset::run(&root, id)),
+        Some("test") => test_all::run(&root),
+        Some("verify") => verify::run(&root),
+        Some("go") => go::run(&root).map(|_| ()),
+        Some("help" | "-h" | "--help") => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        _ => Err(format!("unknown or missing command\n\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn with_id(args: &[String], f: impl FnOnce(&str) -> Result<(), String>) -> Result<(), String> {
+    match args.get(1) {
+        Some(id) => f(id),
+        None => Err(format!("`{}` needs an exercise id, e.g. `cargo xtask {} leak_coordinator`", args[0], args[0])),
+    }
+}
+
+/// Loads the manifest or explains why not.
+fn load_manifest(root: &std::path::Path) -> Result<manifest::Manifest, String> {
+    manifest::Manifest::load(root).map_err(|e| e.to_string())
+}
+
+/// Looks an exercise up, listing the known ids when the name is wrong.
+fn find_exercise<'m>(
+    manifest: &'m manifest::Manifest,
+    id: &str,
+) -> Result<&'m manifest::Exercise, String> {
+    manifest.get(id).ok_or_else(|| {
+        let ids: Vec<&str> = manifest.ids().collect();
+        format!("no exercise `{id}`; the exercises are: {}", ids.join(", "))
+    })
+}

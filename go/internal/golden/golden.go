@@ -1,0 +1,62 @@
+// Package golden compares program output with checked-in files, so that
+// output shown in the book cannot drift from what the program prints.
+//
+// Every test package of this module imports it, because `go test ./... -update`
+// hands -update to every test binary and a binary that does not define the
+// flag refuses to start.
+package golden
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files instead of comparing with them")
+
+// Check fails t unless got equals the content of the file at path. With
+// -update it writes got to path instead.
+func Check(t *testing.T, path string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("updated %s", path)
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run `go test ./... -update` to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("output differs from %s (if the change is intended, run `go test ./... -update`)\n--- got:\n%s--- want:\n%s", path, got, want)
+	}
+}
+
+// Stdout runs f and returns what it wrote to os.Stdout. The listings print
+// with fmt.Println, as a reader would write them; swapping os.Stdout keeps
+// them that way. A temporary file is used rather than a pipe so that no
+// reader goroutine is added to the goroutine counts the programs print.
+func Stdout(t *testing.T, f func()) []byte {
+	t.Helper()
+	tmp, err := os.CreateTemp(t.TempDir(), "stdout")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tmp.Close()
+	saved := os.Stdout
+	os.Stdout = tmp
+	defer func() { os.Stdout = saved }()
+	f()
+	out, err := os.ReadFile(tmp.Name())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}

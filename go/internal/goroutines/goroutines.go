@@ -1,0 +1,80 @@
+// Package goroutines counts goroutines in a way that does not depend on
+// scheduling, so that the numbers the listings print are reproducible.
+//
+// runtime.NumGoroutine also counts goroutines that have finished their work
+// (wg.Done has run, Wait has returned) but have not yet exited. Settle waits
+// until no goroutine other than the caller is runnable or running: every
+// other one is parked on a channel, a lock, a select, a timer or a system
+// call. From then on nothing can change without the caller, so the count is
+// exact. This is the idea behind goleak's retries, without needing to know
+// the expected answer in advance.
+package goroutines
+
+import (
+	"bytes"
+	"runtime"
+	"time"
+)
+
+// Settle waits, with bounded retries, until every goroutine except the
+// caller is parked, then returns runtime.NumGoroutine(). If that does not
+// happen within about two seconds it returns the last count and ok=false.
+func Settle() (n int, ok bool) {
+	deadline := time.Now().Add(2 * time.Second)
+	for delay := time.Microsecond; ; delay = min(2*delay, 10*time.Millisecond) {
+		if othersParked() {
+			return runtime.NumGoroutine(), true
+		}
+		if time.Now().After(deadline) {
+			return runtime.NumGoroutine(), false
+		}
+		time.Sleep(delay)
+	}
+}
+
+// othersParked reports whether, in one stop-the-world snapshot of all
+// goroutines, none but the first (the caller, always listed first) is
+// running or runnable.
+func othersParked() bool {
+	dump := stacks()
+	first := true
+	for _, line := range bytes.Split(dump, []byte("\n")) {
+		state, isHeader := headerState(line)
+		if !isHeader {
+			continue
+		}
+		if first {
+			first = false
+			continue
+		}
+		if bytes.HasPrefix(state, []byte("running")) || bytes.HasPrefix(state, []byte("runnable")) {
+			return false
+		}
+	}
+	return true
+}
+
+// headerState returns "chan receive" for a line like
+// "goroutine 7 [chan receive, 2 minutes]:".
+func headerState(line []byte) (state []byte, ok bool) {
+	if !bytes.HasPrefix(line, []byte("goroutine ")) || !bytes.HasSuffix(line, []byte("]:")) {
+		return nil, false
+	}
+	open := bytes.IndexByte(line, '[')
+	if open < 0 {
+		return nil, false
+	}
+	return line[open+1 : len(line)-2], true
+}
+
+// stacks returns runtime.Stack(all=true), growing the buffer until it fits.
+func stacks() []byte {
+	buf := make([]byte, 64<<10)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			return buf[:n]
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+}

@@ -1,0 +1,62 @@
+//! The book: the pinned mdBook, `serve`, and the build that CI checks.
+
+use crate::process;
+use std::path::Path;
+
+/// The mdBook release the book is written for (DESIGN §10).
+pub const MDBOOK_VERSION: &str = "0.5.4";
+
+/// Installs the pinned mdBook unless `mdbook --version` already reports it.
+pub fn ensure_mdbook(root: &Path) -> Result<(), String> {
+    let wanted = format!("v{MDBOOK_VERSION}");
+    match process::version("mdbook") {
+        Some(v) if v.ends_with(&wanted) => return Ok(()),
+        Some(v) => println!("found `{v}`, but the book needs mdBook {MDBOOK_VERSION}"),
+        None => println!("mdBook is not installed"),
+    }
+    println!("installing mdBook {MDBOOK_VERSION} (a few minutes, once)...");
+    process::run(
+        root,
+        "cargo",
+        &["install", "mdbook", "--locked", "--version", MDBOOK_VERSION],
+    )
+}
+
+/// `cargo xtask serve`: the learner's way in.
+pub fn serve(root: &Path, extra: &[String]) -> Result<(), String> {
+    ensure_mdbook(root)?;
+    let mut args = vec!["serve"];
+    if extra.is_empty() {
+        args.push("--open");
+    }
+    args.extend(extra.iter().map(String::as_str));
+    println!("The book will be at http://localhost:3000 (Ctrl-C stops it).");
+    process::run(root, "mdbook", &args)
+}
+
+/// Builds the book and checks the HTML for what `book.toml` promises: a
+/// misspelled `[output.html]` key makes mdBook fall back to its defaults with
+/// exit status 0, so the exit status alone proves nothing.
+pub fn build_and_check(root: &Path) -> Result<(), String> {
+    ensure_mdbook(root)?;
+    process::run(root, "mdbook", &["build"])?;
+    check_built_html(&root.join("book")).map_err(|problems| {
+        format!(
+            "the built book does not look as book.toml promises:\n  {}",
+            problems.join("\n  ")
+        )
+    })?;
+    println!("book: built and checked");
+    Ok(())
+}
+
+// TEMPORARY until mdbook-runnable exposes its own check.
+fn check_built_html(book: &Path) -> Result<(), Vec<String>> {
+    let index = std::fs::read_to_string(book.join("index.html")).map_err(|e| vec![e.to_string()])?;
+    let problems: Vec<String> = ["theme/runnable.css", "theme/runnable.js"]
+        .iter()
+        .filter(|f| !index.contains(*f))
+        .map(|f| format!("index.html does not link {f}"))
+        .collect();
+    if problems.is_empty() { Ok(()) } else { Err(problems) }
+}

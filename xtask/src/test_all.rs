@@ -1,0 +1,62 @@
+//! `cargo xtask test`: everything CI checks, in one command. `.ci/run` calls it.
+
+use crate::{book, go, process, verify};
+use std::path::Path;
+use std::time::Instant;
+
+pub fn run(root: &Path) -> Result<(), String> {
+    type Step<'a> = (&'a str, Box<dyn Fn() -> Result<String, String> + 'a>);
+    let done = |r: Result<(), String>| r.map(|()| String::new());
+    let steps: Vec<Step> = vec![
+        ("fmt", Box::new(|| done(process::run(root, "cargo", &["fmt", "--all", "--check"])))),
+        (
+            "clippy",
+            Box::new(|| {
+                done(process::run(
+                    root,
+                    "cargo",
+                    &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"],
+                ))
+            }),
+        ),
+        ("unit tests", Box::new(|| done(process::run(root, "cargo", &["test"])))),
+        ("verify", Box::new(|| done(verify::run(root)))),
+        ("book", Box::new(|| done(book::build_and_check(root)))),
+        (
+            "go",
+            Box::new(|| {
+                go::run(root).map(|outcome| match outcome {
+                    go::GoOutcome::Ran => String::new(),
+                    go::GoOutcome::Skipped => "skipped: go not found".to_owned(),
+                })
+            }),
+        ),
+    ];
+
+    let mut summary = Vec::new();
+    let (mut passed, mut failed) = (0, 0);
+    for (name, step) in &steps {
+        println!("\n==> {name}");
+        let started = Instant::now();
+        let result = step();
+        let secs = started.elapsed().as_secs_f64();
+        match result {
+            Ok(note) => {
+                passed += 1;
+                let note = if note.is_empty() { String::new() } else { format!(" ({note})") };
+                summary.push(format!("  ok      {name:<12} {secs:>6.1}s{note}"));
+            }
+            Err(e) => {
+                failed += 1;
+                println!("{name} FAILED: {e}");
+                summary.push(format!("  FAILED  {name:<12} {secs:>6.1}s"));
+            }
+        }
+    }
+    println!("\n==> summary");
+    for line in &summary {
+        println!("{line}");
+    }
+    println!("xtask: {passed} passed, {failed} failed");
+    if failed == 0 { Ok(()) } else { Err(format!("{failed} step(s) failed")) }
+}

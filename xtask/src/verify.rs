@@ -1,0 +1,149 @@
+//! The intended-failure gate: every starter fails exactly its declared checks,
+//! every solution passes every check, every `alt_*` fixture passes every check
+//! and every `wrong_*` fixture fails at least one.
+
+use crate::test_results::{self, TestRun};
+use manifest::{Exercise, Manifest};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+/// Fixtures each exercise must have: a right fix the checks accept, and wrong
+/// fixes they catch.
+const MIN_ALT: usize = 1;
+const MIN_WRONG: usize = 2;
+
+pub fn run(root: &Path) -> Result<(), String> {
+    let manifest = crate::load_manifest(root)?;
+    let mut problems = manifest.problems(root);
+
+    println!("verify: grading starters, solutions and fixtures (this compiles three crates)");
+    let starters = test_results::run(root, "exercises", None)?;
+    let solutions = test_results::run(root, "solutions", None)?;
+    let fixtures = test_results::run(root, "fixtures", None)?;
+
+    println!();
+    println!(
+        "{:<28} {:<26} {:<14} {:<10} {}",
+        "exercise", "starter: declared fail", "solution", "alt fixes", "wrong fixes caught"
+    );
+    for ex in &manifest.exercises {
+        let row = grade(ex, &starters, &solutions, &fixtures, &mut problems);
+        println!(
+            "{:<28} {:<26} {:<14} {:<10} {}",
+            ex.id, row.starter, row.solution, row.alt, row.wrong
+        );
+    }
+    println!();
+    report_times(&manifest, &starters);
+
+    if problems.is_empty() {
+        println!("verify: ok");
+        Ok(())
+    } else {
+        for p in &problems {
+            println!("  problem: {p}");
+        }
+        Err(format!("verify found {} problem(s)", problems.len()))
+    }
+}
+
+struct Row {
+    starter: String,
+    solution: String,
+    alt: String,
+    wrong: String,
+}
+
+fn grade(
+    ex: &Exercise,
+    starters: &TestRun,
+    solutions: &TestRun,
+    fixtures: &TestRun,
+    problems: &mut Vec<String>,
+) -> Row {
+    let id = &ex.id;
+    let declared: BTreeSet<&str> = ex.failing_checks.iter().map(String::as_str).collect();
+
+    let starter = starters.of_exercise(id);
+    let failed: BTreeSet<&str> = starter.iter().filter(|(_, ok)| !**ok).map(|(n, _)| *n).collect();
+    for name in declared.difference(&failed) {
+        if starter.contains_key(name) {
+            problems.push(format!(
+                "{id}: the starter PASSES declared check `{name}`: the check cannot catch the bug"
+            ));
+        } else {
+            problems.push(format!("{id}: declared check `{name}` did not run on the starter"));
+        }
+    }
+    for name in failed.difference(&declared) {
+        problems.push(format!(
+            "{id}: the starter fails `{name}`, which is not declared in failing_checks"
+        ));
+    }
+
+    let solution = solutions.of_exercise(id);
+    let solution_failed: Vec<&str> = solution.iter().filter(|(_, ok)| !**ok).map(|(n, _)| *n).collect();
+    for name in &solution_failed {
+        problems.push(format!("{id}: the solution FAILS check `{name}`"));
+    }
+    if solution.is_empty() {
+        problems.push(format!("{id}: no check ran on the solution"));
+    }
+    for name in starter.keys() {
+        if !solution.contains_key(name) {
+            problems.push(format!("{id}: check `{name}` ran on the starter but not on the solution"));
+        }
+    }
+
+    let mut variants: BTreeMap<&str, Vec<bool>> = BTreeMap::new();
+    for (rest, ok) in fixtures.of_exercise(id) {
+        if let Some((variant, _check)) = rest.split_once("::") {
+            variants.entry(variant).or_default().push(ok);
+        }
+    }
+    let (mut alt_total, mut alt_ok, mut wrong_total, mut wrong_caught) = (0, 0, 0, 0);
+    for (variant, verdicts) in &variants {
+        let all_pass = verdicts.iter().all(|ok| *ok);
+        if variant.starts_with("alt_") {
+            alt_total += 1;
+            if all_pass {
+                alt_ok += 1;
+            } else {
+                problems.push(format!(
+                    "{id}: right fix fixtures/{id}/{variant}.rs fails a check: the checks reject a correct answer"
+                ));
+            }
+        } else {
+            wrong_total += 1;
+            if all_pass {
+                problems.push(format!(
+                    "{id}: wrong fix fixtures/{id}/{variant}.rs passes every check: the checks miss it"
+                ));
+            } else {
+                wrong_caught += 1;
+            }
+        }
+    }
+    if alt_total < MIN_ALT || wrong_total < MIN_WRONG {
+        problems.push(format!(
+            "{id}: needs at least {MIN_ALT} alt_* and {MIN_WRONG} wrong_* fixtures in fixtures/{id}/ (has {alt_total} and {wrong_total})"
+        ));
+    }
+
+    Row {
+        starter: format!("{}/{} fail, {} other", declared.intersection(&failed).count(), declared.len(), failed.difference(&declared).count()),
+        solution: format!("{}/{} pass", solution.len() - solution_failed.len(), solution.len()),
+        alt: format!("{alt_ok}/{alt_total}"),
+        wrong: format!("{wrong_caught}/{wrong_total}"),
+    }
+}
+
+fn report_times(manifest: &Manifest, starters: &TestRun) {
+    let checks: usize = manifest.exercises.iter().map(|e| starters.of_exercise(&e.id).len()).sum();
+    if let Some(t) = starters.test_time {
+        println!(
+            "starter-state run of `cargo test -p exercises`: {checks} checks in {:.2}s (test time, without compilation)",
+            t.as_secs_f64()
+        );
+    }
+}
