@@ -28,7 +28,8 @@ func RunJobLeaky(read Source) (int, error) {
 
 	var total int
 	consumers.Go(func() error { // one consumer
-		var rows []Record // the whole batch stays in memory, as in the incident
+		// The whole batch stays in memory, as in the incident.
+		var rows []Record
 		for r := range records { // ends only when records is closed
 			rows = append(rows, r)
 		}
