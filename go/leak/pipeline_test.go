@@ -87,8 +87,8 @@ func TestLeakyJobLeaksOneGoroutinePerFailedRun(t *testing.T) {
 	t.Logf("NumGoroutine %d -> %d after %d failed runs; goleak: %d new goroutines, %d of them RunJobLeaky's consumer in chan receive",
 		before, after, runs, len(leaked), consumers)
 	if len(leaked) != runs || consumers != runs {
-		t.Errorf("goleak found %d new goroutines, %d of them RunJobLeaky's consumer blocked in chan receive; want %d and %d:\n%v",
-			len(leaked), consumers, runs, runs, leaked)
+		t.Errorf("goleak found %d new goroutines, %d of them RunJobLeaky's consumer blocked in chan receive; want %d and %d:\n%s",
+			len(leaked), consumers, runs, runs, leaktest.Dump(leaked))
 	}
 }
 

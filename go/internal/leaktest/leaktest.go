@@ -102,3 +102,13 @@ func Count(gs []Goroutine, state, fn string) int {
 	}
 	return n
 }
+
+// Dump formats gs as goroutine stack traces, for failure messages.
+func Dump(gs []Goroutine) string {
+	var b strings.Builder
+	for _, g := range gs {
+		b.WriteString(strings.TrimSpace(g.Stack))
+		b.WriteString("\n\n")
+	}
+	return b.String()
+}
