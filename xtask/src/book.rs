@@ -52,11 +52,16 @@ pub fn build_and_check(root: &Path) -> Result<(), String> {
 
 // TEMPORARY until mdbook-runnable exposes its own check.
 fn check_built_html(book: &Path) -> Result<(), Vec<String>> {
-    let index = std::fs::read_to_string(book.join("index.html")).map_err(|e| vec![e.to_string()])?;
+    let index =
+        std::fs::read_to_string(book.join("index.html")).map_err(|e| vec![e.to_string()])?;
     let problems: Vec<String> = ["theme/runnable.css", "theme/runnable.js"]
         .iter()
         .filter(|f| !index.contains(*f))
         .map(|f| format!("index.html does not link {f}"))
         .collect();
-    if problems.is_empty() { Ok(()) } else { Err(problems) }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems)
+    }
 }

@@ -31,7 +31,9 @@ pub fn run(root: &Path) -> Result<GoOutcome, String> {
         .map_err(|e| format!("cannot run gofmt: {e}"))?;
     let unformatted = String::from_utf8_lossy(&gofmt.stdout);
     if !gofmt.status.success() || !unformatted.trim().is_empty() {
-        return Err(format!("gofmt: these files need `gofmt -w`:\n{unformatted}"));
+        return Err(format!(
+            "gofmt: these files need `gofmt -w`:\n{unformatted}"
+        ));
     }
     println!("$ gofmt -l .   (clean)");
     for args in [&["vet", "./..."][..], &["test", "-count=1", "./..."][..]] {

@@ -15,7 +15,12 @@ pub fn run(root: &Path, id: &str) -> Result<(), String> {
     let next = shown.min(ex.hints.len().saturating_sub(1));
     for (i, hint) in ex.hints.iter().enumerate().take(next + 1) {
         let fresh = if i == next { "" } else { " (seen)" };
-        println!("Hint {} of {} ({}){fresh}:", i + 1, ex.hints.len(), labels.get(i).unwrap_or(&""));
+        println!(
+            "Hint {} of {} ({}){fresh}:",
+            i + 1,
+            ex.hints.len(),
+            labels.get(i).unwrap_or(&"")
+        );
         println!("  {}\n", hint.trim().replace('\n', "\n  "));
     }
     if next + 1 >= ex.hints.len() {

@@ -64,7 +64,10 @@ fn main() -> ExitCode {
 fn with_id(args: &[String], f: impl FnOnce(&str) -> Result<(), String>) -> Result<(), String> {
     match args.get(1) {
         Some(id) => f(id),
-        None => Err(format!("`{}` needs an exercise id, e.g. `cargo xtask {} leak_coordinator`", args[0], args[0])),
+        None => Err(format!(
+            "`{}` needs an exercise id, e.g. `cargo xtask {} leak_coordinator`",
+            args[0], args[0]
+        )),
     }
 }
 

@@ -30,7 +30,7 @@ pub fn capture(dir: &Path, program: &str, args: &[&str]) -> Result<Output, Strin
 /// The first line a program prints for `--version`, if it runs at all.
 pub fn version(program: &str) -> Option<String> {
     let out = Command::new(program).arg("--version").output().ok()?;
-    let text = String::from_utf8_lossy(&out.stdout).into_owned()
-        + &String::from_utf8_lossy(&out.stderr);
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
     text.lines().next().map(str::to_owned)
 }

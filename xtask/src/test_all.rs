@@ -8,18 +8,31 @@ pub fn run(root: &Path) -> Result<(), String> {
     type Step<'a> = (&'a str, Box<dyn Fn() -> Result<String, String> + 'a>);
     let done = |r: Result<(), String>| r.map(|()| String::new());
     let steps: Vec<Step> = vec![
-        ("fmt", Box::new(|| done(process::run(root, "cargo", &["fmt", "--all", "--check"])))),
+        (
+            "fmt",
+            Box::new(|| done(process::run(root, "cargo", &["fmt", "--all", "--check"]))),
+        ),
         (
             "clippy",
             Box::new(|| {
                 done(process::run(
                     root,
                     "cargo",
-                    &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"],
+                    &[
+                        "clippy",
+                        "--workspace",
+                        "--all-targets",
+                        "--",
+                        "-D",
+                        "warnings",
+                    ],
                 ))
             }),
         ),
-        ("unit tests", Box::new(|| done(process::run(root, "cargo", &["test"])))),
+        (
+            "unit tests",
+            Box::new(|| done(process::run(root, "cargo", &["test"]))),
+        ),
         ("verify", Box::new(|| done(verify::run(root)))),
         ("book", Box::new(|| done(book::build_and_check(root)))),
         (
@@ -43,7 +56,11 @@ pub fn run(root: &Path) -> Result<(), String> {
         match result {
             Ok(note) => {
                 passed += 1;
-                let note = if note.is_empty() { String::new() } else { format!(" ({note})") };
+                let note = if note.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({note})")
+                };
                 summary.push(format!("  ok      {name:<12} {secs:>6.1}s{note}"));
             }
             Err(e) => {
@@ -58,5 +75,9 @@ pub fn run(root: &Path) -> Result<(), String> {
         println!("{line}");
     }
     println!("xtask: {passed} passed, {failed} failed");
-    if failed == 0 { Ok(()) } else { Err(format!("{failed} step(s) failed")) }
+    if failed == 0 {
+        Ok(())
+    } else {
+        Err(format!("{failed} step(s) failed"))
+    }
 }

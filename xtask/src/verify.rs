@@ -23,8 +23,8 @@ pub fn run(root: &Path) -> Result<(), String> {
 
     println!();
     println!(
-        "{:<28} {:<26} {:<14} {:<10} {}",
-        "exercise", "starter: declared fail", "solution", "alt fixes", "wrong fixes caught"
+        "{:<28} {:<26} {:<14} {:<10} wrong fixes caught",
+        "exercise", "starter: declared fail", "solution", "alt fixes"
     );
     for ex in &manifest.exercises {
         let row = grade(ex, &starters, &solutions, &fixtures, &mut problems);
@@ -65,14 +65,20 @@ fn grade(
     let declared: BTreeSet<&str> = ex.failing_checks.iter().map(String::as_str).collect();
 
     let starter = starters.of_exercise(id);
-    let failed: BTreeSet<&str> = starter.iter().filter(|(_, ok)| !**ok).map(|(n, _)| *n).collect();
+    let failed: BTreeSet<&str> = starter
+        .iter()
+        .filter(|(_, ok)| !**ok)
+        .map(|(n, _)| *n)
+        .collect();
     for name in declared.difference(&failed) {
         if starter.contains_key(name) {
             problems.push(format!(
                 "{id}: the starter PASSES declared check `{name}`: the check cannot catch the bug"
             ));
         } else {
-            problems.push(format!("{id}: declared check `{name}` did not run on the starter"));
+            problems.push(format!(
+                "{id}: declared check `{name}` did not run on the starter"
+            ));
         }
     }
     for name in failed.difference(&declared) {
@@ -82,7 +88,11 @@ fn grade(
     }
 
     let solution = solutions.of_exercise(id);
-    let solution_failed: Vec<&str> = solution.iter().filter(|(_, ok)| !**ok).map(|(n, _)| *n).collect();
+    let solution_failed: Vec<&str> = solution
+        .iter()
+        .filter(|(_, ok)| !**ok)
+        .map(|(n, _)| *n)
+        .collect();
     for name in &solution_failed {
         problems.push(format!("{id}: the solution FAILS check `{name}`"));
     }
@@ -91,7 +101,9 @@ fn grade(
     }
     for name in starter.keys() {
         if !solution.contains_key(name) {
-            problems.push(format!("{id}: check `{name}` ran on the starter but not on the solution"));
+            problems.push(format!(
+                "{id}: check `{name}` ran on the starter but not on the solution"
+            ));
         }
     }
 
@@ -131,15 +143,28 @@ fn grade(
     }
 
     Row {
-        starter: format!("{}/{} fail, {} other", declared.intersection(&failed).count(), declared.len(), failed.difference(&declared).count()),
-        solution: format!("{}/{} pass", solution.len() - solution_failed.len(), solution.len()),
+        starter: format!(
+            "{}/{} fail, {} other",
+            declared.intersection(&failed).count(),
+            declared.len(),
+            failed.difference(&declared).count()
+        ),
+        solution: format!(
+            "{}/{} pass",
+            solution.len() - solution_failed.len(),
+            solution.len()
+        ),
         alt: format!("{alt_ok}/{alt_total}"),
         wrong: format!("{wrong_caught}/{wrong_total}"),
     }
 }
 
 fn report_times(manifest: &Manifest, starters: &TestRun) {
-    let checks: usize = manifest.exercises.iter().map(|e| starters.of_exercise(&e.id).len()).sum();
+    let checks: usize = manifest
+        .exercises
+        .iter()
+        .map(|e| starters.of_exercise(&e.id).len())
+        .sum();
     if let Some(t) = starters.test_time {
         println!(
             "starter-state run of `cargo test -p exercises`: {checks} checks in {:.2}s (test time, without compilation)",

@@ -22,6 +22,10 @@ use std::time::{Duration, Instant};
 /// code under test visible as `exercise` (that is, `crate::<id>`). Both the
 /// `exercises` and the `solutions` crate use it, so the checks are written once.
 #[macro_export]
+#[allow(
+    clippy::crate_in_macro_def,
+    reason = "`crate` must name the calling crate: its module `$id` is the code under test"
+)]
 macro_rules! checks {
     ($id:ident) => {
         pub mod $id {
@@ -274,7 +278,9 @@ mod tests {
     #[test]
     fn run_turns_a_todo_into_a_learner_message() {
         let result = panic::catch_unwind(|| {
-            run("leak_demo", "`f()`", "who owns the sender?", || -> u8 { todo!() })
+            run("leak_demo", "`f()`", "who owns the sender?", || -> u8 {
+                todo!()
+            })
         });
         let text = payload_text(result.unwrap_err().as_ref());
         assert!(text.contains("[leak_demo] `f()` hit a `todo!()`"), "{text}");

@@ -16,9 +16,7 @@ pub const MANIFEST_PATH: &str = "exercises/exercises.toml";
 
 /// Chapter slugs: every exercise id starts with one of these and `_`, so that
 /// `cargo test -p exercises leak` grades the whole chapter.
-pub const CHAPTER_SLUGS: &[&str] = &[
-    "leak", "close", "cancel", "slice", "value", "rayon", "find",
-];
+pub const CHAPTER_SLUGS: &[&str] = &["leak", "close", "cancel", "slice", "value", "rayon", "find"];
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -133,7 +131,10 @@ impl Manifest {
                 ));
             }
             if !root.join("src").join(&ex.chapter).is_file() {
-                problems.push(format!("{id}: chapter page src/{} does not exist", ex.chapter));
+                problems.push(format!(
+                    "{id}: chapter page src/{} does not exist",
+                    ex.chapter
+                ));
             }
             for path in [ex.starter_path(), ex.solution_path(), ex.checks_path()] {
                 if !root.join(&path).is_file() {
@@ -161,7 +162,9 @@ impl Manifest {
             let modules = declared_modules(&text);
             for m in &modules {
                 if self.get(m).is_none() {
-                    problems.push(format!("{krate}/src/lib.rs: module `{m}` has no manifest entry"));
+                    problems.push(format!(
+                        "{krate}/src/lib.rs: module `{m}` has no manifest entry"
+                    ));
                 }
             }
             for id in self.ids() {
@@ -245,7 +248,8 @@ mod tests {
 
     #[test]
     fn finds_test_names_after_attributes() {
-        let src = "#[test]\nfn alpha() {}\n#[test]\n#[should_panic]\nfn beta() {}\nfn helper() {}\n";
+        let src =
+            "#[test]\nfn alpha() {}\n#[test]\n#[should_panic]\nfn beta() {}\nfn helper() {}\n";
         let names = test_names(src);
         assert_eq!(names.into_iter().collect::<Vec<_>>(), ["alpha", "beta"]);
     }
@@ -260,7 +264,10 @@ mod tests {
     fn the_real_manifest_agrees_with_the_crates() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
         let manifest = Manifest::load(&root).expect("manifest parses");
-        assert!(!manifest.exercises.is_empty(), "the manifest lists no exercise");
+        assert!(
+            !manifest.exercises.is_empty(),
+            "the manifest lists no exercise"
+        );
         let problems = manifest.problems(&root);
         assert!(
             problems.is_empty(),
