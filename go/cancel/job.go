@@ -1,0 +1,107 @@
+// Package cancel holds the listings of chapter 3: the mirror image of the
+// chapter-1 leak. There a producer failed and the consumer waited forever
+// for a close; here the consumer fails and the producers wait forever to
+// send. Closing cannot help: only a receiver can unblock a sender, or a
+// cancellation that the sender listens for.
+package cancel
+
+import (
+	"context"
+
+	"golang.org/x/sync/errgroup"
+
+	"example.com/workbook/leak"
+)
+
+// A Sink stores one record, e.g. in a database. It fails when the database
+// is down.
+type Sink func(leak.Record) error
+
+// Each producer has more records (100) than the channel buffers (10), so
+// once the consumer stops, no producer can finish: all three block.
+const producers, perProducer = 3, 100
+
+// ANCHOR: stuck_job
+// RunJobStuck closes on the sending side, as chapter 2 taught, and returns
+// as soon as a write fails. Nobody receives from records after that: the
+// producers fill the buffer and block on their next send, forever.
+func RunJobStuck(read leak.Source, write Sink) error {
+	records := make(chan leak.Record, 10)
+	var g errgroup.Group
+	g.Go(func() error {
+		defer close(records)
+		return produce(records, read)
+	})
+
+	for r := range records {
+		if err := write(r); err != nil {
+			return err // BUG: the producers are left sending to nobody
+		}
+	}
+	return g.Wait()
+}
+
+func produce(records chan<- leak.Record, read leak.Source) error {
+	var readers errgroup.Group
+	for p := range producers {
+		readers.Go(func() error {
+			for id := p * perProducer; id < (p+1)*perProducer; id++ {
+				r, err := read(id)
+				if err != nil {
+					return err
+				}
+				records <- r // blocks forever once nobody receives
+			}
+			return nil
+		})
+	}
+	return readers.Wait()
+}
+
+// ANCHOR_END: stuck_job
+
+// ANCHOR: cancel_job
+// RunJob runs the consumer in the same errgroup as the producers. When any
+// of them returns an error, errgroup cancels ctx, and every producer that
+// is blocked on a send takes the ctx.Done() branch instead and returns.
+func RunJob(ctx context.Context, read leak.Source, write Sink) error {
+	g, ctx := errgroup.WithContext(ctx)
+	records := make(chan leak.Record, 10)
+	g.Go(func() error {
+		defer close(records)
+		return produceCtx(ctx, records, read)
+	})
+
+	g.Go(func() error {
+		for r := range records {
+			if err := write(r); err != nil {
+				return err // cancels ctx: the producers stop
+			}
+		}
+		return nil
+	})
+	return g.Wait() // the first error: here, the failed write
+}
+
+func produceCtx(ctx context.Context, records chan<- leak.Record, read leak.Source) error {
+	readers, ctx := errgroup.WithContext(ctx) // a failed read stops the other readers too
+	for p := range producers {
+		readers.Go(func() error {
+			for id := p * perProducer; id < (p+1)*perProducer; id++ {
+				r, err := read(id)
+				if err != nil {
+					return err
+				}
+				select {
+				case records <- r:
+				case <-ctx.Done(): // nobody will receive: give up
+					return ctx.Err()
+				}
+			}
+			return nil
+		})
+	}
+	return readers.Wait()
+}
+
+// ANCHOR_END: cancel_job
