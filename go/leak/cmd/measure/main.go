@@ -92,6 +92,10 @@ func isCheckpoint(done, n int) bool {
 	return false
 }
 
+// ANCHOR: sample
+// sample is one row of the table: the goroutine count once every goroutine
+// is parked, and heap and stack in use after a full garbage collection, so
+// that only memory something still references is counted.
 func sample(jobs int) row {
 	runtime.GC()
 	g, _ := goroutines.Settle() // exact: nothing is about to exit
@@ -99,6 +103,8 @@ func sample(jobs int) row {
 	runtime.ReadMemStats(&ms)
 	return row{jobs: jobs, goroutines: g, heapKiB: ms.HeapInuse / 1024, stackKiB: ms.StackInuse / 1024}
 }
+
+// ANCHOR_END: sample
 
 func printTable(w io.Writer, name string, rows []row) {
 	fmt.Fprintln(w, name)
