@@ -8,14 +8,18 @@ use std::fmt;
 pub struct Diagnostic {
     /// The chapter as the author knows it, e.g. `src/leak/index.md`.
     pub file: String,
-    /// 1-based line of the directive's `{{`.
+    /// 1-based line of the directive's `{{`; 0 when the whole file is meant.
     pub line: usize,
     pub message: String,
 }
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}: {}", self.file, self.line, self.message)
+        if self.line == 0 {
+            write!(f, "{}: {}", self.file, self.message)
+        } else {
+            write!(f, "{}:{}: {}", self.file, self.line, self.message)
+        }
     }
 }
 

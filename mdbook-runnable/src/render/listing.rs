@@ -1,0 +1,40 @@
+//! `{{#listing PATH[:ANCHOR] run="..." playground=true|false}}`: one listing
+//! with the local command that runs it.
+
+use crate::anchors::Spec;
+use crate::attrs::Attrs;
+use crate::env::Env;
+use crate::markdown::{escape_html, fenced, info_string, language_of, run_line};
+
+const ATTRIBUTES: &[&str] = &["run", "playground"];
+
+pub fn render(mut attrs: Attrs, env: &Env) -> Result<String, String> {
+    let spec = attrs.one_positional(
+        "listing",
+        "a path, e.g. {{#listing go/leak/pipeline.go:leaky_job}}",
+    )?;
+    let run = attrs.take("run");
+    let playground = attrs.take_bool("playground")?.unwrap_or(false);
+    attrs.finish("listing", ATTRIBUTES)?;
+    let spec = Spec::parse(&spec);
+    let lang = language_of(&spec.path);
+    if playground && lang != "rust" {
+        return Err(format!(
+            "playground=true needs a Rust listing; `{}` is {lang}",
+            spec.path
+        ));
+    }
+    let code = spec.read(&env.book_root)?;
+    let mut out = format!(
+        "<div class=\"runnable-listing\" data-lang=\"{lang}\">\n\
+         <p class=\"runnable-listing-label\"><code>{}</code></p>\n\n",
+        escape_html(&spec.to_string())
+    );
+    out.push_str(&fenced(&info_string(lang, &code, playground), &code));
+    out.push('\n');
+    if let Some(cmd) = run {
+        out.push_str(&run_line(&cmd));
+    }
+    out.push_str("</div>\n");
+    Ok(out)
+}
