@@ -7,4 +7,12 @@
 /// that writes its output). `tests/golden.rs` runs each one.
 pub type Program = fn(&mut dyn std::io::Write) -> std::io::Result<()>;
 
-pub const PROGRAMS: &[(&str, Program)] = &[];
+// Chapter 2: who closes the channel.
+pub mod close;
+
+pub const PROGRAMS: &[(&str, Program)] = &[
+    // Chapter 2
+    ("close_every_exit_path", close::every_exit_path),
+    ("close_disconnect", close::disconnect),
+    ("close_rayon_errors", close::rayon_errors),
+];
