@@ -1,5 +1,6 @@
 //! The command mdBook runs: `mdbook-runnable supports <renderer>`, then
-//! `mdbook-runnable` with `[context, book]` as JSON on stdin.
+//! `mdbook-runnable` with `[context, book]` as JSON on stdin. Also
+//! `mdbook-runnable check-html [BOOK_DIR]` to check a built book.
 
 use mdbook_preprocessor::{MDBOOK_VERSION, parse_input};
 use std::io::{self, Write};
@@ -9,9 +10,13 @@ fn main() -> ExitCode {
     match std::env::args().nth(1).as_deref() {
         // The output is Markdown with plain HTML: every renderer can take it.
         Some("supports") => return ExitCode::SUCCESS,
+        Some("check-html") => {
+            let dir = std::env::args().nth(2).unwrap_or_else(|| ".".to_owned());
+            return check_html(std::path::Path::new(&dir));
+        }
         Some(_) => {
             eprintln!(
-                "usage: mdbook-runnable [supports RENDERER]\n\
+                "usage: mdbook-runnable [supports RENDERER | check-html [BOOK_DIR]]\n\
                  mdBook runs this through [preprocessor.runnable] in book.toml; see mdbook-runnable/README.md"
             );
             return ExitCode::from(2);
@@ -56,6 +61,25 @@ fn main() -> ExitCode {
                 diagnostics.len(),
                 if diagnostics.len() == 1 { "" } else { "s" }
             );
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// After `mdbook build`: did the HTML get what book.toml promised?
+fn check_html(dir: &std::path::Path) -> ExitCode {
+    match mdbook_runnable::check_built_html(dir) {
+        Ok(()) => {
+            println!(
+                "{}: the built book has what book.toml promised",
+                dir.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(problems) => {
+            for problem in &problems {
+                eprintln!("{problem}");
+            }
             ExitCode::FAILURE
         }
     }
