@@ -1,6 +1,7 @@
 //! `cargo xtask <command>`: the workbook's commands for learners and maintainers.
 
 mod book;
+mod e2e;
 mod go;
 mod hint;
 mod process;
@@ -27,6 +28,10 @@ maintainer commands:
   verify           prove every starter fails exactly its declared checks, every
                    solution passes them all, and every fixture is graded right
   go               the Go side: gofmt, go vet, go test in go/
+  e2e [ARGS..]     build the book, then test it in headless Chromium (every
+                   chapter page at 1280 and 390 px, offline, in every theme)
+                   and check every link; screenshots go to target/e2e/
+                   (ARGS go to e2e/run.mjs, e.g. `--page leak` or `--links-only`)
 ";
 
 fn main() -> ExitCode {
@@ -46,6 +51,7 @@ fn main() -> ExitCode {
         Some("test") => test_all::run(&root),
         Some("verify") => verify::run(&root),
         Some("go") => go::run(&root).map(|_| ()),
+        Some("e2e") => e2e::run(&root, &args[1..]),
         Some("help" | "-h" | "--help") => {
             print!("{USAGE}");
             Ok(())

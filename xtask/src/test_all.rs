@@ -1,6 +1,6 @@
 //! `cargo xtask test`: everything CI checks, in one command. `.ci/run` calls it.
 
-use crate::{book, go, process, verify};
+use crate::{book, e2e, go, process, verify};
 use std::path::Path;
 use std::time::Instant;
 
@@ -35,6 +35,15 @@ pub fn run(root: &Path) -> Result<(), String> {
         ),
         ("verify", Box::new(|| done(verify::run(root)))),
         ("book", Box::new(|| done(book::build_and_check(root)))),
+        (
+            "e2e",
+            Box::new(|| {
+                e2e::run_if_chromium(root).map(|outcome| match outcome {
+                    e2e::E2eOutcome::Ran => String::new(),
+                    e2e::E2eOutcome::Skipped => "skipped: chromium not found".to_owned(),
+                })
+            }),
+        ),
         (
             "go",
             Box::new(|| {

@@ -1,0 +1,199 @@
+// The checks run on one chapter page at one width. Each looks for its feature
+// on the page and checks every instance of it; a page without the feature
+// skips the check (run.mjs notes features that no page of the book has).
+
+import {
+  compareBoxes,
+  contrastProblems,
+  highlightProblems,
+  horizontalOverflow,
+} from './inpage.mjs';
+
+export const THEMES = ['light', 'rust', 'coal', 'navy', 'ayu'];
+export const CONTRAST = { normal: 4.5, large: 3 };
+/** The text whose contrast is checked: every block the preprocessor renders. */
+export const RUNNABLE_ROOTS = '.runnable-compare, .runnable-exercise, .runnable-quiz, .runnable-listing, .runnable-output';
+
+const SLACK = 2; // px: rounding in layout
+
+export async function highlight(page) {
+  return page.evaluate(highlightProblems);
+}
+
+/** Side by side on a wide screen, stacked on a phone: the panes' boxes tell. */
+export async function compareLayout(page, viewport) {
+  const problems = [];
+  const compares = await page.evaluate(compareBoxes);
+  compares.forEach((c, i) => {
+    const name = `compare #${i + 1} (${c.langs.join(' | ')})`;
+    if (c.panes.length !== 2) {
+      problems.push(`${name}: ${c.panes.length} visible panes, expected 2 (Go and Rust)`);
+      return;
+    }
+    const [a, b] = c.panes;
+    if (a.width < 50 || a.height < 20 || b.width < 50 || b.height < 20) {
+      problems.push(`${name}: a pane is too small to read (${Math.round(a.width)}x${Math.round(a.height)}, ${Math.round(b.width)}x${Math.round(b.height)})`);
+    }
+    const sideBySide = Math.abs(a.top - b.top) <= SLACK && b.left >= a.right - SLACK;
+    const stacked = b.top >= a.bottom - SLACK && Math.abs(a.left - b.left) <= SLACK;
+    if (viewport.layout === 'side-by-side' && !sideBySide) {
+      problems.push(`${name}: not side by side at ${viewport.width}px: first pane at (${Math.round(a.left)},${Math.round(a.top)})-(${Math.round(a.right)},${Math.round(a.bottom)}), second at (${Math.round(b.left)},${Math.round(b.top)})-(${Math.round(b.right)},${Math.round(b.bottom)})`);
+    }
+    if (viewport.layout === 'stacked' && !stacked) {
+      problems.push(`${name}: not stacked at ${viewport.width}px: first pane at (${Math.round(a.left)},${Math.round(a.top)})-(${Math.round(a.right)},${Math.round(a.bottom)}), second at (${Math.round(b.left)},${Math.round(b.top)})-(${Math.round(b.right)},${Math.round(b.bottom)})`);
+    }
+  });
+  return problems;
+}
+
+export async function noSidewaysScroll(page) {
+  const o = await page.evaluate(horizontalOverflow);
+  if (o.scroll <= o.width + 1) return [];
+  return [`the page scrolls sideways: ${o.scroll}px of content in a ${o.width}px window${o.culprits.length ? '; sticking out: ' + o.culprits.join(', ') : ''}`];
+}
+
+/** Every exercise card is on screen with its title, task and grading command. */
+export async function exerciseCards(page) {
+  const problems = [];
+  const cards = page.locator('.runnable-exercise');
+  const n = await cards.count();
+  for (let i = 0; i < n; i++) {
+    const card = cards.nth(i);
+    const id = (await card.getAttribute('data-exercise')) || `#${i + 1}`;
+    if (!(await card.isVisible())) {
+      problems.push(`exercise card ${id} is not visible`);
+      continue;
+    }
+    const box = await card.boundingBox();
+    if (!box || box.width < 100 || box.height < 50) problems.push(`exercise card ${id} is too small to read (${JSON.stringify(box)})`);
+    const text = (await card.innerText()).trim();
+    if (text.length < 20) problems.push(`exercise card ${id} shows almost no text: "${text}"`);
+    if (!/cargo (test|xtask)/.test(text)) {
+      problems.push(`exercise card ${id} does not show its grading command (no "cargo test" or "cargo xtask" in its text)`);
+    }
+  }
+  return problems;
+}
+
+/** Clicking a hint's or the solution's summary opens it and shows its content. */
+export async function hintsAndSolutions(page) {
+  const problems = [];
+  const spoilers = page.locator('.runnable-exercise details.runnable-hint, .runnable-exercise details.runnable-solution');
+  const n = await spoilers.count();
+  for (let i = 0; i < n; i++) {
+    const details = spoilers.nth(i);
+    const info = await details.evaluate((d) => ({
+      card: d.closest('.runnable-exercise')?.dataset.exercise ?? '?',
+      kind: d.classList.contains('runnable-solution') ? 'solution' : 'hint',
+      label: d.querySelector('summary')?.textContent.trim().slice(0, 40) ?? '',
+      open: d.open,
+    }));
+    const name = `exercise ${info.card}: ${info.kind} "${info.label}"`;
+    if (info.open) {
+      problems.push(`${name} is open before any click: a spoiler must start collapsed`);
+      continue;
+    }
+    const summary = details.locator(':scope > summary');
+    if (!(await summary.isVisible())) {
+      problems.push(`${name}: its summary is not visible, nothing to click`);
+      continue;
+    }
+    await summary.click();
+    const after = await details.evaluate((d) => {
+      const shown = [...d.children].filter((c) => c.tagName !== 'SUMMARY' && c.getClientRects().length > 0);
+      return {
+        open: d.open,
+        shown: shown.length,
+        text: shown.map((c) => c.innerText).join(' ').trim().length,
+        code: d.querySelector('pre code')?.getClientRects().length > 0,
+      };
+    });
+    if (!after.open) problems.push(`${name}: clicking its summary did not open it`);
+    else if (after.shown === 0 || after.text === 0) problems.push(`${name}: opened, but shows no content`);
+    else if (info.kind === 'solution' && !after.code) problems.push(`${name}: opened, but shows no code`);
+  }
+  return problems;
+}
+
+/**
+ * Every question can be answered: a click on a choice shows feedback. Odd
+ * questions get the right answer, even ones a wrong one, so both kinds of
+ * feedback are seen; they must differ.
+ */
+export async function quizzes(page) {
+  const problems = [];
+  const questions = page.locator('.runnable-quiz .runnable-question');
+  const n = await questions.count();
+  const feedback = { right: new Set(), wrong: new Set() };
+  for (let i = 0; i < n; i++) {
+    const q = questions.nth(i);
+    const { quiz, answer, choices } = await q.evaluate((e) => ({
+      quiz: e.closest('.runnable-quiz')?.dataset.quiz ?? '?',
+      answer: Number(e.dataset.answer),
+      choices: e.querySelectorAll('.runnable-choice').length,
+    }));
+    const name = `quiz ${quiz} question ${i + 1}`;
+    if (choices < 2) {
+      problems.push(`${name}: ${choices} choice buttons, expected at least 2`);
+      continue;
+    }
+    const right = i % 2 === 0;
+    const index = right ? answer : (answer + 1) % choices;
+    const button = q.locator(`.runnable-choice[data-index="${index}"]`);
+    if (!(await button.isVisible())) {
+      problems.push(`${name}: choice ${index} is not visible`);
+      continue;
+    }
+    await button.click();
+    const fb = q.locator('.runnable-feedback');
+    try {
+      await fb.first().waitFor({ state: 'visible', timeout: 2000 });
+    } catch {
+      problems.push(`${name}: clicking ${right ? 'the right' : 'a wrong'} choice showed no feedback (.runnable-feedback stayed hidden)`);
+      continue;
+    }
+    const text = (await fb.first().innerText()).trim();
+    if (!text) {
+      problems.push(`${name}: the feedback after clicking ${right ? 'the right' : 'a wrong'} choice is empty`);
+      continue;
+    }
+    feedback[right ? 'right' : 'wrong'].add(text);
+  }
+  for (const t of feedback.right) {
+    if (feedback.wrong.has(t)) problems.push(`the feedback for a right and a wrong answer is the same: "${t}"`);
+  }
+  return problems;
+}
+
+/** Opens every collapsed part, so that the contrast check sees its text too. */
+export async function openEverything(page) {
+  await page.evaluate((roots) => {
+    for (const d of document.querySelectorAll(`:is(${roots}) details`)) d.open = true;
+  }, RUNNABLE_ROOTS);
+}
+
+/**
+ * Switches theme through mdBook's own menu, as a reader would: open the
+ * menu (it stays open after a choice), pick the theme, close the menu.
+ */
+export async function switchTheme(page, theme) {
+  const toggle = page.locator('#mdbook-theme-toggle');
+  const menu = page.locator('#mdbook-theme-list');
+  if (!(await toggle.isVisible())) return [`mdBook's theme button (#mdbook-theme-toggle) is not visible`];
+  if (!(await menu.isVisible())) await toggle.click();
+  const item = page.locator(`#mdbook-theme-${theme}`);
+  try {
+    await item.waitFor({ state: 'visible', timeout: 2000 });
+  } catch {
+    return [`the theme menu did not offer "${theme}" (#mdbook-theme-${theme} not visible after clicking the theme button)`];
+  }
+  await item.click();
+  if (await menu.isVisible()) await toggle.click();
+  const applied = await page.evaluate((t) => document.documentElement.classList.contains(t), theme);
+  return applied ? [] : [`choosing "${theme}" in the theme menu did not put class "${theme}" on <html>`];
+}
+
+export async function contrast(page) {
+  const { checked, problems } = await page.evaluate(contrastProblems, { selector: RUNNABLE_ROOTS, ...CONTRAST });
+  return { checked, problems };
+}

@@ -1,0 +1,164 @@
+// Functions that run inside the page (page.evaluate serialises them): each
+// must be self-contained, with no reference to anything outside its body.
+
+/** What the page holds that the checks look at. */
+export function inventory() {
+  const count = (sel) => document.querySelectorAll(sel).length;
+  return {
+    compare: count('.runnable-compare'),
+    exercise: count('.runnable-exercise'),
+    hint: count('.runnable-exercise details.runnable-hint'),
+    solution: count('.runnable-exercise details.runnable-solution'),
+    quiz: count('.runnable-quiz'),
+    question: count('.runnable-quiz .runnable-question'),
+    go: count('pre > code.language-go'),
+    rust: count('pre > code.language-rust'),
+  };
+}
+
+/** Go and Rust blocks highlighted by highlight.js as their own language. */
+export function highlightProblems() {
+  const problems = [];
+  const describe = (code, i) => {
+    const first = (code.textContent || '').trim().split('\n')[0].slice(0, 50);
+    return `${code.className.split(' ')[0]} block #${i + 1} ("${first}")`;
+  };
+  for (const lang of ['go', 'rust']) {
+    const blocks = [...document.querySelectorAll(`pre > code.language-${lang}`)];
+    blocks.forEach((code, i) => {
+      if (!code.classList.contains('hljs')) {
+        problems.push(`${describe(code, i)} has no "hljs" class: highlight.js did not run on it`);
+      } else if (!code.querySelector('span[class^="hljs-"], span[class*=" hljs-"]')) {
+        problems.push(`${describe(code, i)} has no hljs-* token spans: it is not highlighted`);
+      }
+    });
+  }
+  // A pane or listing that says it is Go/Rust must hold code of that language.
+  for (const holder of document.querySelectorAll('.runnable-pane[data-lang], .runnable-listing[data-lang]')) {
+    const lang = holder.dataset.lang;
+    if (lang !== 'go' && lang !== 'rust') continue;
+    const code = holder.querySelector('pre > code');
+    const where = `${holder.className.split(' ')[0]}[data-lang=${lang}]`;
+    if (!code) problems.push(`${where} holds no code block`);
+    else if (!code.classList.contains(`language-${lang}`)) {
+      problems.push(`${where} holds a block with class "${code.className}", not language-${lang}`);
+    }
+  }
+  return problems;
+}
+
+/**
+ * Boxes of each compare block's panes (element children), to tell side by
+ * side from stacked.
+ */
+export function compareBoxes() {
+  return [...document.querySelectorAll('.runnable-compare')].map((c) => {
+    const panes = [...c.children].filter((e) => e.getClientRects().length > 0);
+    const box = (e) => {
+      const r = e.getBoundingClientRect();
+      return { left: r.left, right: r.right, top: r.top + scrollY, bottom: r.bottom + scrollY, width: r.width, height: r.height };
+    };
+    return {
+      langs: panes.map((p) => p.dataset.lang || p.className.split(' ')[0] || p.tagName.toLowerCase()),
+      panes: panes.map(box),
+      root: box(c),
+    };
+  });
+}
+
+/** How far the page scrolls sideways, and what sticks out. */
+export function horizontalOverflow() {
+  const width = document.documentElement.clientWidth;
+  const scroll = document.documentElement.scrollWidth;
+  const culprits = [];
+  if (scroll > width + 1) {
+    for (const e of document.querySelectorAll('.content main *')) {
+      const r = e.getBoundingClientRect();
+      if (r.right > width + 1 && r.width > 0 && getComputedStyle(e).position !== 'fixed') {
+        const parentSticks = e.parentElement && e.parentElement.getBoundingClientRect().right > width + 1;
+        if (!parentSticks) culprits.push(`${e.tagName.toLowerCase()}.${[...e.classList].join('.')} (right edge ${Math.round(r.right)}px)`);
+      }
+      if (culprits.length >= 3) break;
+    }
+  }
+  return { width, scroll, culprits };
+}
+
+/**
+ * WCAG contrast of every visible text inside `selector`, against the
+ * background it is painted on (background colours of the ancestors,
+ * alpha-composited onto white). Returns the failures.
+ */
+export function contrastProblems({ selector, normal, large }) {
+  for (const a of document.getAnimations()) a.finish(); // no colour caught mid-transition
+  const canvas = document.createElement('canvas');
+  canvas.width = canvas.height = 1;
+  const ctx = canvas.getContext('2d', { willReadFrequently: true });
+  const rgba = (css) => {
+    ctx.clearRect(0, 0, 1, 1);
+    ctx.fillStyle = '#000';
+    ctx.fillStyle = css;
+    ctx.fillRect(0, 0, 1, 1);
+    const d = ctx.getImageData(0, 0, 1, 1).data;
+    return [d[0], d[1], d[2], d[3] / 255];
+  };
+  const over = (top, under) => {
+    const a = top[3];
+    return [0, 1, 2].map((i) => top[i] * a + under[i] * (1 - a)).concat(1);
+  };
+  const background = (el) => {
+    const layers = [];
+    for (let e = el; e; e = e.parentElement) {
+      const c = rgba(getComputedStyle(e).backgroundColor);
+      if (c[3] > 0) layers.push(c);
+      if (c[3] >= 1) break;
+    }
+    return layers.reverse().reduce((under, top) => over(top, under), [255, 255, 255, 1]);
+  };
+  const lum = (c) => {
+    const [r, g, b] = c.slice(0, 3).map((v) => {
+      const s = v / 255;
+      return s <= 0.04045 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const ratio = (a, b) => {
+    const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x);
+    return (hi + 0.05) / (lo + 0.05);
+  };
+  const hex = (c) => '#' + c.slice(0, 3).map((v) => Math.round(v).toString(16).padStart(2, '0')).join('');
+  const rootOf = (el) => {
+    const root = el.closest(selector);
+    const data = root.dataset.exercise || root.dataset.quiz || root.dataset.lang || '';
+    return root.className.split(' ')[0] + (data ? `[${data}]` : '');
+  };
+
+  const problems = [];
+  let checked = 0;
+  for (const root of document.querySelectorAll(selector)) {
+    for (const el of [root, ...root.querySelectorAll('*')]) {
+      const text = [...el.childNodes]
+        .filter((n) => n.nodeType === Node.TEXT_NODE)
+        .map((n) => n.textContent)
+        .join('')
+        .trim();
+      if (!text) continue;
+      const cs = getComputedStyle(el);
+      if (el.getClientRects().length === 0 || cs.visibility !== 'visible' || Number(cs.opacity) === 0) continue;
+      checked++;
+      const bg = background(el);
+      const fg = over(rgba(cs.color), bg);
+      const size = parseFloat(cs.fontSize);
+      const isLarge = size >= 24 || (size >= 18.66 && Number(cs.fontWeight) >= 700);
+      const min = isLarge ? large : normal;
+      const r = ratio(fg, bg);
+      if (r < min) {
+        const tag = el.tagName.toLowerCase() + [...el.classList].map((c) => '.' + c).join('');
+        problems.push(
+          `${rootOf(el)} ${tag} "${text.slice(0, 40)}": contrast ${r.toFixed(2)} < ${min} (text ${hex(fg)} on ${hex(bg)})`,
+        );
+      }
+    }
+  }
+  return { checked, problems };
+}

@@ -1,0 +1,70 @@
+// One chapter page at one width: load it offline, screenshot it, run every
+// check that applies to what is on it, then go through the five themes.
+
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { openPage } from './browser.mjs';
+import * as checks from './checks.mjs';
+import { inventory } from './inpage.mjs';
+
+export const VIEWPORTS = [
+  { name: 'desktop', width: 1280, height: 800, layout: 'side-by-side' },
+  { name: 'phone', width: 390, height: 844, layout: 'stacked', mobile: true },
+];
+
+const slug = (page) => page.replace(/\.html$/, '').replace(/[^a-zA-Z0-9_-]+/g, '-');
+
+export async function testPage({ browser, origin, page, viewport, outDir, report }) {
+  const scope = { page, width: viewport.width };
+  const check = (name, problems) => report.check(scope, name, problems);
+  const { context, page: tab, events } = await openPage(browser, viewport);
+  try {
+    const response = await tab.goto(`${origin}/${page}`, { waitUntil: 'load', timeout: 30_000 });
+    if (!check('loads', response?.ok() ? [] : [`HTTP ${response?.status() ?? 'no response'}`])) return null;
+    await tab.evaluate(() => document.fonts.ready);
+
+    const shotDir = join(outDir, `${viewport.name}-${viewport.width}`);
+    await mkdir(shotDir, { recursive: true });
+    await tab.screenshot({ path: join(shotDir, `${slug(page)}.png`), fullPage: true });
+
+    const inv = await tab.evaluate(inventory);
+    const found = Object.entries(inv).filter(([, v]) => v > 0).map(([k, v]) => `${v} ${k}`);
+    console.log(`  ${page} @ ${viewport.width}px: ${found.join(', ') || 'no code, cards or quizzes'}`);
+
+    if (inv.go + inv.rust > 0) check(`Go/Rust code highlighted (${inv.go} Go, ${inv.rust} Rust blocks)`, await checks.highlight(tab));
+    if (inv.compare > 0) check(`Go | Rust panes ${viewport.layout} (${inv.compare} compare blocks)`, await checks.compareLayout(tab, viewport));
+    check('no sideways scrolling', await checks.noSidewaysScroll(tab));
+    if (inv.exercise > 0) {
+      check(`exercise cards show (${inv.exercise})`, await checks.exerciseCards(tab));
+      if (inv.hint + inv.solution > 0) {
+        check(`hints and solution open on click (${inv.hint} hints, ${inv.solution} solutions)`, await checks.hintsAndSolutions(tab));
+      }
+    }
+    if (inv.question > 0) check(`quiz answers give feedback (${inv.question} questions)`, await checks.quizzes(tab));
+
+    // Themes, with every hint, solution and explanation open so their text is checked too.
+    await checks.openEverything(tab);
+    const roots = inv.compare + inv.exercise + inv.quiz > 0;
+    for (const theme of checks.THEMES) {
+      const themeScope = { ...scope, theme };
+      const switched = await checks.switchTheme(tab, theme);
+      if (!report.check(themeScope, 'theme menu switches the theme', switched)) continue;
+      const { checked, problems } = await checks.contrast(tab);
+      if (checked > 0) report.check(themeScope, `text contrast >= ${checks.CONTRAST.normal} (${checked} text elements)`, problems);
+      if (roots) {
+        await tab.locator(checks.RUNNABLE_ROOTS).first().scrollIntoViewIfNeeded();
+        await tab.screenshot({ path: join(outDir, 'themes', `${slug(page)}.${viewport.width}.${theme}.png`) });
+      }
+    }
+
+    check('no JavaScript errors', events.console);
+    check('no request leaves localhost', events.offline);
+    check('every local request succeeds', events.failed);
+    return inv;
+  } catch (e) {
+    check('runs to the end', [String(e?.message ?? e).split('\n')[0]]);
+    return null;
+  } finally {
+    await context.close();
+  }
+}

@@ -1,0 +1,86 @@
+//! `cargo xtask e2e`: the built book in headless Chromium (Debian's, driven
+//! by playwright-core from npm), offline, at desktop and phone widths, in every
+//! theme; plus a link check of every page. The test itself is in `e2e/`.
+
+use crate::{book, process};
+use std::path::Path;
+use std::process::Command;
+
+/// Where Debian's `chromium` package puts the browser.
+pub const CHROMIUM: &str = "/usr/bin/chromium";
+
+/// Whether the browser test ran or was skipped for want of Chromium.
+pub enum E2eOutcome {
+    Ran,
+    Skipped,
+}
+
+/// `cargo xtask e2e`: fails when Chromium is missing.
+pub fn run(root: &Path, extra: &[String]) -> Result<(), String> {
+    if !Path::new(CHROMIUM).exists() {
+        return Err(format!(
+            "chromium not found at {CHROMIUM}: install Debian's chromium and chromium-driver with \
+             `sudo bash .ci/install-chromium.sh`"
+        ));
+    }
+    book::build_and_check(root)?;
+    run_built(root, extra)
+}
+
+/// The step of `cargo xtask test`: skipped, with a clear line, without Chromium.
+pub fn run_if_chromium(root: &Path) -> Result<E2eOutcome, String> {
+    if !Path::new(CHROMIUM).exists() {
+        println!(
+            "skipped: chromium not found (install it with `sudo bash .ci/install-chromium.sh`)"
+        );
+        return Ok(E2eOutcome::Skipped);
+    }
+    run(root, &[]).map(|()| E2eOutcome::Ran)
+}
+
+/// Runs the node test against the already built `book/`.
+fn run_built(root: &Path, extra: &[String]) -> Result<(), String> {
+    let dir = root.join("e2e");
+    ensure_node_modules(&dir)?;
+    let mut args = vec![
+        "run.mjs".to_owned(),
+        "--book".to_owned(),
+        root.join("book").display().to_string(),
+        "--out".to_owned(),
+        root.join("target").join("e2e").display().to_string(),
+        "--chromium".to_owned(),
+        CHROMIUM.to_owned(),
+    ];
+    args.extend(extra.iter().cloned());
+    println!("$ node {}   (in e2e/)", args.join(" "));
+    let status = Command::new("node")
+        .args(&args)
+        .current_dir(&dir)
+        .status()
+        .map_err(|e| format!("cannot start `node` (install Node.js 20 or later): {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "the browser test failed ({status}): see the FAIL lines above; \
+             screenshots are in target/e2e/"
+        ))
+    }
+}
+
+/// `npm ci` when `node_modules` is missing or was installed from another
+/// `package-lock.json` (a copy of the lock it was installed from is kept
+/// inside `node_modules`).
+fn ensure_node_modules(dir: &Path) -> Result<(), String> {
+    let lock = std::fs::read(dir.join("package-lock.json"))
+        .map_err(|e| format!("e2e/package-lock.json: {e}"))?;
+    let stamp = dir
+        .join("node_modules")
+        .join(".installed-package-lock.json");
+    if std::fs::read(&stamp).is_ok_and(|installed| installed == lock) {
+        return Ok(());
+    }
+    println!("e2e: node_modules is missing or stale; installing the pinned packages");
+    process::run(dir, "npm", &["ci", "--no-audit", "--no-fund"])?;
+    std::fs::write(&stamp, &lock).map_err(|e| format!("{}: {e}", stamp.display()))
+}
