@@ -10,9 +10,18 @@ pub type Program = fn(&mut dyn std::io::Write) -> std::io::Result<()>;
 // Chapter 2: who closes the channel.
 pub mod close;
 
+// Chapter 4: slices and `Vec`.
+pub mod slices;
+
 pub const PROGRAMS: &[(&str, Program)] = &[
     // Chapter 2
     ("close_every_exit_path", close::every_exit_path),
     ("close_disconnect", close::disconnect),
     ("close_rayon_errors", close::rayon_errors),
+    // Chapter 4
+    ("slice_lost", slices::lost),
+    ("slice_alias", slices::alias),
+    ("slice_split", slices::split),
+    ("slice_growth", slices::growth),
+    ("slice_goslice_alias", goslice::programs::alias),
 ];
