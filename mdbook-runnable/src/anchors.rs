@@ -31,6 +31,34 @@ impl Spec {
         let text = read_file(root, &self.path)?;
         extract(&text, self.anchor.as_deref()).map_err(|e| format!("{}: {e}", self.path))
     }
+
+    /// Like `read`, but for Rust that runs on the playground: the lines
+    /// outside the anchor come along as hidden `# ` lines (as with mdBook's
+    /// `{{#rustdoc_include}}`), so the anchored fragment still compiles.
+    pub fn read_runnable_rust(&self, root: &Path) -> Result<String, String> {
+        let text = read_file(root, &self.path)?;
+        let Some(anchor) = self.anchor.as_deref() else {
+            return extract(&text, None);
+        };
+        let shown = extract(&text, Some(anchor)).map_err(|e| format!("{}: {e}", self.path))?;
+        let mut shown = shown.lines();
+        let mut out = Vec::new();
+        let mut inside = false;
+        for line in text.lines() {
+            match marker(line) {
+                Some(Marker::Start(name)) if name == anchor && !inside => {
+                    inside = true;
+                    // The anchor's lines, already dedented, in one go.
+                    out.extend(shown.by_ref().map(str::to_owned));
+                }
+                Some(Marker::End(name)) if name == anchor && inside => inside = false,
+                Some(_) => {}
+                None if inside => {}
+                None => out.push(format!("# {line}")),
+            }
+        }
+        Ok(join(&out.iter().map(String::as_str).collect::<Vec<_>>()))
+    }
 }
 
 impl std::fmt::Display for Spec {
@@ -209,6 +237,20 @@ func job() {
             extract(SRC, Some("empty"))
                 .unwrap_err()
                 .contains("is empty")
+        );
+    }
+
+    #[test]
+    fn runnable_rust_hides_what_is_outside_the_anchor() {
+        let dir = std::env::temp_dir().join(format!("runnable-anchor-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let src = "use std::fmt;\n// ANCHOR: main\nfn main() {\n    helper();\n}\n// ANCHOR_END: main\n// ANCHOR: other\nfn helper() {}\n// ANCHOR_END: other\n";
+        std::fs::write(dir.join("a.rs"), src).unwrap();
+        let got = Spec::parse("a.rs:main").read_runnable_rust(&dir).unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(
+            got,
+            "# use std::fmt;\nfn main() {\n    helper();\n}\n# fn helper() {}\n"
         );
     }
 

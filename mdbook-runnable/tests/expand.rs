@@ -68,7 +68,16 @@ fn listing_becomes_a_labelled_block_with_its_run_line() {
 #[test]
 fn rust_listing_keeps_the_run_button_only_with_playground_true() {
     let on = expand("{{#listing listings/demo.rs:main playground=true}}\n");
-    assert!(on.contains("\n```rust\nfn main() {"), "{on}");
+    // The rest of the file comes along hidden, so the Run button compiles it.
+    assert!(
+        on.contains("\n```rust\n# fn greet(names: &[&str]) {\n#     for n in names {"),
+        "{on}"
+    );
+    assert!(
+        on.contains("\n# }\n# \nfn main() {\n    greet(&[\"ferris\"]);\n}\n```"),
+        "{on}"
+    );
+    assert!(!on.contains("ANCHOR"), "{on}");
     let off = expand("{{#listing listings/demo.rs:main}}\n");
     assert!(
         off.contains("\n```rust,ignore,noplayground\nfn main() {"),

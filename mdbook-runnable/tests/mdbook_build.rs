@@ -105,7 +105,7 @@ fn mdbook_build_renders_every_directive() {
         "Run it: <code>cd go &amp;&amp; go run ./demo</code>",
         "<div class=\"runnable-listing\" data-lang=\"rust\">",
         // playground=true: mdBook's Run button
-        "<pre class=\"playground\"><code class=\"language-rust edition2024\">fn main()",
+        "<pre class=\"playground\"><code class=\"language-rust edition2024\"><span class=\"boring\">fn greet",
         "<div class=\"runnable-output\" data-source=\"out/demo.out\">",
         "<code class=\"language-console\">$ go run ./demo\nhello gopher",
         "<div class=\"runnable-quiz\" data-quiz=\"quiz/demo.toml\">",

@@ -1,5 +1,6 @@
 //! `{{#listing PATH[:ANCHOR] run="..." playground=true|false}}`: one listing
-//! with the local command that runs it.
+//! with the local command that runs it. A playground listing with an anchor
+//! carries the rest of its file as hidden lines, so its Run button works.
 
 use crate::anchors::Spec;
 use crate::attrs::Attrs;
@@ -24,7 +25,11 @@ pub fn render(mut attrs: Attrs, env: &Env) -> Result<String, String> {
             spec.path
         ));
     }
-    let code = spec.read(&env.book_root)?;
+    let code = if playground {
+        spec.read_runnable_rust(&env.book_root)?
+    } else {
+        spec.read(&env.book_root)?
+    };
     let mut out = format!(
         "<div class=\"runnable-listing\" data-lang=\"{lang}\">\n\
          <p class=\"runnable-listing-label\"><code>{}</code></p>\n\n",
