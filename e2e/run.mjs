@@ -40,8 +40,11 @@ if (!opts['links-only']) {
   let pages = await chapterPages(bookDir);
   if (opts.page?.length) pages = pages.filter((p) => opts.page.some((want) => p.includes(want)));
   console.log(`pages: ${pages.join(', ')}`);
-  await rm(outDir, { recursive: true, force: true });
-  await mkdir(outDir, { recursive: true });
+  // Only the folders this run writes: --out may name a folder holding more.
+  for (const sub of [...VIEWPORTS.map((v) => `${v.name}-${v.width}`), 'themes']) {
+    await rm(join(outDir, sub), { recursive: true, force: true });
+  }
+  await mkdir(join(outDir, 'themes'), { recursive: true });
   const server = await serve(bookDir);
   const browser = await launch(opts.chromium);
   console.log(`browser: ${opts.chromium} ${browser.version()}; book served at ${server.origin}`);

@@ -68,6 +68,7 @@ export async function openPage(browser, viewport) {
   });
   // WebSockets are not routed by context.route: watch them too.
   context.on('page', (p) => watchSockets(p, events));
+  context.setDefaultTimeout(5_000); // a missing element fails in seconds, not 30
   const page = await context.newPage();
   watchSockets(page, events);
   page.on('console', (msg) => {

@@ -106,14 +106,22 @@ export function contrastProblems({ selector, normal, large }) {
     const a = top[3];
     return [0, 1, 2].map((i) => top[i] * a + under[i] * (1 - a)).concat(1);
   };
+  // The colour under `el`: the background colours of it and its ancestors,
+  // alpha-composited onto white; and the opacity of the layers above that.
   const background = (el) => {
     const layers = [];
+    let opacity = 1;
     for (let e = el; e; e = e.parentElement) {
-      const c = rgba(getComputedStyle(e).backgroundColor);
+      const cs = getComputedStyle(e);
+      const c = rgba(cs.backgroundColor);
       if (c[3] > 0) layers.push(c);
       if (c[3] >= 1) break;
+      opacity *= Number(cs.opacity);
     }
-    return layers.reverse().reduce((under, top) => over(top, under), [255, 255, 255, 1]);
+    return {
+      color: layers.reverse().reduce((under, top) => over(top, under), [255, 255, 255, 1]),
+      opacity,
+    };
   };
   const lum = (c) => {
     const [r, g, b] = c.slice(0, 3).map((v) => {
@@ -133,10 +141,13 @@ export function contrastProblems({ selector, normal, large }) {
     return root.className.split(' ')[0] + (data ? `[${data}]` : '');
   };
 
-  const problems = [];
+  const failures = new Map(); // one line per root, element kind and colour pair
   let checked = 0;
+  const seen = new Set();
   for (const root of document.querySelectorAll(selector)) {
     for (const el of [root, ...root.querySelectorAll('*')]) {
+      if (seen.has(el)) continue;
+      seen.add(el);
       const text = [...el.childNodes]
         .filter((n) => n.nodeType === Node.TEXT_NODE)
         .map((n) => n.textContent)
@@ -147,18 +158,23 @@ export function contrastProblems({ selector, normal, large }) {
       if (el.getClientRects().length === 0 || cs.visibility !== 'visible' || Number(cs.opacity) === 0) continue;
       checked++;
       const bg = background(el);
-      const fg = over(rgba(cs.color), bg);
+      const ink = rgba(cs.color);
+      ink[3] *= bg.opacity;
+      const fg = over(ink, bg.color);
       const size = parseFloat(cs.fontSize);
       const isLarge = size >= 24 || (size >= 18.66 && Number(cs.fontWeight) >= 700);
       const min = isLarge ? large : normal;
-      const r = ratio(fg, bg);
+      const r = ratio(fg, bg.color);
       if (r < min) {
         const tag = el.tagName.toLowerCase() + [...el.classList].map((c) => '.' + c).join('');
-        problems.push(
-          `${rootOf(el)} ${tag} "${text.slice(0, 40)}": contrast ${r.toFixed(2)} < ${min} (text ${hex(fg)} on ${hex(bg)})`,
-        );
+        const token = [...el.classList].some((c) => c.startsWith('hljs-')) ? ' (a highlight.js token: the theme\'s highlight colours)' : '';
+        const key = `${rootOf(el)} ${tag} ${hex(fg)} ${hex(bg.color)}`;
+        const f = failures.get(key);
+        if (f) f.count++;
+        else failures.set(key, { count: 1, line: `${rootOf(el)} ${tag} "${text.slice(0, 40)}": contrast ${r.toFixed(2)} < ${min} (text ${hex(fg)} on ${hex(bg.color)})${token}` });
       }
     }
   }
+  const problems = [...failures.values()].map((f) => f.line + (f.count > 1 ? ` [and ${f.count - 1} more like it]` : ''));
   return { checked, problems };
 }

@@ -57,7 +57,10 @@ export async function testPage({ browser, origin, page, viewport, outDir, report
       }
     }
 
-    check('no JavaScript errors', events.console);
+    // A request we blocked makes its fetch() fail: say so next to the error.
+    const blocked = events.offline.length > 0;
+    check('no JavaScript errors', events.console.map((e) =>
+      blocked && /Failed to fetch|NetworkError/.test(e) ? `${e} (likely the request that was kept from leaving localhost, below)` : e));
     check('no request leaves localhost', events.offline);
     check('every local request succeeds', events.failed);
     return inv;
