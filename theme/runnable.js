@@ -70,6 +70,7 @@
 
     function init() {
         document.querySelectorAll(".runnable-quiz").forEach(function (quiz) {
+            // Marks a quiz whose buttons work, for styles and browser tests.
             quiz.classList.add("runnable-quiz-js");
             quiz.querySelectorAll(".runnable-question").forEach(wire);
         });
