@@ -6,6 +6,7 @@
 pub mod leak_coordinator;
 
 // Chapter 2: who closes the channel.
+pub mod close_errgroup;
 
 // Chapter 4: slices and `Vec`.
 
@@ -15,5 +16,6 @@ mod checks {
     // Chapter 1
     grader::checks!(leak_coordinator);
     // Chapter 2
+    grader::checks!(close_errgroup);
     // Chapter 4
 }

@@ -5,6 +5,7 @@
 pub mod leak_coordinator;
 
 // Chapter 2: who closes the channel.
+pub mod close_errgroup;
 
 // Chapter 4: slices and `Vec`.
 
@@ -14,5 +15,6 @@ mod checks {
     // Chapter 1
     grader::checks!(leak_coordinator);
     // Chapter 2
+    grader::checks!(close_errgroup);
     // Chapter 4
 }

@@ -1,0 +1,184 @@
+// Checks for `close_errgroup`, compiled into `exercises`, `solutions` and
+// `fixtures`. `exercise` is the module under test (your
+// `exercises/src/close_errgroup.rs`).
+//
+// Every group runs inside a `thread::scope` under the grader's watchdog. The
+// tasks are the checks' own closures: one that fails at once, one that waits
+// for the group's cancel token, one that cleans up for a while after seeing
+// it. Waiting on the token (not on a clock) is what makes these checks
+// deterministic: a task that needs the cancel to finish proves it happened.
+
+use exercise::{Cancel, Group};
+use grader::{ensure, fail, run};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::thread;
+use std::time::Duration;
+
+const ID: &str = "close_errgroup";
+
+const NOBODY_CANCELLED: &str = "One task waits for the group's token (`cancel.done().recv()`) and \
+     another one failed: errgroup.WithContext cancels the context the first time a task returns an \
+     error. Who calls `cancel()` in your `Group`?";
+
+#[test]
+fn every_task_runs_before_wait_returns() {
+    let (result, finished) = run(
+        ID,
+        "`wait()` on a group of 8 tasks that succeed",
+        "Nothing here waits for the token: does `wait` join every task?",
+        || {
+            let finished = AtomicUsize::new(0);
+            thread::scope(|s| {
+                let mut g: Group<&str> = Group::new(s);
+                for _ in 0..8 {
+                    // Borrows `finished` from the caller: fine on a scope.
+                    g.spawn(|_: &Cancel| {
+                        thread::sleep(Duration::from_millis(2));
+                        finished.fetch_add(1, Ordering::SeqCst);
+                        Ok(())
+                    });
+                }
+                let result = g.wait();
+                (result, finished.load(Ordering::SeqCst))
+            })
+        },
+    );
+    ensure(
+        result == Ok(()),
+        ID,
+        format!("`wait()` returned {result:?}, but every task returned `Ok(())`"),
+    );
+    ensure(
+        finished == 8,
+        ID,
+        format!(
+            "`wait()` returned when only {finished} of 8 tasks had finished: like errgroup's \
+             Wait, it must return only after every task has returned"
+        ),
+    );
+}
+
+#[test]
+fn an_empty_group_waits_for_nothing() {
+    let result = run(ID, "`wait()` on a group without tasks", "", || {
+        thread::scope(|s| Group::<&str>::new(s).wait())
+    });
+    ensure(
+        result == Ok(()),
+        ID,
+        format!("`wait()` on a group without tasks returned {result:?}, expected `Ok(())`"),
+    );
+}
+
+#[test]
+fn a_failing_task_cancels_the_running_ones() {
+    let (result, saw_cancel) = run(
+        ID,
+        "`wait()` after one task failed while another waits for the cancel",
+        NOBODY_CANCELLED,
+        || {
+            let saw_cancel = AtomicUsize::new(0);
+            let result = thread::scope(|s| {
+                let mut g = Group::new(s);
+                g.spawn(|cancel: &Cancel| {
+                    // Go: <-ctx.Done(). Returns once the token is cancelled.
+                    let _ = cancel.done().recv();
+                    if cancel.is_cancelled() {
+                        saw_cancel.fetch_add(1, Ordering::SeqCst);
+                    }
+                    Ok(())
+                });
+                g.spawn(|_: &Cancel| Err("read record 7: corrupt record"));
+                g.wait()
+            });
+            (result, saw_cancel.into_inner())
+        },
+    );
+    ensure(
+        saw_cancel == 1,
+        ID,
+        "the waiting task woke up, but `is_cancelled()` was false: cancel the token with \
+         `cancel()`, do not replace it",
+    );
+    ensure(
+        result == Err("read record 7: corrupt record"),
+        ID,
+        format!(
+            "`wait()` returned {result:?}, expected the failing task's error \
+             `Err(\"read record 7: corrupt record\")`"
+        ),
+    );
+}
+
+#[test]
+fn wait_returns_the_first_error_to_happen() {
+    // Task A is spawned first but can only fail after the cancel, that is
+    // after task B's error: B's error is the first, every time.
+    let result = run(
+        ID,
+        "`wait()` after task B failed and then task A failed",
+        NOBODY_CANCELLED,
+        || {
+            thread::scope(|s| {
+                let mut g = Group::new(s);
+                g.spawn(|cancel: &Cancel| {
+                    let _ = cancel.done().recv();
+                    Err("A: failed second")
+                });
+                g.spawn(|_: &Cancel| Err("B: failed first"));
+                g.wait()
+            })
+        },
+    );
+    match result {
+        Err("B: failed first") => {}
+        Err("A: failed second") => fail(
+            ID,
+            "`wait()` returned task A's error, but task B failed first (A only failed once B's \
+             error had cancelled it). errgroup's Wait returns the first error to happen: not the \
+             error of the first task spawned, not the last error. Keep the first one where every \
+             task can see it, and record it before you cancel.",
+        ),
+        other => fail(
+            ID,
+            format!("`wait()` returned {other:?}, expected `Err(\"B: failed first\")`"),
+        ),
+    }
+}
+
+#[test]
+fn wait_waits_for_every_task_after_an_error() {
+    // One task fails at once; another one is still busy for a moment (it
+    // does not look at the token). `wait` must not return before it is done.
+    let (token, probe) = grader::token();
+    let (result, still_running) = run(
+        ID,
+        "`wait()` after one task failed while another was still busy",
+        "Nothing here waits for the token: does `wait` block on something that never comes?",
+        move || {
+            thread::scope(|s| {
+                let mut g = Group::new(s);
+                g.spawn(move |_: &Cancel| {
+                    let _token = token; // dropped when this task returns
+                    thread::sleep(Duration::from_millis(30)); // busy
+                    Ok(())
+                });
+                g.spawn(|_: &Cancel| Err("boom"));
+                let result = g.wait();
+                (result, !probe.is_dropped())
+            })
+        },
+    );
+    ensure(
+        !still_running,
+        ID,
+        "`wait()` returned while a task was still running. errgroup's Wait returns the first \
+         error only after every task has returned: the cancel asks the others to stop, `wait` \
+         must still join them.",
+    );
+    ensure(
+        result == Err("boom"),
+        ID,
+        format!("`wait()` returned {result:?}, expected `Err(\"boom\")`"),
+    );
+}
