@@ -7,6 +7,9 @@
 /// that writes its output). `tests/golden.rs` runs each one.
 pub type Program = fn(&mut dyn std::io::Write) -> std::io::Result<()>;
 
+// Chapter 1: the incident, a goroutine leak.
+pub mod leak;
+
 // Chapter 2: who closes the channel.
 pub mod close;
 
@@ -14,6 +17,11 @@ pub mod close;
 pub mod slices;
 
 pub const PROGRAMS: &[(&str, Program)] = &[
+    // Chapter 1
+    ("leak_pipeline", leak::pipeline),
+    ("leak_scope_end", leak::scope_end),
+    ("leak_longlived", leak::longlived),
+    ("leak_panic", leak::producer_panics),
     // Chapter 2
     ("close_every_exit_path", close::every_exit_path),
     ("close_disconnect", close::disconnect),
