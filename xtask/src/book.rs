@@ -40,7 +40,7 @@ pub fn serve(root: &Path, extra: &[String]) -> Result<(), String> {
 pub fn build_and_check(root: &Path) -> Result<(), String> {
     ensure_mdbook(root)?;
     process::run(root, "mdbook", &["build"])?;
-    check_built_html(&root.join("book")).map_err(|problems| {
+    mdbook_runnable::check_built_html(&root.join("book")).map_err(|problems| {
         format!(
             "the built book does not look as book.toml promises:\n  {}",
             problems.join("\n  ")
@@ -50,18 +50,3 @@ pub fn build_and_check(root: &Path) -> Result<(), String> {
     Ok(())
 }
 
-// TEMPORARY until mdbook-runnable exposes its own check.
-fn check_built_html(book: &Path) -> Result<(), Vec<String>> {
-    let index =
-        std::fs::read_to_string(book.join("index.html")).map_err(|e| vec![e.to_string()])?;
-    let problems: Vec<String> = ["theme/runnable.css", "theme/runnable.js"]
-        .iter()
-        .filter(|f| !index.contains(*f))
-        .map(|f| format!("index.html does not link {f}"))
-        .collect();
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(problems)
-    }
-}
