@@ -3,6 +3,7 @@
 
 // Chapter 1: the incident, a goroutine leak.
 pub mod leak_coordinator;
+pub mod leak_runner;
 
 // Chapter 2: who closes the channel.
 pub mod close_errgroup;
@@ -14,6 +15,7 @@ pub mod close_errgroup;
 mod checks {
     // Chapter 1
     grader::checks!(leak_coordinator);
+    grader::checks!(leak_runner);
     // Chapter 2
     grader::checks!(close_errgroup);
     // Chapter 4

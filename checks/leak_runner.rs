@@ -1,0 +1,321 @@
+// Checks for `leak_runner`, compiled into `exercises`, `solutions` and `fixtures`.
+// `exercise` is the module under test (your `exercises/src/leak_runner.rs`).
+//
+// How they see a leak without waiting: the consumer these checks hand to `run`
+// gives the check a clone of the job's `Receiver` as soon as it starts. Once
+// `run` has returned, `try_recv` on that clone tells at once whether any
+// `Sender` of the job is still alive (`Empty`) or all are gone
+// (`Disconnected`). The consumer also carries a drop probe and a `Live` guard,
+// so the check knows when its thread is done.
+
+use crossbeam_channel::{Receiver, TryRecvError};
+use exercise::{Consumer, JobCtx, JobError, JobRunner, Producer, Record};
+use grader::{Live, Probe, Token, fail, run};
+use std::sync::mpsc::{self, RecvTimeoutError};
+
+const ID: &str = "leak_runner";
+
+const IF_STUCK: &str = "`run` is probably waiting in `join()` for the consumer, and the consumer \
+     for the last `Sender` of the job to go away. Which `Sender` is still alive, and who owns it?";
+
+/// What the check can observe about one job's consumer.
+struct Watch {
+    /// Dropped when the consumer closure has finished.
+    done: Probe,
+    /// Receives a clone of the job's `Receiver` when the consumer starts.
+    channel: mpsc::Receiver<Receiver<Record>>,
+}
+
+/// A consumer that keeps every record it receives (like the incident's job)
+/// and returns their total.
+fn consumer(live: &Live) -> (Consumer, Watch) {
+    let (token, done) = grader::token();
+    let guard = live.guard();
+    let (peek_tx, peek_rx) = mpsc::channel();
+    let consumer: Consumer = Box::new(move |rx: Receiver<Record>| {
+        let _running = (token, guard);
+        let _ = peek_tx.send(rx.clone());
+        drop(peek_tx);
+        let rows: Vec<Record> = rx.iter().collect();
+        rows.iter().sum()
+    });
+    (
+        consumer,
+        Watch {
+            done,
+            channel: peek_rx,
+        },
+    )
+}
+
+/// A producer that sends `records`; `token` is dropped when it has returned.
+fn sends(records: Vec<Record>, token: Token) -> Producer {
+    Box::new(move |ctx: &JobCtx| {
+        let _returned = token;
+        for r in records {
+            ctx.send(r)?;
+        }
+        Ok(())
+    })
+}
+
+/// A producer that sends `records`, then waits until every producer watched
+/// by `others` has returned, then fails with `error`.
+fn fails_last(records: Vec<Record>, others: Vec<Probe>, error: JobError) -> Producer {
+    Box::new(move |ctx: &JobCtx| {
+        for r in records {
+            ctx.send(r)?;
+        }
+        for other in &others {
+            // Bounded: if another producer is stuck, the watchdog reports it.
+            other.dropped_within(grader::limit());
+        }
+        Err(error)
+    })
+}
+
+fn read_error(job: &str) -> JobError {
+    JobError(format!("{job}: read record 7: corrupt record"))
+}
+
+/// A job of three producers whose last one fails once the other two have
+/// returned: the shape of the incident's job.
+fn failing_job(job: &str, live: &Live) -> (Vec<Producer>, Consumer, Watch, JobError) {
+    let (t0, p0) = grader::token();
+    let (t1, p1) = grader::token();
+    let error = read_error(job);
+    let producers = vec![
+        sends((0..5).collect(), t0),
+        sends((5..10).collect(), t1),
+        fails_last(vec![10, 11], vec![p0, p1], error.clone()),
+    ];
+    let (consumer, watch) = consumer(live);
+    (producers, consumer, watch, error)
+}
+
+/// A job of three producers that all succeed; returns the expected total.
+fn clean_job(records_each: u64, live: &Live) -> (Vec<Producer>, Consumer, Watch, u64) {
+    let mut producers = Vec::new();
+    let mut expected = 0;
+    for p in 0..3 {
+        let records: Vec<Record> = (0..records_each).map(|x| x * 3 + p).collect();
+        expected += records.iter().sum::<u64>();
+        producers.push(sends(records, grader::token().0));
+    }
+    let (consumer, watch) = consumer(live);
+    (producers, consumer, watch, expected)
+}
+
+/// Runs one job under the watchdog, moving the runner in and out.
+fn run_job(
+    runner: JobRunner,
+    job: &str,
+    producers: Vec<Producer>,
+    consumer: Consumer,
+) -> (JobRunner, Result<u64, JobError>) {
+    let name = job.to_owned();
+    run(
+        ID,
+        &format!("`runner.run(\"{job}\", ..)`"),
+        IF_STUCK,
+        move || {
+            let mut runner = runner;
+            let result = runner.run(&name, producers, consumer);
+            (runner, result)
+        },
+    )
+}
+
+/// Why the job's consumer is (or will be) left behind, if it is. Call it
+/// right after `run` returned.
+fn left_behind(watch: &Watch) -> Option<String> {
+    match watch.channel.recv_timeout(grader::limit()) {
+        Ok(rx) => loop {
+            match rx.try_recv() {
+                Ok(_) => continue, // records still queued: look past them
+                Err(TryRecvError::Disconnected) => break,
+                Err(TryRecvError::Empty) => {
+                    return Some(
+                        "the job's channel is still open: a `Sender` of the job is still alive, so \
+                         the consumer thread stays blocked in `for record in rx` for ever, \
+                         holding every record it received"
+                            .to_owned(),
+                    );
+                }
+            }
+        },
+        // The consumer closure was dropped without being called.
+        Err(RecvTimeoutError::Disconnected) => {}
+        Err(RecvTimeoutError::Timeout) => {
+            return Some("the job's consumer never started".to_owned());
+        }
+    }
+    if watch.done.dropped_within(grader::limit()) {
+        None
+    } else {
+        Some("the job's channel is closed, but its consumer thread is still running".to_owned())
+    }
+}
+
+#[test]
+fn a_clean_job_returns_its_total() {
+    // 3 producers x 400 records through a 10-record buffer.
+    let live = Live::new();
+    let (producers, consumer, watch, expected) = clean_job(400, &live);
+    let (_runner, result) = run_job(JobRunner::new(), "job 1", producers, consumer);
+    match result {
+        Ok(total) if total == expected => {}
+        other => fail(
+            ID,
+            format!("a clean job returned {other:?}, expected Ok({expected}): records were lost"),
+        ),
+    }
+    if let Some(why) = left_behind(&watch) {
+        fail(ID, format!("after a clean job, {why}"));
+    }
+}
+
+#[test]
+fn a_failed_job_returns_the_error_of_its_producer() {
+    let live = Live::new();
+    let (producers, consumer, _watch, error) = failing_job("job 1", &live);
+    let (_runner, result) = run_job(JobRunner::new(), "job 1", producers, consumer);
+    grader::ensure(
+        result.as_ref() == Err(&error),
+        ID,
+        format!(
+            "the third producer of `job 1` failed with {error:?}, but `run` returned {result:?}"
+        ),
+    );
+}
+
+#[test]
+fn a_failed_job_leaves_no_thread_behind() {
+    let live = Live::new();
+    let (producers, consumer, watch, error) = failing_job("job 1", &live);
+    let (_runner, result) = run_job(JobRunner::new(), "job 1", producers, consumer);
+    grader::ensure(
+        result.as_ref() == Err(&error),
+        ID,
+        format!("`run` returned {result:?}, expected Err({error:?})"),
+    );
+    if let Some(why) = left_behind(&watch) {
+        fail(
+            ID,
+            format!(
+                "`run(\"job 1\", ..)` returned its error, but {why}. `run` has returned, so \
+                 its local variables are gone: who else still owns the job's `Sender`? \
+                 Look at what outlives `run`, such as what it keeps in `self`."
+            ),
+        );
+    }
+}
+
+#[test]
+fn many_failed_jobs_leave_no_thread_behind() {
+    // The incident: a long-lived process, one failed job every afternoon.
+    const JOBS: usize = 5;
+    let live = Live::new();
+    let mut runner = JobRunner::new();
+    let mut watches = Vec::new();
+    for n in 1..=JOBS {
+        let job = format!("job {n}");
+        let (producers, consumer, watch, error) = failing_job(&job, &live);
+        let (next, result) = run_job(runner, &job, producers, consumer);
+        runner = next;
+        grader::ensure(
+            result.as_ref() == Err(&error),
+            ID,
+            format!("`run(\"{job}\", ..)` returned {result:?}, expected Err({error:?})"),
+        );
+        watches.push(watch);
+    }
+    for (n, watch) in watches.iter().enumerate() {
+        if let Some(why) = left_behind(watch) {
+            fail(
+                ID,
+                format!(
+                    "after {JOBS} failed jobs, {} consumer threads are still alive: for job {}, \
+                     {why}. One thread (and its records) per failed job, for as long as the \
+                     runner lives: the incident's leak. Who owns the `Sender` of a failed job?",
+                    live.alive(),
+                    n + 1
+                ),
+            );
+        }
+    }
+    grader::ensure(
+        live.alive() == 0,
+        ID,
+        format!(
+            "after {JOBS} failed jobs, {} consumer threads are still alive",
+            live.alive()
+        ),
+    );
+    drop(runner);
+}
+
+#[test]
+fn failures_are_still_reported_oldest_first() {
+    let live = Live::new();
+    let mut runner = JobRunner::new();
+    let mut expected = Vec::new();
+    for n in 1..=4 {
+        let job = format!("job {n}");
+        if n % 2 == 0 {
+            let (producers, consumer, _watch, error) = failing_job(&job, &live);
+            let (next, _) = run_job(runner, &job, producers, consumer);
+            runner = next;
+            expected.push((job, error));
+        } else {
+            let (producers, consumer, _watch, total) = clean_job(20, &live);
+            let (next, result) = run_job(runner, &job, producers, consumer);
+            runner = next;
+            grader::ensure(
+                result == Ok(total),
+                ID,
+                format!(
+                    "clean `{job}` after a failed one returned {result:?}, expected Ok({total})"
+                ),
+            );
+        }
+    }
+    let reported = runner.failures();
+    grader::ensure(
+        reported == expected,
+        ID,
+        format!(
+            "`failures()` returned {reported:?}, expected {expected:?}: the alert still needs \
+             the name and error of every failed job, oldest first"
+        ),
+    );
+}
+
+#[test]
+fn two_failing_producers_give_one_of_their_errors() {
+    let live = Live::new();
+    let (t0, p0) = grader::token();
+    let first = JobError("job 1: read record 0: corrupt record".to_owned());
+    let second = read_error("job 1");
+    let failing_first: Producer = {
+        let first = first.clone();
+        Box::new(move |_ctx: &JobCtx| {
+            let _returned = t0;
+            Err(first)
+        })
+    };
+    let producers = vec![
+        failing_first,
+        sends((0..5).collect(), grader::token().0),
+        fails_last(vec![], vec![p0], second.clone()),
+    ];
+    let (consumer, _watch) = consumer(&live);
+    let (_runner, result) = run_job(JobRunner::new(), "job 1", producers, consumer);
+    grader::ensure(
+        result.as_ref() == Err(&first) || result.as_ref() == Err(&second),
+        ID,
+        format!(
+            "two producers failed, with {first:?} and {second:?}, but `run` returned {result:?}"
+        ),
+    );
+}

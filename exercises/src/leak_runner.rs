@@ -1,0 +1,112 @@
+//! Exercise `leak_runner`: one leaked thread per failed job.
+//!
+//! `JobRunner` is a long-lived service, like the one of the incident: it runs
+//! job after job in the same process, and it remembers the jobs that failed,
+//! for the afternoon alert. Every failed job leaves its consumer thread
+//! blocked for ever, holding every record it had received. Fix `run` so that a
+//! failed job leaves nothing behind, and keep `failures` working.
+//!
+//! Grade it: `cargo test -p exercises leak_runner`
+
+use crossbeam_channel::{Receiver, Sender, bounded};
+use std::sync::Arc;
+use std::thread;
+
+/// One record of a batch.
+pub type Record = u64;
+
+/// How many records the channel buffers, like Go's `make(chan Record, 10)`.
+pub const CAPACITY: usize = 10;
+
+/// Why a job failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JobError(pub String);
+
+/// What every producer of one job shares: the job's name and the channel to
+/// its consumer.
+pub struct JobCtx {
+    pub name: String,
+    tx: Sender<Record>,
+}
+
+impl JobCtx {
+    /// Sends one record to the job's consumer.
+    pub fn send(&self, record: Record) -> Result<(), JobError> {
+        self.tx
+            .send(record)
+            .map_err(|_| JobError(format!("{}: the consumer hung up", self.name)))
+    }
+}
+
+/// A producer reads its share of the batch and sends it with `ctx.send`.
+pub type Producer = Box<dyn FnOnce(&JobCtx) -> Result<(), JobError> + Send>;
+
+/// The consumer receives records until the channel is closed, and returns
+/// their total.
+pub type Consumer = Box<dyn FnOnce(Receiver<Record>) -> u64 + Send>;
+
+/// Runs jobs, one after the other, for as long as the process lives.
+#[derive(Default)]
+pub struct JobRunner {
+    /// The failed jobs, oldest first, with their errors.
+    failed: Vec<(Arc<JobCtx>, JobError)>,
+}
+
+impl JobRunner {
+    pub fn new() -> JobRunner {
+        JobRunner::default()
+    }
+
+    /// Runs one job: every producer on its own thread, the consumer on
+    /// another. Returns the consumer's total, or the first error of a
+    /// producer.
+    pub fn run(
+        &mut self,
+        name: &str,
+        producers: Vec<Producer>,
+        consumer: Consumer,
+    ) -> Result<u64, JobError> {
+        let (tx, rx) = bounded(CAPACITY);
+        let ctx = Arc::new(JobCtx {
+            name: name.to_owned(),
+            tx,
+        });
+
+        let consumer = thread::spawn(move || consumer(rx));
+        let handles: Vec<_> = producers
+            .into_iter()
+            .map(|produce| {
+                let ctx = Arc::clone(&ctx);
+                thread::spawn(move || produce(&ctx))
+            })
+            .collect();
+
+        // Like errgroup's Wait: every producer has returned; keep the first
+        // error.
+        let mut first_error = None;
+        for handle in handles {
+            let result = handle
+                .join()
+                .unwrap_or_else(|_| Err(JobError(format!("{name}: a producer panicked"))));
+            if let Err(e) = result {
+                first_error.get_or_insert(e);
+            }
+        }
+
+        if let Some(error) = first_error {
+            // Remember the job for the alert.
+            self.failed.push((ctx, error.clone()));
+            return Err(error);
+        }
+        drop(ctx); // the last `JobCtx`, so the last `Sender`: closes the channel
+        Ok(consumer.join().expect("the consumer panicked"))
+    }
+
+    /// The failed jobs, oldest first: their names and errors.
+    pub fn failures(&self) -> Vec<(String, JobError)> {
+        self.failed
+            .iter()
+            .map(|(ctx, error)| (ctx.name.clone(), error.clone()))
+            .collect()
+    }
+}
