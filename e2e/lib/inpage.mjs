@@ -66,22 +66,31 @@ export function compareBoxes() {
   });
 }
 
-/** How far the page scrolls sideways, and what sticks out. */
+/**
+ * Whether the reader has to scroll sideways: the document, or mdBook's
+ * content area (it is `overflow-y: auto`, so it scrolls sideways rather than
+ * the page), is wider than the window. Code blocks and tables that scroll
+ * inside themselves are fine.
+ */
 export function horizontalOverflow() {
-  const width = document.documentElement.clientWidth;
-  const scroll = document.documentElement.scrollWidth;
-  const culprits = [];
-  if (scroll > width + 1) {
-    for (const e of document.querySelectorAll('.content main *')) {
+  const problems = [];
+  const scrollers = [document.scrollingElement, ...document.querySelectorAll('.content, .content main')];
+  for (const s of scrollers) {
+    if (!s || s.scrollWidth <= s.clientWidth + 1) continue;
+    const edge = s.getBoundingClientRect().left + s.clientWidth;
+    const culprits = [];
+    for (const e of s.querySelectorAll('main *')) {
       const r = e.getBoundingClientRect();
-      if (r.right > width + 1 && r.width > 0 && getComputedStyle(e).position !== 'fixed') {
-        const parentSticks = e.parentElement && e.parentElement.getBoundingClientRect().right > width + 1;
-        if (!parentSticks) culprits.push(`${e.tagName.toLowerCase()}.${[...e.classList].join('.')} (right edge ${Math.round(r.right)}px)`);
-      }
+      if (r.width === 0 || r.right <= edge + 1) continue;
+      const parent = e.parentElement;
+      if (parent && parent !== s && parent.getBoundingClientRect().right > edge + 1) continue; // its parent is reported
+      culprits.push(`${e.tagName.toLowerCase()}${[...e.classList].map((c) => '.' + c).join('')} (${Math.round(r.width)}px wide, right edge at ${Math.round(r.right)}px)`);
       if (culprits.length >= 3) break;
     }
+    const name = s === document.scrollingElement ? 'the page' : s.matches('main') ? 'the main column' : "mdBook's content area";
+    problems.push(`${name} scrolls sideways: ${s.scrollWidth}px of content in ${s.clientWidth}px${culprits.length ? '; sticking out: ' + culprits.join(', ') : ''}`);
   }
-  return { width, scroll, culprits };
+  return problems;
 }
 
 /**

@@ -14,7 +14,7 @@ export const VIEWPORTS = [
 
 const slug = (page) => page.replace(/\.html$/, '').replace(/[^a-zA-Z0-9_-]+/g, '-');
 
-export async function testPage({ browser, origin, page, viewport, outDir, report }) {
+export async function testPage({ browser, origin, page, viewport, outDir, report, log = console.log }) {
   const scope = { page, width: viewport.width };
   const check = (name, problems) => report.check(scope, name, problems);
   const { context, page: tab, events } = await openPage(browser, viewport);
@@ -29,7 +29,7 @@ export async function testPage({ browser, origin, page, viewport, outDir, report
 
     const inv = await tab.evaluate(inventory);
     const found = Object.entries(inv).filter(([, v]) => v > 0).map(([k, v]) => `${v} ${k}`);
-    console.log(`  ${page} @ ${viewport.width}px: ${found.join(', ') || 'no code, cards or quizzes'}`);
+    log(`  ${page} @ ${viewport.width}px: ${found.join(', ') || 'no code, cards or quizzes'}`);
 
     if (inv.go + inv.rust > 0) check(`Go/Rust code highlighted (${inv.go} Go, ${inv.rust} Rust blocks)`, await checks.highlight(tab));
     if (inv.compare > 0) check(`Go | Rust panes ${viewport.layout} (${inv.compare} compare blocks)`, await checks.compareLayout(tab, viewport));

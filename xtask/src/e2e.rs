@@ -38,33 +38,65 @@ pub fn run_if_chromium(root: &Path) -> Result<E2eOutcome, String> {
     run(root, &[]).map(|()| E2eOutcome::Ran)
 }
 
-/// Runs the node test against the already built `book/`.
+/// Runs the node test against the already built `book/`, then (unless ARGS
+/// ask for a part of it) the self-test that proves each check can fail.
 fn run_built(root: &Path, extra: &[String]) -> Result<(), String> {
     let dir = root.join("e2e");
     ensure_node_modules(&dir)?;
+    let target = root.join("target");
     let mut args = vec![
         "run.mjs".to_owned(),
         "--book".to_owned(),
         root.join("book").display().to_string(),
         "--out".to_owned(),
-        root.join("target").join("e2e").display().to_string(),
+        target.join("e2e").display().to_string(),
         "--chromium".to_owned(),
         CHROMIUM.to_owned(),
     ];
     args.extend(extra.iter().cloned());
+    let book = node(&dir, &args);
+    let selftest = if extra.is_empty() {
+        let out = target.join("e2e-selftest").display().to_string();
+        node(
+            &dir,
+            &[
+                "selftest.mjs".to_owned(),
+                "--out".to_owned(),
+                out,
+                "--chromium".to_owned(),
+                CHROMIUM.to_owned(),
+            ],
+        )
+    } else {
+        Ok(())
+    };
+    match (book, selftest) {
+        (Ok(()), Ok(())) => Ok(()),
+        (Err(e), Ok(())) => Err(format!(
+            "the browser test of the book failed ({e}): see the FAIL lines above; \
+             screenshots are in target/e2e/"
+        )),
+        (Ok(()), Err(e)) => Err(format!(
+            "the e2e self-test failed ({e}): a check no longer catches the defect it \
+             should (see e2e/selftest/ and the FAIL lines above)"
+        )),
+        (Err(a), Err(b)) => Err(format!(
+            "the browser test of the book ({a}) and the e2e self-test ({b}) failed: see the FAIL lines above"
+        )),
+    }
+}
+
+fn node(dir: &Path, args: &[String]) -> Result<(), String> {
     println!("$ node {}   (in e2e/)", args.join(" "));
     let status = Command::new("node")
-        .args(&args)
-        .current_dir(&dir)
+        .args(args)
+        .current_dir(dir)
         .status()
         .map_err(|e| format!("cannot start `node` (install Node.js 20 or later): {e}"))?;
     if status.success() {
         Ok(())
     } else {
-        Err(format!(
-            "the browser test failed ({status}): see the FAIL lines above; \
-             screenshots are in target/e2e/"
-        ))
+        Err(format!("node {}: {status}", args[0]))
     }
 }
 

@@ -30,8 +30,9 @@ maintainer commands:
   go               the Go side: gofmt, go vet, go test in go/
   e2e [ARGS..]     build the book, then test it in headless Chromium (every
                    chapter page at 1280 and 390 px, offline, in every theme)
-                   and check every link; screenshots go to target/e2e/
-                   (ARGS go to e2e/run.mjs, e.g. `--page leak` or `--links-only`)
+                   and check every link, then prove each check can fail
+                   (e2e/selftest/); screenshots go to target/e2e/. ARGS go to
+                   e2e/run.mjs and skip the self-test: `--page leak`, `--links-only`
 ";
 
 fn main() -> ExitCode {

@@ -1,0 +1,89 @@
+#!/usr/bin/env node
+// Proves the checks can fail: builds selftest/ (a page that must pass every
+// check and a page with one known defect per check) with mdBook, runs the
+// whole suite on it, and compares what failed with what must fail.
+//
+//   node selftest.mjs [--chromium PATH] [--out DIR]
+
+import { execFileSync } from 'node:child_process';
+import { rm } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { DEFAULT_CHROMIUM } from './lib/browser.mjs';
+import { THEMES } from './lib/checks.mjs';
+import { VIEWPORTS } from './lib/page.mjs';
+import { Report } from './lib/report.mjs';
+import { runSuite } from './lib/suite.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const { values: opts } = parseArgs({
+  options: {
+    out: { type: 'string', default: join(here, '..', 'target', 'e2e-selftest') },
+    chromium: { type: 'string', default: process.env.CHROMIUM ?? DEFAULT_CHROMIUM },
+  },
+});
+const outDir = resolve(opts.out);
+const bookDir = join(outDir, 'book');
+
+const both = VIEWPORTS.map((v) => v.width);
+const desktop = VIEWPORTS.filter((v) => v.layout === 'side-by-side').map((v) => v.width);
+// What bad.md must make fail: [check name prefix, widths, themes?, problem pattern].
+const EXPECTED = [
+  ['Go/Rust code highlighted', both, null, /language-go block #1 .* has no "hljs" class/],
+  ['Go | Rust panes side-by-side', desktop, null, /compare #1 \(go \| rust\): not side by side/],
+  ['no sideways scrolling', both, null, /scrolls sideways.*div\.selftest-wide/],
+  ['exercise cards show', both, null, /demo_bad does not show its grading command/],
+  ['hints and solution open on click', both, null, /open before any click/],
+  ['quiz answers give feedback', both, null, /showed no feedback/],
+  ['text contrast', both, THEMES, /p\.selftest-faint .*contrast 1\.00/],
+  ['no JavaScript errors', both, null, /selftest: a script error on purpose/],
+  ['no request leaves localhost', both, null, /GET https:\/\/example\.invalid\/pixel\.png/],
+];
+
+const started = Date.now();
+await rm(outDir, { recursive: true, force: true });
+console.log(`$ mdbook build ${join(here, 'selftest')} -d ${bookDir}`);
+try {
+  execFileSync('mdbook', ['build', join(here, 'selftest'), '-d', bookDir], { stdio: 'pipe' });
+} catch (e) {
+  console.log(`${e.stdout ?? ''}${e.stderr ?? ''}`);
+  throw new Error(`mdbook build of e2e/selftest failed: ${e.message}`);
+}
+
+const run = new Report({ log: () => {} });
+await runSuite({ bookDir, outDir, chromium: opts.chromium, report: run, log: () => {} });
+
+const verdict = new Report();
+const failedRecords = run.records.filter((r) => r.problems.length > 0);
+const used = new Set();
+
+// The link check of the whole book must catch the broken anchor.
+const links = failedRecords.find((r) => r.name.startsWith('link check'));
+if (links) used.add(links);
+verdict.check({ page: 'selftest' }, 'the link check catches good.html#no-such-anchor',
+  links?.problems.some((p) => /bad\.html:\d+: <a href="good\.html#no-such-anchor">: no id "no-such-anchor" in good\.html/.test(p))
+    ? [] : ['no such failure was reported']);
+
+for (const [prefix, widths, themes, pattern] of EXPECTED) {
+  for (const width of widths) {
+    for (const theme of themes ?? [undefined]) {
+      const what = `bad.html @ ${width}px${theme ? ` @ theme ${theme}` : ''}: "${prefix}" fails`;
+      const hit = failedRecords.find((r) => r.scope.page === 'bad.html' && r.scope.width === width &&
+        r.scope.theme === theme && r.name.startsWith(prefix));
+      if (hit) used.add(hit);
+      verdict.check({ page: 'selftest' }, what, !hit ? ['it passed'] :
+        hit.problems.some((p) => pattern.test(p)) ? [] : [`it failed for another reason: ${hit.problems.join('; ')}`]);
+    }
+  }
+}
+// Nothing else may fail: good.html passes everything, bad.html only what it breaks.
+const unexpected = failedRecords.filter((r) => !used.has(r));
+verdict.check({ page: 'selftest' }, 'nothing else fails (good.html passes every check)',
+  unexpected.map((r) => `${r.scope.page} @ ${r.scope.width ?? ''}px${r.scope.theme ? ' @ theme ' + r.scope.theme : ''}: ${r.name}: ${r.problems.join('; ')}`));
+const goodChecks = run.records.filter((r) => r.scope.page === 'good.html').length;
+verdict.check({ page: 'selftest' }, 'good.html was checked', goodChecks >= 20 ? [] : [`only ${goodChecks} checks ran on good.html`]);
+
+console.log(verdict.summary('selftest'));
+console.log(`selftest: finished in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+process.exitCode = verdict.failed === 0 ? 0 : 1;
