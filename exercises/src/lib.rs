@@ -8,6 +8,7 @@ pub mod leak_runner;
 
 // Chapter 2: who closes the channel.
 pub mod close_errgroup;
+pub mod close_pipeline;
 
 // Chapter 4: slices and `Vec`.
 
@@ -19,5 +20,6 @@ mod checks {
     grader::checks!(leak_runner);
     // Chapter 2
     grader::checks!(close_errgroup);
+    grader::checks!(close_pipeline);
     // Chapter 4
 }

@@ -1,0 +1,137 @@
+//! Exercise `close_pipeline`: the chapter-1 pipeline, cancelled on the first
+//! error.
+//!
+//! One producer thread per reader sends records down a channel; one consumer
+//! adds them up. The channel closes when the last `Sender` is dropped: each
+//! producer owns a clone, and the coordinator drops its own before it waits.
+//! On the first failed read the job is cancelled: every producer checks the
+//! token before each read, and the first error is the one returned. Reference
+//! solution.
+
+use crossbeam_channel::{Receiver, Sender, bounded};
+use std::fmt;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, PoisonError};
+use std::thread;
+
+/// A read that failed, with what went wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadError(pub String);
+
+impl fmt::Display for ReadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ReadError {}
+
+/// One producer's input: each call reads its next record, `None` at the end
+/// of its share. It gets the job's token, as a Go reader gets `ctx`, but like
+/// many real readers it may ignore it.
+pub type Reader = Box<dyn FnMut(&Cancel) -> Option<Result<u64, ReadError>> + Send>;
+
+/// The job's cancellation token, the `ctx` of `errgroup.WithContext` (the same
+/// as in `close_errgroup`).
+/// Cancelling is one-way and idempotent. A task can poll it
+/// (`is_cancelled()`, between two reads) or wait for it (`done()`, in a
+/// `select!` or with `recv()`).
+pub struct Cancel {
+    cancelled: AtomicBool,
+    /// The only `Sender` of the `done` channel: dropping it is the broadcast.
+    closer: Mutex<Option<Sender<()>>>,
+    done: Receiver<()>,
+}
+
+impl Cancel {
+    pub fn new() -> Cancel {
+        let (closer, done) = bounded(0);
+        Cancel {
+            cancelled: AtomicBool::new(false),
+            closer: Mutex::new(Some(closer)),
+            done,
+        }
+    }
+
+    /// Cancels: every `is_cancelled()` from now on is `true`, and every thread
+    /// waiting on `done()` wakes up.
+    pub fn cancel(&self) {
+        self.cancelled.store(true, Ordering::SeqCst);
+        // Dropping the only Sender closes the channel: Go's close(done).
+        drop(
+            self.closer
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .take(),
+        );
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.cancelled.load(Ordering::SeqCst)
+    }
+
+    /// Go's `ctx.Done()`: never receives a message; `recv()` returns `Err`
+    /// once the token is cancelled, and a `select!` arm on it fires then.
+    pub fn done(&self) -> &Receiver<()> {
+        &self.done
+    }
+}
+
+impl Default for Cancel {
+    fn default() -> Cancel {
+        Cancel::new()
+    }
+}
+
+/// Runs one producer per reader and one consumer, and returns the total of
+/// every record, or the first read error. Every thread it starts has finished
+/// when it returns.
+pub fn run_job(readers: Vec<Reader>) -> Result<u64, ReadError> {
+    let (tx, rx) = bounded::<u64>(10);
+    let cancel = Cancel::new();
+    let error: Mutex<Option<ReadError>> = Mutex::new(None);
+
+    let total = thread::scope(|s| {
+        // `for x in rx` ends when every Sender has been dropped.
+        let consumer = s.spawn(move || rx.iter().sum::<u64>());
+
+        for mut read in readers {
+            let tx = tx.clone(); // owned by this producer, dropped when it returns
+            let (cancel, error) = (&cancel, &error);
+            s.spawn(move || {
+                // Cancellation is cooperative: look at the token before
+                // every read, as a Go producer selects on ctx.Done().
+                while !cancel.is_cancelled() {
+                    let Some(record) = read(cancel) else {
+                        return; // this reader's share is done
+                    };
+                    match record {
+                        Ok(r) => {
+                            if tx.send(r).is_err() {
+                                return; // the consumer is gone
+                            }
+                        }
+                        Err(e) => {
+                            // Keep the first error, then cancel: a reader woken
+                            // by the cancel can only fail after it is stored.
+                            let mut first = error.lock().unwrap_or_else(PoisonError::into_inner);
+                            if first.is_none() {
+                                *first = Some(e);
+                            }
+                            drop(first);
+                            cancel.cancel();
+                            return;
+                        }
+                    }
+                }
+            });
+        }
+        drop(tx); // the coordinator's own Sender
+        consumer.join().expect("the consumer panicked")
+    }); // every producer and the consumer are joined here
+
+    match error.into_inner().unwrap_or_else(PoisonError::into_inner) {
+        Some(e) => Err(e),
+        None => Ok(total),
+    }
+}
