@@ -4,6 +4,7 @@
 // Chapter 1: the incident, a goroutine leak.
 pub mod leak_coordinator;
 pub mod leak_runner;
+pub mod leak_pipeline;
 
 // Chapter 2: who closes the channel.
 pub mod close_errgroup;
@@ -17,6 +18,7 @@ mod checks {
     // Chapter 1
     grader::checks!(leak_coordinator);
     grader::checks!(leak_runner);
+    grader::checks!(leak_pipeline);
     // Chapter 2
     grader::checks!(close_errgroup);
     grader::checks!(close_pipeline);

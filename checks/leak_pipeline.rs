@@ -1,0 +1,405 @@
+// Checks for `leak_pipeline`, compiled into `exercises`, `solutions` and `fixtures`.
+// `exercise` is the module under test (your `exercises/src/leak_pipeline.rs`).
+//
+// The producers and the consumer handed to `run_job` carry drop probes, so a
+// check knows which of them have finished. The consumer also hands the check
+// a clone of the job's `Receiver` when it starts: once `run_job` has
+// returned, `try_recv` on it tells whether any `Sender` is still alive
+// (`Empty`) or all are gone (`Disconnected`).
+
+use crossbeam_channel::{Receiver, Sender, TryRecvError};
+use exercise::{Consumer, JobError, Producer, Record};
+use grader::{Outcome, Probe, Token, fail, run};
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+const ID: &str = "leak_pipeline";
+
+const IF_STUCK: &str = "The consumer's `for record in rx` ends only when every `Sender` is gone. \
+     While `run_job` waits for the consumer, does it still own one? On an error path too?";
+
+/// What the check can observe about the job's consumer.
+struct Watch {
+    /// Dropped when the consumer closure has finished.
+    done: Probe,
+    /// Receives a clone of the job's `Receiver` when the consumer starts.
+    channel: mpsc::Receiver<Receiver<Record>>,
+}
+
+/// A consumer that keeps every record (as the incident's job did) and
+/// returns their total; with `panic_at_end`, it panics once the channel is
+/// closed instead.
+fn consumer(panic_at_end: bool) -> (Consumer, Watch) {
+    let (token, done) = grader::token();
+    let (peek_tx, peek_rx) = mpsc::channel();
+    let consumer: Consumer = Box::new(move |rx: Receiver<Record>| {
+        let _running = token;
+        let _ = peek_tx.send(rx.clone());
+        drop(peek_tx);
+        let rows: Vec<Record> = rx.iter().collect();
+        if panic_at_end {
+            panic!("the consumer ran out of memory");
+        }
+        rows.iter().sum()
+    });
+    (
+        consumer,
+        Watch {
+            done,
+            channel: peek_rx,
+        },
+    )
+}
+
+/// A producer that sends `records`; `token` is dropped when it has returned.
+fn sends(records: Vec<Record>, token: Token) -> Producer {
+    Box::new(move |tx: &Sender<Record>| {
+        let _returned = token;
+        for r in records {
+            tx.send(r)
+                .map_err(|_| JobError::Read("the consumer hung up".to_owned()))?;
+        }
+        Ok(())
+    })
+}
+
+/// How a producer ends when it does not succeed.
+#[derive(Clone)]
+enum Ending {
+    Fails(JobError),
+    Panics(&'static str),
+}
+
+/// A producer that sends `records`, waits until every producer watched by
+/// `others` has returned, then ends as `ending` says.
+fn ends_last(records: Vec<Record>, others: Vec<Probe>, ending: Ending) -> Producer {
+    Box::new(move |tx: &Sender<Record>| {
+        for r in records {
+            tx.send(r)
+                .map_err(|_| JobError::Read("the consumer hung up".to_owned()))?;
+        }
+        for other in &others {
+            // Bounded: if another producer is stuck, the watchdog reports it.
+            other.dropped_within(grader::limit());
+        }
+        match ending {
+            Ending::Fails(error) => Err(error),
+            Ending::Panics(message) => panic!("{message}"),
+        }
+    })
+}
+
+fn read_error(record: usize) -> JobError {
+    JobError::Read(format!("read record {record}: corrupt record"))
+}
+
+/// Three producers sending records 0..9, three each (Go's job), where the last
+/// one ends as `ending` once the other two have returned. Returns the probes
+/// of all three.
+fn job_ending(ending: Ending) -> (Vec<Producer>, Vec<Probe>) {
+    let (t0, p0) = grader::token();
+    let (t1, p1) = grader::token();
+    let (t2, p2) = grader::token();
+    let last = ends_last(vec![6], vec![p0.clone(), p1.clone()], ending);
+    let last: Producer = Box::new(move |tx: &Sender<Record>| {
+        let _returned = t2;
+        last(tx)
+    });
+    let producers = vec![sends(vec![0, 1, 2], t0), sends(vec![3, 4, 5], t1), last];
+    (producers, vec![p0, p1, p2])
+}
+
+fn run_job(call: &str, producers: Vec<Producer>, consumer: Consumer) -> Result<u64, JobError> {
+    run(ID, call, IF_STUCK, move || {
+        exercise::run_job(producers, consumer)
+    })
+}
+
+/// The message when `run_job` itself panicked after a thread of the job did.
+fn panicked_too(message: &str, what: &str, advice: &str) -> String {
+    if message.contains("not yet implemented") {
+        format!("when {what}, `run_job` hit a `todo!()`: replace it with your code.")
+    } else {
+        format!("{what}, and `run_job` panicked too: \"{message}\". {advice}")
+    }
+}
+
+/// Right after `run_job` returned: is any `Sender` of the job still alive?
+/// With `wait`, give threads that nobody joined up to the watchdog's limit to
+/// end on their own.
+fn open_channel(watch: &Watch, wait: bool) -> Option<String> {
+    let rx = match watch.channel.recv_timeout(grader::limit()) {
+        Ok(rx) => rx,
+        // The consumer closure was dropped without being called.
+        Err(RecvTimeoutError::Disconnected) => return None,
+        Err(RecvTimeoutError::Timeout) => return Some("the consumer never started".to_owned()),
+    };
+    let deadline = Instant::now() + grader::limit();
+    loop {
+        match rx.try_recv() {
+            Ok(_) => continue, // records still queued: look past them
+            Err(TryRecvError::Disconnected) => return None,
+            Err(TryRecvError::Empty) if wait && Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            Err(TryRecvError::Empty) => {
+                return Some(
+                    "the job's channel is still open: some `Sender` is still alive, so the \
+                     consumer thread stays blocked in `for record in rx` for ever"
+                        .to_owned(),
+                );
+            }
+        }
+    }
+}
+
+/// Fails unless the consumer has finished: at once, or (with `wait`) within
+/// the watchdog's limit.
+fn ensure_consumer_done(watch: &Watch, wait: bool, after: &str) {
+    let done = if wait {
+        watch.done.dropped_within(grader::limit())
+    } else {
+        watch.done.is_dropped()
+    };
+    grader::ensure(
+        done,
+        ID,
+        format!(
+            "{after}, the consumer was still running when `run_job` returned. \
+             Wait for it (`join`) before you return."
+        ),
+    );
+}
+
+/// Fails unless every probed producer had returned when `run_job` returned.
+fn ensure_producers_done(producers: &[Probe], after: &str) {
+    let running = producers.iter().filter(|p| !p.is_dropped()).count();
+    grader::ensure(
+        running == 0,
+        ID,
+        format!(
+            "{after}, {running} producer(s) were still running when `run_job` returned. \
+             Like errgroup's `Wait`, wait for every producer (`join` each one), even after \
+             one has failed."
+        ),
+    );
+}
+
+#[test]
+fn totals_a_clean_batch() {
+    let mut producers = Vec::new();
+    let mut probes = Vec::new();
+    for p in 0..3u64 {
+        let (token, probe) = grader::token();
+        producers.push(sends((3 * p..3 * p + 3).collect(), token));
+        probes.push(probe);
+    }
+    let (consumer, watch) = consumer(false);
+    let result = run_job("`run_job` on records 0..9", producers, consumer);
+    grader::ensure(
+        result == Ok(36),
+        ID,
+        format!("records 0 to 8 add up to 36, but `run_job` returned {result:?}"),
+    );
+    if let Some(why) = open_channel(&watch, false) {
+        fail(ID, format!("after a clean batch, {why}"));
+    }
+    ensure_producers_done(&probes, "After a clean batch");
+    ensure_consumer_done(&watch, false, "After a clean batch");
+}
+
+#[test]
+fn a_job_without_producers_totals_zero() {
+    let (consumer, watch) = consumer(false);
+    let result = run_job("`run_job(vec![], consumer)`", vec![], consumer);
+    grader::ensure(
+        result == Ok(0),
+        ID,
+        format!("a job without producers should total 0, but `run_job` returned {result:?}"),
+    );
+    if let Some(why) = open_channel(&watch, false) {
+        fail(ID, format!("after a job without producers, {why}"));
+    }
+}
+
+#[test]
+fn more_records_than_the_buffer_arrive_whole() {
+    // 4 producers x 500 records through a 10-record buffer.
+    let mut producers = Vec::new();
+    let mut expected = 0;
+    for p in 0..4u64 {
+        let records: Vec<Record> = (0..500).map(|x| x * 4 + p).collect();
+        expected += records.iter().sum::<u64>();
+        producers.push(sends(records, grader::token().0));
+    }
+    let (consumer, _watch) = consumer(false);
+    let result = run_job("`run_job` with 4 x 500 records", producers, consumer);
+    grader::ensure(
+        result == Ok(expected),
+        ID,
+        format!("`run_job` returned {result:?}, expected Ok({expected}): records were lost"),
+    );
+}
+
+#[test]
+fn returns_the_error_of_any_failing_producer() {
+    // Each producer in turn fails on its second record, while the others run.
+    for bad in 0..3usize {
+        let mut producers = Vec::new();
+        for p in 0..3usize {
+            let records: Vec<Record> = (3 * p as u64..3 * p as u64 + 3).collect();
+            if p == bad {
+                let error = read_error(3 * p + 1);
+                producers.push(Box::new(move |tx: &Sender<Record>| {
+                    tx.send(records[0])
+                        .map_err(|_| JobError::Read("the consumer hung up".to_owned()))?;
+                    Err(error)
+                }) as Producer);
+            } else {
+                producers.push(sends(records, grader::token().0));
+            }
+        }
+        let expected = read_error(3 * bad + 1);
+        let (consumer, watch) = consumer(false);
+        let result = run_job(
+            &format!("`run_job` with producer {bad} failing"),
+            producers,
+            consumer,
+        );
+        grader::ensure(
+            result.as_ref() == Err(&expected),
+            ID,
+            format!("producer {bad} failed with {expected:?}, but `run_job` returned {result:?}"),
+        );
+        let after = format!("After producer {bad} failed");
+        if let Some(why) = open_channel(&watch, true) {
+            fail(ID, format!("{after}, {why}"));
+        }
+        ensure_consumer_done(&watch, true, &after);
+    }
+}
+
+#[test]
+fn after_a_read_error_nothing_is_left_running() {
+    let error = read_error(7);
+    let (producers, probes) = job_ending(Ending::Fails(error.clone()));
+    let (consumer, watch) = consumer(false);
+    let result = run_job("`run_job` with record 7 corrupt", producers, consumer);
+    grader::ensure(
+        result.as_ref() == Err(&error),
+        ID,
+        format!("the third producer failed with {error:?}, but `run_job` returned {result:?}"),
+    );
+    let after = "After a read error";
+    if let Some(why) = open_channel(&watch, false) {
+        fail(ID, format!("{after}, when `run_job` returned {why}"));
+    }
+    ensure_producers_done(&probes, after);
+    ensure_consumer_done(&watch, true, after);
+}
+
+#[test]
+fn a_panicking_producer_is_an_error_and_leaves_nothing_behind() {
+    let (producers, probes) = job_ending(Ending::Panics("disk on fire"));
+    let (consumer, watch) = consumer(false);
+    let result = match grader::run_within(grader::limit(), move || {
+        exercise::run_job(producers, consumer)
+    }) {
+        Outcome::Returned(result) => result,
+        Outcome::Panicked(message) => fail(
+            ID,
+            panicked_too(
+                &message,
+                "a producer panicked (\"disk on fire\")",
+                "A panic in a thread is not a crash of the program: `join()` returns it as \
+                 an `Err(payload)`. Turn it into \
+                 `JobError::Panicked(panic_message(payload.as_ref()))`.",
+            ),
+        ),
+        Outcome::Stuck(_) => fail(
+            ID,
+            format!("after a producer panicked, `run_job` did not return: {IF_STUCK}"),
+        ),
+    };
+    match &result {
+        Err(JobError::Panicked(message)) if message.contains("disk on fire") => {}
+        other => fail(
+            ID,
+            format!(
+                "a producer panicked with \"disk on fire\", but `run_job` returned {other:?}; \
+                 expected Err(JobError::Panicked(\"disk on fire\"))"
+            ),
+        ),
+    }
+    let after = "After a producer panicked";
+    if let Some(why) = open_channel(&watch, false) {
+        fail(ID, format!("{after}, when `run_job` returned {why}"));
+    }
+    ensure_producers_done(&probes, after);
+    ensure_consumer_done(&watch, true, after);
+}
+
+#[test]
+fn a_panicking_consumer_is_an_error() {
+    let mut producers = Vec::new();
+    for p in 0..3u64 {
+        producers.push(sends((3 * p..3 * p + 3).collect(), grader::token().0));
+    }
+    let (consumer, _watch) = consumer(true);
+    let result = match grader::run_within(grader::limit(), move || {
+        exercise::run_job(producers, consumer)
+    }) {
+        Outcome::Returned(result) => result,
+        Outcome::Panicked(message) => fail(
+            ID,
+            panicked_too(
+                &message,
+                "the consumer panicked",
+                "`consumer.join()` returns the consumer's panic as an `Err(payload)`: turn it \
+                 into `JobError::Panicked`.",
+            ),
+        ),
+        Outcome::Stuck(_) => fail(
+            ID,
+            format!("with a panicking consumer, `run_job` did not return: {IF_STUCK}"),
+        ),
+    };
+    match &result {
+        Err(JobError::Panicked(message)) if message.contains("out of memory") => {}
+        other => fail(
+            ID,
+            format!(
+                "the consumer panicked with \"the consumer ran out of memory\", but `run_job` \
+                 returned {other:?}; expected Err(JobError::Panicked(..)) with that message"
+            ),
+        ),
+    }
+}
+
+#[test]
+fn two_failing_producers_give_one_of_their_errors() {
+    let (t0, p0) = grader::token();
+    let first = read_error(0);
+    let second = read_error(7);
+    let failing_first: Producer = {
+        let first = first.clone();
+        Box::new(move |_tx: &Sender<Record>| {
+            let _returned = t0;
+            Err(first)
+        })
+    };
+    let producers = vec![
+        failing_first,
+        sends(vec![3, 4, 5], grader::token().0),
+        ends_last(vec![6], vec![p0], Ending::Fails(second.clone())),
+    ];
+    let (consumer, _watch) = consumer(false);
+    let result = run_job("`run_job` with two failing producers", producers, consumer);
+    grader::ensure(
+        result.as_ref() == Err(&first) || result.as_ref() == Err(&second),
+        ID,
+        format!(
+            "two producers failed, with {first:?} and {second:?}, but `run_job` returned {result:?}"
+        ),
+    );
+}
