@@ -9,6 +9,7 @@ pub mod leak_pipeline;
 // Chapter 2: who closes the channel.
 pub mod close_errgroup;
 pub mod close_pipeline;
+pub mod close_rayon;
 
 // Chapter 4: slices and `Vec`.
 
@@ -22,5 +23,6 @@ mod checks {
     // Chapter 2
     grader::checks!(close_errgroup);
     grader::checks!(close_pipeline);
+    grader::checks!(close_rayon);
     // Chapter 4
 }

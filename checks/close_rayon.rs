@@ -1,0 +1,188 @@
+// Checks for `close_rayon`, compiled into `exercises`, `solutions` and
+// `fixtures`. `exercise` is the module under test (your
+// `exercises/src/close_rayon.rs`).
+//
+// Each check runs `total` inside a rayon pool of its own (2 threads), so a
+// check that keeps rayon's threads busy cannot slow down another one. The
+// `read` closures are the checks' own: they count reads, fail on purpose,
+// and notice when reading goes on long after a failure.
+
+use exercise::{ReadError, total};
+use grader::{ensure, fail, run};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex};
+use std::thread;
+use std::time::Duration;
+
+const ID: &str = "close_rayon";
+
+/// Reads after a failure that a correct answer never gets near: rayon stops
+/// handing out records as soon as the error reaches it, so only the records
+/// already being read on the other thread finish.
+const READS_AFTER_FAILURE: usize = 1000;
+
+/// Runs `f` on a fresh rayon pool of 2 threads.
+fn in_pool<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .build()
+        .expect("a rayon pool for the check")
+        .install(f)
+}
+
+#[test]
+fn totals_a_clean_batch_reading_each_record_once() {
+    let (result, reads) = run(
+        ID,
+        "`total(1000, read)` on a clean batch",
+        "Nothing here blocks: does `total` wait for something?",
+        || {
+            let reads = AtomicUsize::new(0);
+            let result = in_pool(|| {
+                total(1000, |id| {
+                    reads.fetch_add(1, Ordering::SeqCst);
+                    Ok(id as u64)
+                })
+            });
+            (result, reads.into_inner())
+        },
+    );
+    ensure(
+        result == Ok(499_500),
+        ID,
+        format!("`total(1000, read)` returned {result:?}, expected Ok(499500) (0 + 1 + ... + 999)"),
+    );
+    ensure(
+        reads == 1000,
+        ID,
+        format!(
+            "`total(1000, read)` called `read` {reads} times for 1000 records: read each record \
+             exactly once (a read is a trip to storage)"
+        ),
+    );
+}
+
+#[test]
+fn an_empty_batch_totals_zero() {
+    let result = run(ID, "`total(0, read)`", "", || {
+        in_pool(|| total(0, |id| Ok(id as u64)))
+    });
+    ensure(
+        result == Ok(0),
+        ID,
+        format!("`total(0, read)` returned {result:?}, expected Ok(0)"),
+    );
+}
+
+#[test]
+fn a_failed_read_is_the_error() {
+    let result = run(
+        ID,
+        "`total(100, read)` with record 37 corrupt",
+        "Nothing here blocks: does `total` wait for something?",
+        || {
+            in_pool(|| {
+                total(100, |id| {
+                    if id == 37 {
+                        Err(ReadError { record: 37 })
+                    } else {
+                        Ok(1)
+                    }
+                })
+            })
+        },
+    );
+    match result {
+        Err(ReadError { record: 37 }) => {}
+        Ok(n) => fail(
+            ID,
+            format!(
+                "`total` returned Ok({n}) although record 37 failed to read: the error was \
+                 dropped on the way (`.ok()`, `unwrap_or`, `filter_map`...). Keep the `Result` \
+                 in the iterator and let rayon see the `Err`."
+            ),
+        ),
+        Err(other) => fail(
+            ID,
+            format!("`total` returned Err({other:?}), but only record 37 failed"),
+        ),
+    }
+}
+
+#[test]
+fn stops_reading_after_a_failure() {
+    // Record 0 fails. From then on every read counts, and takes 0.1 ms; the
+    // read far beyond what was already in flight panics with the verdict
+    // (once: rayon passes the panic on when both threads are done).
+    let result = run(
+        ID,
+        "`total(100_000, read)` with record 0 corrupt",
+        "rayon stops early only when the error reaches it: does `total` keep reading?",
+        || {
+            let failed = AtomicBool::new(false);
+            let after = AtomicUsize::new(0);
+            in_pool(|| {
+                total(100_000, |id| {
+                    if id == 0 {
+                        failed.store(true, Ordering::SeqCst);
+                        return Err(ReadError { record: 0 });
+                    }
+                    if failed.load(Ordering::SeqCst) {
+                        let n = after.fetch_add(1, Ordering::SeqCst) + 1;
+                        if n == READS_AFTER_FAILURE {
+                            panic!(
+                                "it read {n} more records after record 0 had failed. rayon \
+                                 stops handing out records only when the `Err` reaches it: \
+                                 `try_for_each`, `try_reduce` or `collect::<Result<_, _>>()` \
+                                 stop early; `sum()` of `Result`s, or collecting every \
+                                 `Result` and looking at them afterwards, read everything."
+                            );
+                        }
+                        if n > READS_AFTER_FAILURE {
+                            return Ok(1); // the verdict is in: finish fast
+                        }
+                        thread::sleep(Duration::from_micros(100));
+                    }
+                    Ok(1)
+                })
+            })
+        },
+    );
+    ensure(
+        result == Err(ReadError { record: 0 }),
+        ID,
+        format!("`total` returned {result:?}, expected Err(ReadError {{ record: 0 }})"),
+    );
+}
+
+#[test]
+fn reads_run_in_parallel() {
+    // Records 0 and 1 each wait until the other one has started: read one
+    // after the other, they would wait forever.
+    let result = run(
+        ID,
+        "`total(2, read)` where reads 0 and 1 wait for each other",
+        "The two reads ran one after the other, not in parallel: is `total` a plain loop? Use \
+         `(0..records).into_par_iter()`.",
+        || {
+            let arrived = (Mutex::new(0usize), Condvar::new());
+            in_pool(|| {
+                total(2, |id| {
+                    let (count, all_here) = &arrived;
+                    let mut count = count.lock().unwrap_or_else(|e| e.into_inner());
+                    *count += 1;
+                    all_here.notify_all();
+                    while *count < 2 {
+                        count = all_here.wait(count).unwrap_or_else(|e| e.into_inner());
+                    }
+                    Ok(id as u64 + 1)
+                })
+            })
+        },
+    );
+    ensure(
+        result == Ok(3),
+        ID,
+        format!("`total(2, read)` returned {result:?}, expected Ok(3)"),
+    );
+}
