@@ -30,12 +30,20 @@ func (c *counter) write(leak.Record) error { c.n++; return nil }
 
 const runs = 5
 
+// returns runs job under leaktest.Returns, so that a job that deadlocks
+// fails the test instead of hanging it.
+func returns(t *testing.T, name string, job func() error) (err error) {
+	t.Helper()
+	leaktest.Returns(t, name, func() { err = job() })
+	return err
+}
+
 func TestBothJobsStoreEveryRecordWhenNothingFails(t *testing.T) {
 	var stuck, fixed counter
-	if err := RunJobStuck(leak.NewSource(1, -1), stuck.write); err != nil || stuck.n != 300 {
+	if err := returns(t, "RunJobStuck", func() error { return RunJobStuck(leak.NewSource(1, -1), stuck.write) }); err != nil || stuck.n != 300 {
 		t.Errorf("RunJobStuck stored %d records, err %v; want 300, nil", stuck.n, err)
 	}
-	if err := RunJob(context.Background(), leak.NewSource(1, -1), fixed.write); err != nil || fixed.n != 300 {
+	if err := returns(t, "RunJob", func() error { return RunJob(context.Background(), leak.NewSource(1, -1), fixed.write) }); err != nil || fixed.n != 300 {
 		t.Errorf("RunJob stored %d records, err %v; want 300, nil", fixed.n, err)
 	}
 }
@@ -50,7 +58,7 @@ func TestStuckJobLeaksFourGoroutinesPerFailedWrite(t *testing.T) {
 	before, _ := goroutines.Settle()
 	snapshot := goleak.IgnoreCurrent()
 	for range runs {
-		if err := RunJobStuck(leak.NewSource(1, -1), sinkDown); !errors.Is(err, errSinkDown) {
+		if err := returns(t, "RunJobStuck", func() error { return RunJobStuck(leak.NewSource(1, -1), sinkDown) }); !errors.Is(err, errSinkDown) {
 			t.Fatalf("RunJobStuck with the sink down returned %v; want the sink's error", err)
 		}
 	}
@@ -74,7 +82,7 @@ func TestRunJobLeaksNothingWhenAWriteFails(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	before, _ := goroutines.Settle()
 	for range runs {
-		if err := RunJob(context.Background(), leak.NewSource(1, -1), sinkDown); !errors.Is(err, errSinkDown) {
+		if err := returns(t, "RunJob", func() error { return RunJob(context.Background(), leak.NewSource(1, -1), sinkDown) }); !errors.Is(err, errSinkDown) {
 			t.Fatalf("RunJob with the sink down returned %v; want the sink's error", err)
 		}
 	}
@@ -86,7 +94,7 @@ func TestRunJobLeaksNothingWhenAWriteFails(t *testing.T) {
 func TestRunJobLeaksNothingWhenAReadFails(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	var c counter
-	if err := RunJob(context.Background(), leak.NewSource(1, 150), c.write); !errors.Is(err, leak.ErrCorrupt) {
+	if err := returns(t, "RunJob", func() error { return RunJob(context.Background(), leak.NewSource(1, 150), c.write) }); !errors.Is(err, leak.ErrCorrupt) {
 		t.Fatalf("RunJob with record 150 corrupt returned %v; want ErrCorrupt", err)
 	}
 }
@@ -101,7 +109,7 @@ func TestRunJobStopsWhenTheCallerCancels(t *testing.T) {
 		}
 		return c.write(r)
 	}
-	if err := RunJob(ctx, leak.NewSource(1, -1), write); !errors.Is(err, context.Canceled) {
+	if err := returns(t, "RunJob", func() error { return RunJob(ctx, leak.NewSource(1, -1), write) }); !errors.Is(err, context.Canceled) {
 		t.Fatalf("RunJob cancelled by its caller returned %v; want context.Canceled", err)
 	}
 }

@@ -13,14 +13,17 @@ import (
 	"go.uber.org/goleak"
 
 	"example.com/workbook/internal/golden"
+	"example.com/workbook/internal/leaktest"
 )
 
 func TestCountdownDeliversEverythingThenCloses(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	var got []int
-	for v := range Countdown(3) { // ends only because the sender closed
-		got = append(got, v)
-	}
+	leaktest.Returns(t, "ranging over Countdown(3)", func() {
+		for v := range Countdown(3) { // ends only because the sender closed
+			got = append(got, v)
+		}
+	})
 	if want := []int{3, 2, 1}; !slices.Equal(got, want) {
 		t.Errorf("Countdown(3) delivered %v, want %v", got, want)
 	}
@@ -29,9 +32,11 @@ func TestCountdownDeliversEverythingThenCloses(t *testing.T) {
 func TestMergeClosesOnceAfterAllSenders(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	var got []int
-	for v := range Merge(Countdown(3), Countdown(2), Countdown(0)) {
-		got = append(got, v)
-	}
+	leaktest.Returns(t, "ranging over Merge(...)", func() {
+		for v := range Merge(Countdown(3), Countdown(2), Countdown(0)) {
+			got = append(got, v)
+		}
+	})
 	slices.Sort(got) // arrival order depends on scheduling
 	if want := []int{1, 1, 2, 2, 3}; !slices.Equal(got, want) {
 		t.Errorf("Merge delivered %v, want %v in some order", got, want)

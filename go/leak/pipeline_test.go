@@ -27,10 +27,18 @@ var jobs = []struct {
 	{"RunJobFixed", RunJobFixed},
 }
 
+// call runs one job under leaktest.Returns, so that a job that deadlocks
+// fails the test instead of hanging it.
+func call(t *testing.T, name string, job func(Source) (int, error), src Source) (total int, err error) {
+	t.Helper()
+	leaktest.Returns(t, name, func() { total, err = job(src) })
+	return total, err
+}
+
 func TestBothJobsTotalACleanBatch(t *testing.T) {
 	// Records 0..8, two values each: 2*(0+1+...+8) = 72.
 	for _, job := range jobs {
-		got, err := job.run(NewSource(2, -1))
+		got, err := call(t, job.name, job.run, NewSource(2, -1))
 		if err != nil || got != 72 {
 			t.Errorf("%s on a clean batch = %d, %v; want 72, nil", job.name, got, err)
 		}
@@ -42,7 +50,7 @@ func TestBothJobsReturnTheReadError(t *testing.T) {
 		if job.name == "RunJobLeaky" {
 			continue // it leaks: covered by the isolated test below
 		}
-		if _, err := job.run(NewSource(2, 7)); !errors.Is(err, ErrCorrupt) {
+		if _, err := call(t, job.name, job.run, NewSource(2, 7)); !errors.Is(err, ErrCorrupt) {
 			t.Errorf("%s with record 7 corrupt returned %v; want an error wrapping ErrCorrupt", job.name, err)
 		}
 	}
@@ -53,7 +61,7 @@ func TestLeakyJobLeaksNothingWhenNoReadFails(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	before, _ := goroutines.Settle()
 	for range runs {
-		if _, err := RunJobLeaky(NewSource(2, -1)); err != nil {
+		if _, err := call(t, "RunJobLeaky", RunJobLeaky, NewSource(2, -1)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -72,7 +80,7 @@ func TestLeakyJobLeaksOneGoroutinePerFailedRun(t *testing.T) {
 	snapshot := goleak.IgnoreCurrent()
 
 	for range runs {
-		if _, err := RunJobLeaky(NewSource(2, 7)); !errors.Is(err, ErrCorrupt) {
+		if _, err := call(t, "RunJobLeaky", RunJobLeaky, NewSource(2, 7)); !errors.Is(err, ErrCorrupt) {
 			t.Fatalf("RunJobLeaky with record 7 corrupt returned %v; want ErrCorrupt", err)
 		}
 	}
@@ -96,7 +104,7 @@ func TestFixedJobLeaksNothingWhenAReadFails(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	before, _ := goroutines.Settle()
 	for range runs {
-		if _, err := RunJobFixed(NewSource(2, 7)); !errors.Is(err, ErrCorrupt) {
+		if _, err := call(t, "RunJobFixed", RunJobFixed, NewSource(2, 7)); !errors.Is(err, ErrCorrupt) {
 			t.Fatalf("RunJobFixed with record 7 corrupt returned %v; want ErrCorrupt", err)
 		}
 	}

@@ -11,7 +11,9 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
+	"time"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files instead of comparing with them")
@@ -43,6 +45,11 @@ func Check(t *testing.T, path string, got []byte) {
 // with fmt.Println, as a reader would write them; swapping os.Stdout keeps
 // them that way. A temporary file is used rather than a pipe so that no
 // reader goroutine is added to the goroutine counts the programs print.
+//
+// f runs in its own goroutine and Stdout fails t if it has not returned
+// within 30 s, so that a program that deadlocks fails its test instead of
+// hanging `go test`. (The waiting goroutine is parked in a select, so the
+// programs' goroutine deltas do not see it change.)
 func Stdout(t *testing.T, f func()) []byte {
 	t.Helper()
 	tmp, err := os.CreateTemp(t.TempDir(), "stdout")
@@ -53,7 +60,17 @@ func Stdout(t *testing.T, f func()) []byte {
 	saved := os.Stdout
 	os.Stdout = tmp
 	defer func() { os.Stdout = saved }()
-	f()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		f()
+	}()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		buf := make([]byte, 1<<20)
+		t.Fatalf("the program did not return within 30 s; all goroutines:\n%s", buf[:runtime.Stack(buf, true)])
+	}
 	out, err := os.ReadFile(tmp.Name())
 	if err != nil {
 		t.Fatal(err)

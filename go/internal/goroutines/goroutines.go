@@ -3,11 +3,11 @@
 //
 // runtime.NumGoroutine also counts goroutines that have finished their work
 // (wg.Done has run, Wait has returned) but have not yet exited. Settle waits
-// until no goroutine other than the caller is runnable or running: every
-// other one is parked on a channel, a lock, a select, a timer or a system
-// call. From then on nothing can change without the caller, so the count is
-// exact. This is the idea behind goleak's retries, without needing to know
-// the expected answer in advance.
+// until no goroutine other than the caller is runnable, running or sleeping:
+// every other one is parked on a channel, a lock, a select or a system call.
+// From then on nothing can change without the caller (the listings use no
+// timers), so the count is exact. This is the idea behind goleak's retries,
+// without needing to know the expected answer in advance.
 package goroutines
 
 import (
@@ -22,7 +22,7 @@ import (
 func Settle() (n int, ok bool) {
 	deadline := time.Now().Add(2 * time.Second)
 	for delay := time.Microsecond; ; delay = min(2*delay, 10*time.Millisecond) {
-		if othersParked() {
+		if Quiet() {
 			return runtime.NumGoroutine(), true
 		}
 		if time.Now().After(deadline) {
@@ -32,11 +32,12 @@ func Settle() (n int, ok bool) {
 	}
 }
 
-// othersParked reports whether, in one stop-the-world snapshot of all
-// goroutines, none but the first (the caller, always listed first) is
-// running or runnable.
-func othersParked() bool {
-	dump := stacks()
+// Quiet reports whether, in one stop-the-world snapshot of all goroutines,
+// none but the caller (always listed first) is running, runnable or in
+// time.Sleep. A goroutine that sleeps will wake up by itself; one blocked on
+// a channel or a lock needs another goroutine to wake it.
+func Quiet() bool {
+	dump := Stacks()
 	first := true
 	for _, line := range bytes.Split(dump, []byte("\n")) {
 		state, isHeader := headerState(line)
@@ -47,8 +48,10 @@ func othersParked() bool {
 			first = false
 			continue
 		}
-		if bytes.HasPrefix(state, []byte("running")) || bytes.HasPrefix(state, []byte("runnable")) {
-			return false
+		for _, live := range []string{"running", "runnable", "sleep"} {
+			if bytes.HasPrefix(state, []byte(live)) {
+				return false
+			}
 		}
 	}
 	return true
@@ -67,8 +70,9 @@ func headerState(line []byte) (state []byte, ok bool) {
 	return line[open+1 : len(line)-2], true
 }
 
-// stacks returns runtime.Stack(all=true), growing the buffer until it fits.
-func stacks() []byte {
+// Stacks returns the stack traces of all goroutines (runtime.Stack with
+// all=true), growing the buffer until they fit.
+func Stacks() []byte {
 	buf := make([]byte, 64<<10)
 	for {
 		n := runtime.Stack(buf, true)

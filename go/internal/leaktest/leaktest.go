@@ -16,8 +16,11 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"go.uber.org/goleak"
+
+	"example.com/workbook/internal/goroutines"
 )
 
 const childEnv = "WORKBOOK_ISOLATED_TEST"
@@ -111,4 +114,61 @@ func Dump(gs []Goroutine) string {
 		b.WriteString("\n\n")
 	}
 	return b.String()
+}
+
+// Returns runs f in a new goroutine and waits until it returns, so that a
+// job that deadlocks fails its test instead of hanging `go test`. If every
+// other goroutine is parked on a channel or a lock while f has not
+// returned, nothing can ever wake f: Returns fails t at once, with all
+// goroutine stacks. If f is still busy after 10 s, it fails t too.
+//
+// f must not wait on timers (time.Sleep, goroutines.Settle): a sleeping
+// goroutine is not parked, so Returns would only notice after 10 s.
+func Returns(t *testing.T, what string, f func()) {
+	t.Helper()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		f()
+	}()
+	deadline := time.Now().Add(10 * time.Second)
+	for delay := time.Microsecond; ; delay = min(2*delay, 10*time.Millisecond) {
+		select {
+		case <-done:
+			return
+		default:
+		}
+		quiet := goroutines.Quiet()
+		select {
+		case <-done:
+			return
+		default:
+		}
+		switch {
+		case quiet:
+			t.Fatalf("%s never returns: every goroutine is blocked and none can wake the others.\nAll goroutines:\n%s",
+				what, goroutines.Stacks())
+		case time.Now().After(deadline):
+			t.Fatalf("%s did not return within 10 s.\nAll goroutines:\n%s", what, goroutines.Stacks())
+		}
+		time.Sleep(delay)
+	}
+}
+
+// Within is Returns for an f that itself waits for goroutines to settle
+// (and so sleeps): the caller parks in a select, where f's
+// goroutines.Settle sees it as parked, and fails t if f has not returned
+// within d.
+func Within(t *testing.T, what string, d time.Duration, f func()) {
+	t.Helper()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		f()
+	}()
+	select {
+	case <-done:
+	case <-time.After(d):
+		t.Fatalf("%s did not return within %v.\nAll goroutines:\n%s", what, d, goroutines.Stacks())
+	}
 }

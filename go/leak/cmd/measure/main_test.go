@@ -2,7 +2,9 @@ package main
 
 import (
 	"testing"
+	"time"
 
+	"example.com/workbook/internal/leaktest"
 	"example.com/workbook/leak"
 
 	// Defines -update, so that `go test ./... -update` also starts this binary.
@@ -23,7 +25,9 @@ func TestGoroutineCounts(t *testing.T) {
 		{"RunJobFixed", leak.RunJobFixed, 0, []int{0, 10, 100}},
 		{"RunJobLeaky", leak.RunJobLeaky, 1, []int{0, 10, 100}},
 	} {
-		rows, err := measure(v.job, n)
+		var rows []row
+		var err error
+		leaktest.Within(t, "measure "+v.name, 60*time.Second, func() { rows, err = measure(v.job, n) })
 		if err != nil {
 			t.Fatalf("%s: %v", v.name, err)
 		}
