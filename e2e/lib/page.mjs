@@ -52,7 +52,10 @@ export async function testPage({ browser, origin, page, viewport, outDir, report
       const { checked, problems } = await checks.contrast(tab);
       if (checked > 0) report.check(themeScope, `text contrast >= ${checks.CONTRAST.normal} (${checked} text elements)`, problems);
       if (roots) {
-        await tab.locator(checks.RUNNABLE_ROOTS).first().scrollIntoViewIfNeeded();
+        await tab.evaluate((sel) => {
+          const top = document.querySelector(sel).getBoundingClientRect().top + scrollY;
+          scrollTo(0, Math.max(0, top - 70)); // below mdBook's menu bar
+        }, checks.RUNNABLE_ROOTS);
         await tab.screenshot({ path: join(outDir, 'themes', `${slug(page)}.${viewport.width}.${theme}.png`) });
       }
     }
