@@ -140,8 +140,16 @@ pub fn extract(text: &str, anchor: Option<&str>) -> Result<String, String> {
     ))
 }
 
+/// Joins lines, dropping blank lines at both ends: gofmt wants a blank line
+/// between a function's `}` and a following `// ANCHOR_END`, and the book
+/// should not show it.
 fn join(lines: &[&str]) -> String {
-    let mut out = lines.join("\n");
+    let first = lines.iter().position(|l| !l.trim().is_empty()).unwrap_or(0);
+    let last = lines
+        .iter()
+        .rposition(|l| !l.trim().is_empty())
+        .map_or(0, |i| i + 1);
+    let mut out = lines[first..last.max(first)].join("\n");
     out.push('\n');
     out
 }
@@ -207,6 +215,12 @@ func job() {
             extract(SRC, Some("job")).unwrap(),
             "func job() {\n\tx := 1\n\tif x > 0 {\n\t\treturn\n\t}\n}\n"
         );
+    }
+
+    #[test]
+    fn drops_blank_lines_at_the_ends_of_an_anchor() {
+        let src = "// ANCHOR: f\n\nfunc f() {}\n\n// ANCHOR_END: f\n";
+        assert_eq!(extract(src, Some("f")).unwrap(), "func f() {}\n");
     }
 
     #[test]
