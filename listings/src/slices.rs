@@ -5,16 +5,16 @@
 use std::io::{self, Write};
 
 // ANCHOR: add_tags
-/// Go's `addTagsTo(tags *[]string, more ...string)`: `&mut Vec<String>` lends
-/// the caller's vector itself, so growing it grows the caller's.
+/// Go's `addTagsTo(tags *[]string, ...)`: `&mut Vec`
+/// lends the caller's vector itself; it grows in place.
 pub fn add_tags(tags: &mut Vec<String>, more: &[&str]) {
     tags.extend(more.iter().map(|m| m.to_string()));
 }
 // ANCHOR_END: add_tags
 
 // ANCHOR: with_tags
-/// Go's `tags = addTags(tags, more...)`: the vector moves in, the grown vector
-/// moves out, and the caller's old name is gone.
+/// Go's `tags = addTags(tags, ...)`: the vector moves
+/// in, the grown one moves out; the old name is gone.
 pub fn with_tags(mut tags: Vec<String>, more: &[&str]) -> Vec<String> {
     add_tags(&mut tags, more);
     tags
@@ -22,8 +22,8 @@ pub fn with_tags(mut tags: Vec<String>, more: &[&str]) -> Vec<String> {
 // ANCHOR_END: with_tags
 
 // ANCHOR: shout
-/// A `&mut [String]` may change the elements it sees, never how many there
-/// are: a slice has no `push`.
+/// A `&mut [String]` may change the elements it sees,
+/// never how many there are: a slice has no `push`.
 pub fn shout(tags: &mut [String]) {
     for tag in tags {
         tag.make_ascii_uppercase();
@@ -70,20 +70,19 @@ pub fn alias(out: &mut dyn Write) -> io::Result<()> {
     let mut a = vec![1, 2];
     a.push(3);
 
-    // Go's `b := append(a, 4)` may mean "a new list that starts like a" or
-    // "grow a". The first is a copy, and Rust makes you write it:
+    // Go's `b := append(a, 4)` means "a new list that
+    // starts like a" or "grow a". The first is a copy,
+    // and Rust makes you write it:
     let mut b = a.clone();
     b.push(4);
     let mut c = a.clone();
     c.push(5);
     writeln!(out, "b: {b:?} c: {c:?}")?;
-    writeln!(
-        out,
-        "b and c share one buffer: {}",
-        b.as_ptr() == c.as_ptr()
-    )?;
+    let shared = b.as_ptr() == c.as_ptr();
+    writeln!(out, "b and c share one buffer: {shared}")?;
 
-    // The second goes through the one `&mut a` that may exist at a time.
+    // The second goes through `&mut a`, and there is
+    // only one of those at a time.
     a.push(4);
     writeln!(out, "a grown in place: {a:?}")?;
     // ANCHOR_END: alias

@@ -12,6 +12,9 @@ pub mod close_pipeline;
 pub mod close_rayon;
 
 // Chapter 4: slices and `Vec`.
+pub mod slice_add_all;
+pub mod slice_alias_fix;
+pub mod slice_predict;
 
 // The checks live in `checks/<id>.rs`, shared with the reference solutions.
 #[cfg(test)]
@@ -25,4 +28,7 @@ mod checks {
     grader::checks!(close_pipeline);
     grader::checks!(close_rayon);
     // Chapter 4
+    grader::checks!(slice_add_all);
+    grader::checks!(slice_predict);
+    grader::checks!(slice_alias_fix);
 }

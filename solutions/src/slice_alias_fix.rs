@@ -1,0 +1,56 @@
+//! Exercise `slice_alias_fix`: the branches that overwrote each other.
+//!
+//! A planner extends a path of stage ids with each possible next stage. In Go:
+//!
+//! ```go
+//! func branches(prefix []int, next []int) [][]int {
+//!     var out [][]int
+//!     for _, n := range next {
+//!         out = append(out, append(prefix, n))
+//!     }
+//!     return out
+//! }
+//! ```
+//!
+//! It passes its tests, whose prefixes are slice literals with no spare
+//! capacity. In production the prefix was built by `append`, had room to
+//! spare, and every branch came out ending in the same stage.
+//!
+//! 1. `branches` is that Go function, line for line, on `GoSlice` (the
+//!    chapter's model of Go slices: `s.append([x])` is `append(s, x)`,
+//!    `s.slice3(lo, hi, max)` is `s[lo:hi:max]`, `goslice::clone(&s)` is
+//!    `slices.Clone(s)`). Fix it the Go way: every branch must get its own
+//!    array, and the caller's array must not be written.
+//! 2. Then write `branches_vec`, the same function on plain Rust slices and
+//!    vectors, the way you would write it in Rust.
+//!
+//! Reference solution.
+
+use goslice::GoSlice;
+
+/// Every branch is `prefix` followed by one stage of `next`, in the order of
+/// `next`. Branches share no array with each other or with `prefix`.
+pub fn branches(prefix: &GoSlice<i64>, next: &[i64]) -> Vec<GoSlice<i64>> {
+    let mut out = Vec::new();
+    for &n in next {
+        // prefix[:len:len] has no spare capacity, so append must copy into a
+        // new array: Go's `append(prefix[:len(prefix):len(prefix)], n)`.
+        let len = prefix.len();
+        out.push(prefix.slice3(0, len, len).append([n]));
+    }
+    out
+}
+
+/// The same for Rust slices: every branch is `prefix` followed by one stage
+/// of `next`, in the order of `next`.
+pub fn branches_vec(prefix: &[i64], next: &[i64]) -> Vec<Vec<i64>> {
+    // Each branch owns its buffer: a copy of the prefix, then one push. There
+    // is no way to make two `Vec`s share one, so there is nothing to alias.
+    next.iter()
+        .map(|&n| {
+            let mut branch = prefix.to_vec();
+            branch.push(n);
+            branch
+        })
+        .collect()
+}
