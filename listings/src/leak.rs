@@ -111,42 +111,50 @@ pub fn settle(before: usize) -> usize {
 pub fn run_job(read: Source) -> Result<i64, ReadError> {
     let (tx, rx) = bounded::<Record>(10);
 
-    let mut readers = Vec::new();
+    let mut readers: Vec<Reader> = Vec::new();
     for p in 0..3 {
-        // three producers, each with its own Sender
+        // three producers, each owns a Sender
         let tx = tx.clone();
         let read = Arc::clone(&read);
-        readers.push(thread::spawn(move || -> Result<(), ReadError> {
+        readers.push(thread::spawn(move || {
             for id in 3 * p..3 * p + 3 {
-                let r = read(id)?; // this producer stops; its `tx` is dropped
-                tx.send(r).expect("the consumer hung up");
+                // On error: return, drop `tx`.
+                let r = read(id)?;
+                tx.send(r).expect("consumer gone");
             }
             Ok(())
         }));
     }
 
-    let running = Running::consumer(); // counts this thread (see `Running`)
+    // Counts this thread (see `Running`).
+    let running = Running::consumer();
     let consumer = thread::spawn(move || {
         // one consumer
         let _running = running;
-        // The whole batch stays in memory, as in the incident.
-        let rows: Vec<Record> = rx.iter().collect(); // ends when every Sender is gone
+        // Keeps the whole batch (as in the
+        // incident); ends when every Sender
+        // is gone.
+        let rows: Vec<Record> = rx.iter().collect();
         total(&rows)
     });
 
     // ANCHOR: leaky_tail
-    wait(readers)?; // Go: `return 0, err`, which skips close(records)
+    wait(readers)?; // Go: return 0, err
     drop(tx); // Go: close(records)
-    Ok(consumer.join().expect("the consumer panicked"))
+    let total = consumer.join().unwrap();
+    Ok(total)
     // ANCHOR_END: leaky_tail
 }
 // ANCHOR_END: leaky_job
+
+/// A producer thread: it returns `Ok(())` or the error of its read.
+pub type Reader = JoinHandle<Result<(), ReadError>>;
 
 // ANCHOR: wait
 /// Go's `errgroup.Wait` for threads: joins every producer, then returns the
 /// first error (the first in spawn order; errgroup keeps the first to
 /// happen, which is the same here: only one producer fails).
-pub fn wait(readers: Vec<JoinHandle<Result<(), ReadError>>>) -> Result<(), ReadError> {
+pub fn wait(readers: Vec<Reader>) -> Result<(), ReadError> {
     let mut first = Ok(());
     for reader in readers {
         let result = reader.join().expect("a producer panicked");
@@ -159,7 +167,7 @@ pub fn wait(readers: Vec<JoinHandle<Result<(), ReadError>>>) -> Result<(), ReadE
 // ANCHOR_END: wait
 
 /// The three producers of [`run_job`], for the other jobs of this module.
-fn spawn_readers(read: &Source, tx: &Sender<Record>) -> Vec<JoinHandle<Result<(), ReadError>>> {
+fn spawn_readers(read: &Source, tx: &Sender<Record>) -> Vec<Reader> {
     (0..3)
         .map(|p| {
             let tx = tx.clone();
@@ -185,18 +193,18 @@ fn spawn_consumer(rx: Receiver<Record>) -> JoinHandle<i64> {
 }
 
 // ANCHOR: scope_end
-/// [`run_job`] without `drop(tx)`: "Rust closes the channel for me". It
-/// does, when `tx` goes out of scope, which is at the closing brace: after
-/// the join.
+/// `run_job` without `drop(tx)`: "Rust closes the channel for me". It
+/// does, when `tx` goes out of scope: at the closing brace, after the join.
 pub fn run_job_close_at_scope_end(read: Source) -> Result<i64, ReadError> {
     let (tx, rx) = bounded::<Record>(10);
     let readers = spawn_readers(&read, &tx);
     let consumer = spawn_consumer(rx);
 
-    wait(readers)?; // on this path `tx` is dropped right here
-    let total = consumer.join().expect("the consumer panicked"); // waits for the consumer,
-    Ok(total) // which waits for `tx`
-} // <- where `tx` is dropped on the clean path: never reached
+    wait(readers)?; // error path: `tx` is dropped here
+    // Waits for the consumer, which waits for `tx`:
+    let total = consumer.join().unwrap();
+    Ok(total)
+} // clean path: `tx` is dropped here, never reached
 // ANCHOR_END: scope_end
 
 // ANCHOR: job
@@ -261,7 +269,7 @@ impl LeakyService {
 // ANCHOR_END: leaky_service
 
 // ANCHOR: service
-/// [`LeakyService`], fixed: a failed job is remembered by what a retry
+/// `LeakyService`, fixed: a failed job is remembered by what a retry
 /// needs (its name and its source), and the consumer is joined on every
 /// path.
 #[derive(Default)]
@@ -353,7 +361,7 @@ pub fn scope_end(out: &mut dyn Write) -> io::Result<()> {
         Some(result) => writeln!(out, "clean batch: {}", outcome(&result))?,
         None => writeln!(
             out,
-            "clean batch: no result after {} ms; consumer threads still running: {}",
+            "clean batch: no result after {} ms\n  consumer threads still running: {}",
             STUCK_AFTER.as_millis(),
             consumers_running() - before
         )?,
@@ -363,7 +371,7 @@ pub fn scope_end(out: &mut dyn Write) -> io::Result<()> {
     let result = run_job_close_at_scope_end(new_source(4, Some(7)));
     writeln!(
         out,
-        "batch with record 7 corrupt: {}; consumer threads left behind: {}",
+        "batch with record 7 corrupt: {}\n  consumer threads left behind: {}",
         outcome(&result),
         settle(before)
     )
