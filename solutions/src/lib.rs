@@ -3,8 +3,8 @@
 
 // Chapter 1: the incident, a goroutine leak.
 pub mod leak_coordinator;
-pub mod leak_runner;
 pub mod leak_pipeline;
+pub mod leak_runner;
 
 // Chapter 2: who closes the channel.
 pub mod close_errgroup;
