@@ -160,7 +160,7 @@ fn quiz_renders_buttons_and_a_readable_explanation() {
         "Question 1 of 2",
         "What does `greet` print for `gopher`?",
         "```go\nfunc greet",
-        "<button type=\"button\" class=\"runnable-choice\" data-index=\"1\"><span class=\"runnable-choice-key\">B</span> hello gopher</button>",
+        "<button type=\"button\" class=\"runnable-choice\" data-index=\"1\"><span class=\"runnable-choice-key\">B</span> <span class=\"runnable-choice-text\">hello gopher</span></button>",
         "<details class=\"runnable-explanation\">",
         "The answer is <strong>B</strong>: hello gopher",
         "It prints **hello** and the name.",

@@ -87,7 +87,8 @@ fn render_question(q: &Question, number: usize, total: usize, env: &Env) -> Resu
     for (i, choice) in q.choices.iter().enumerate() {
         out.push_str(&format!(
             "<li><button type=\"button\" class=\"runnable-choice\" data-index=\"{i}\">\
-             <span class=\"runnable-choice-key\">{}</span> {}</button></li>\n",
+             <span class=\"runnable-choice-key\">{}</span> \
+             <span class=\"runnable-choice-text\">{}</span></button></li>\n",
             letter(i),
             choice_html(choice)
         ));
