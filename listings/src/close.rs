@@ -127,6 +127,57 @@ fn consume(rx: Receiver<u64>) -> u64 {
 }
 // ANCHOR_END: produce_consume
 
+// ANCHOR: countdown
+/// Go's `Countdown`: sends n, n-1, ..., 1, then the channel closes because
+/// the sending thread ends and drops the only `Sender`. A receiver that stops
+/// early makes `send` fail, and the thread returns instead of blocking.
+pub fn countdown(n: u64) -> Receiver<u64> {
+    let (tx, rx) = bounded(0); // unbuffered, like make(chan int)
+    thread::spawn(move || {
+        for i in (1..=n).rev() {
+            if tx.send(i).is_err() {
+                return; // nobody is receiving any more
+            }
+        }
+    }); // `tx` is dropped when the thread ends: that is the close
+    rx
+}
+// ANCHOR_END: countdown
+
+// ANCHOR: merge
+/// Go's `Merge`: every value of every input, on one output. No WaitGroup and
+/// no closer goroutine: each forwarder owns a clone of the `Sender`, and the
+/// output closes when the last clone is dropped, after the last send.
+pub fn merge(inputs: Vec<Receiver<u64>>) -> Receiver<u64> {
+    let (tx, rx) = bounded(0);
+    for input in inputs {
+        let tx = tx.clone();
+        thread::spawn(move || {
+            for v in input {
+                if tx.send(v).is_err() {
+                    return;
+                }
+            }
+        });
+    }
+    rx // the original `tx` is dropped here: only the forwarders' clones remain
+}
+// ANCHOR_END: merge
+
+// ANCHOR: rayon_scope
+/// Totals each batch on rayon's pool. Each task borrows its batch and the slot
+/// it writes; `rayon::scope` returns only when every task has finished.
+pub fn batch_totals(batches: &[Vec<u64>]) -> Vec<u64> {
+    let mut totals = vec![0; batches.len()];
+    rayon::scope(|s| {
+        for (batch, total) in batches.iter().zip(&mut totals) {
+            s.spawn(move |_| *total = batch.iter().sum());
+        }
+    });
+    totals
+}
+// ANCHOR_END: rayon_scope
+
 /// `cargo run -p listings --example close_every_exit_path`: the six batches of
 /// Go's `close/cmd/longlived`, every second one failing on record 7.
 pub fn every_exit_path(out: &mut dyn Write) -> io::Result<()> {
@@ -157,15 +208,15 @@ pub fn disconnect(out: &mut dyn Write) -> io::Result<()> {
     tx.send(1).unwrap();
     tx.send(2).unwrap();
     drop(tx); // the last Sender: this is the "close"
-    writeln!(out, "recv:                           {:?}", rx.recv())?;
-    writeln!(out, "recv:                           {:?}", rx.recv())?;
-    writeln!(out, "recv:                           {:?}", rx.recv())?;
+    writeln!(out, "recv: {:?}", rx.recv())?;
+    writeln!(out, "recv: {:?}", rx.recv())?;
+    writeln!(out, "recv: {:?}", rx.recv())?;
 
     // The receiver goes away: `send` fails and hands the value back, where Go
     // would block forever (nobody receives) or panic (the channel is closed).
     let (tx, rx) = bounded::<u64>(3);
     drop(rx);
-    writeln!(out, "send, no Receiver:              {}", sent(tx.send(3)))?;
+    writeln!(out, "send: {}", sent(tx.send(3)))?;
 
     // A sender already blocked on a full channel is woken up with the error.
     let (tx, rx) = bounded::<u64>(1);
@@ -176,7 +227,7 @@ pub fn disconnect(out: &mut dyn Write) -> io::Result<()> {
     thread::sleep(Duration::from_millis(10)); // (the output is the same without it)
     drop(rx);
     let blocked = sender.join().unwrap();
-    writeln!(out, "send blocked, then no Receiver: {}", sent(blocked))?;
+    writeln!(out, "blocked send: {}", sent(blocked))?;
     // ANCHOR_END: disconnect
     Ok(())
 }
@@ -319,10 +370,9 @@ pub fn cancel_latency(out: &mut dyn Write, runs: usize) -> io::Result<()> {
     let cpus = thread::available_parallelism().map_or(0, usize::from);
     writeln!(
         out,
-        "# cargo run --release -p listings --example close_cancel_latency\n\
-         # {cpus} CPUs; {PRODUCERS} producers x {READS} reads of {} ms each (a sleep standing in for storage);\n\
-         # producer 0 fails at its read {FAIL_AT}. Time from that error to the job returning, every\n\
-         # thread joined; {runs} runs of each group, interleaved.",
+        "{cpus} CPUs. {PRODUCERS} producers x {READS} reads, {} ms each (a sleep standing in for\n\
+         storage); producer 0 fails at its read {FAIL_AT}. Time from that error until the job\n\
+         returns with every thread joined; {runs} runs of each group, interleaved.\n",
         READ_TIME.as_millis()
     )?;
     let groups = [Group::WithoutCancellation, Group::Cancelling];
@@ -539,6 +589,29 @@ mod tests {
             }
         }); // no join() written anywhere
         assert_eq!(finished.load(Ordering::SeqCst), 4);
+    }
+
+    #[test]
+    fn countdown_delivers_everything_then_closes() {
+        let got = within(|| countdown(3).iter().collect::<Vec<_>>());
+        assert_eq!(got, Some(vec![3, 2, 1]));
+    }
+
+    #[test]
+    fn merge_closes_once_after_every_sender() {
+        let got = within(|| {
+            let mut got: Vec<u64> = merge(vec![countdown(3), countdown(2), countdown(0)])
+                .iter()
+                .collect();
+            got.sort_unstable(); // arrival order depends on scheduling
+            got
+        });
+        assert_eq!(got, Some(vec![1, 1, 2, 2, 3]));
+    }
+
+    #[test]
+    fn rayon_scope_tasks_borrow_and_finish_before_it_returns() {
+        assert_eq!(batch_totals(&[vec![1, 2], vec![3], vec![]]), vec![3, 3, 0]);
     }
 
     #[test]
