@@ -37,13 +37,13 @@ fn a_job_without_producers_returns_zero() {
 
 #[test]
 fn batches_larger_than_the_buffer_arrive_whole() {
-    // 8 producers x 1000 numbers through a 4-slot channel: producers block on a
+    // 8 producers x 250 numbers through a 4-slot channel: producers block on a
     // full buffer many times, so a fix that only works for tiny inputs fails.
-    let batches: Vec<Vec<u64>> = (0..8).map(|p| (1..=1000).map(|x| x * p).collect()).collect();
+    let batches: Vec<Vec<u64>> = (0..8).map(|p| (1..=250).map(|x| x * p).collect()).collect();
     let expected: u64 = batches.iter().flatten().sum();
     let total = run(
         ID,
-        "`sum_job` with 8 batches of 1000 numbers",
+        "`sum_job` with 8 batches of 250 numbers",
         WHO_OWNS_A_SENDER,
         move || exercise::sum_job(batches),
     );

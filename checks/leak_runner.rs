@@ -33,7 +33,9 @@ fn consumer(live: &Live) -> (Consumer, Watch) {
     let guard = live.guard();
     let (peek_tx, peek_rx) = mpsc::channel();
     let consumer: Consumer = Box::new(move |rx: Receiver<Record>| {
-        let _running = (token, guard);
+        // The guard goes first: once the probe sees the token dropped, `live`
+        // no longer counts this consumer.
+        let _running = (guard, token);
         let _ = peek_tx.send(rx.clone());
         drop(peek_tx);
         let rows: Vec<Record> = rx.iter().collect();
