@@ -312,6 +312,19 @@ impl Service {
 }
 // ANCHOR_END: service
 
+/// Polls `ready` until it holds or `limit` has passed; returns whether it
+/// held.
+pub fn wait_for(limit: Duration, mut ready: impl FnMut() -> bool) -> bool {
+    let deadline = Instant::now() + limit;
+    while !ready() {
+        if Instant::now() >= deadline {
+            return false;
+        }
+        thread::sleep(Duration::from_millis(1));
+    }
+    true
+}
+
 /// Runs `f` on its own thread and waits at most `limit` for its result:
 /// `None` means it had not returned by then (the thread is left running).
 pub fn within<T, F>(limit: Duration, f: F) -> Option<T>
@@ -354,12 +367,15 @@ const STUCK_AFTER: Duration = Duration::from_millis(500);
 /// a batch whose record 7 is corrupt (it returns the error).
 pub fn scope_end(out: &mut dyn Write) -> io::Result<()> {
     let before = consumers_running();
-    let clean = within(STUCK_AFTER, || {
-        run_job_close_at_scope_end(new_source(4, None))
+    let (done_tx, done) = mpsc::channel();
+    thread::spawn(move || {
+        let _ = done_tx.send(run_job_close_at_scope_end(new_source(4, None)));
     });
-    match clean {
-        Some(result) => writeln!(out, "clean batch: {}", outcome(&result))?,
-        None => writeln!(
+    // Give the job every chance: wait until its consumer runs, then 500 ms.
+    wait_for(Duration::from_secs(2), || consumers_running() > before);
+    match done.recv_timeout(STUCK_AFTER) {
+        Ok(result) => writeln!(out, "clean batch: {}", outcome(&result))?,
+        Err(_) => writeln!(
             out,
             "clean batch: no result after {} ms\n  consumer threads still running: {}",
             STUCK_AFTER.as_millis(),
@@ -535,16 +551,23 @@ mod tests {
                 r
             })
         };
-        let result = within(Duration::from_millis(300), move || {
-            run_job_close_at_scope_end(counted)
+        let (done_tx, done) = mpsc::channel();
+        thread::spawn(move || {
+            let _ = done_tx.send(run_job_close_at_scope_end(counted));
         });
-        assert!(result.is_none(), "expected no result, got {result:?}");
-        // Every producer has read (and sent) its three records: nothing but
-        // the coordinator's own `tx` keeps the consumer waiting.
-        assert_eq!(reads.load(Ordering::SeqCst), 9);
-        assert_eq!(consumers_running() - before, 1);
-        // Still stuck a good while later: a deadlock, not a slow job.
-        thread::sleep(Duration::from_millis(200));
+        // Every producer has read its three records (and sent them: the
+        // buffer holds 10) and the consumer is running...
+        assert!(
+            wait_for(FINISHES, || {
+                reads.load(Ordering::SeqCst) == 9 && consumers_running() - before == 1
+            }),
+            "the job should get this far"
+        );
+        // ...and still no result a good while later: nothing but the
+        // coordinator's own `tx` keeps the consumer waiting, and the
+        // coordinator waits for the consumer.
+        let result = done.recv_timeout(Duration::from_millis(300));
+        assert!(result.is_err(), "expected no result, got {result:?}");
         assert_eq!(consumers_running() - before, 1);
     }
 
