@@ -533,8 +533,8 @@ mod tests {
                 run_job(new_source(2, Some(bad))),
                 Err(ReadError { record: bad })
             );
+            assert_eq!(settle(before), 0, "consumer left behind, record {bad} bad");
         }
-        assert_eq!(settle(before), 0);
     }
 
     #[test]
