@@ -4,14 +4,14 @@
 //!    `GoSlice` in `goslice::programs`, prints exactly the program's checked
 //!    output `go/slices/testdata/<name>.out`. Those files are produced and
 //!    checked by `go test` in `go/`; this test only reads them, so it runs
-//!    without Go installed. (A program `go/` does not hold yet, the puzzles of
-//!    exercise `slice_predict`, has its source and output in `testdata/`.)
+//!    without Go installed. The puzzles of exercise `slice_predict` are one of
+//!    these programs, `go/slices/cmd/predict`.
 //! 2. The growth model reproduces the capacities Go 1.23 picks for `int`,
 //!    `int32`, `byte` and `string` up to 100 000 elements, and for
 //!    `slices.Clone` and multi-element appends (`testdata/growth_types.out`).
 //!
-//! Where Go 1.23 is installed, the test also reruns the Go programs in
-//! `testdata/` to prove their committed outputs current.
+//! Where Go 1.23 is installed, the test also reruns the Go program in
+//! `testdata/` (`growth_types.go`) to prove its committed output current.
 
 use goslice::GoSlice;
 use goslice::programs::{PROGRAMS, output_of};
@@ -22,22 +22,17 @@ fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-/// Where the checked output of Go program `name` is: `go/slices/testdata/`,
-/// or, for a program `go/` does not hold yet, this crate's `testdata/`, where
-/// its source sits next to its output (and is rerun by
-/// `testdata_outputs_are_what_go_prints_today`).
+/// The checked output of Go program `go/slices/cmd/<name>`:
+/// `go/slices/testdata/<name>.out`.
 fn go_output(name: &str) -> Result<(PathBuf, String), String> {
-    let book = repo_root().join(format!("go/slices/testdata/{name}.out"));
-    let local = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("testdata/{name}.out"));
-    for path in [book.clone(), local] {
-        if let Ok(text) = std::fs::read_to_string(&path) {
-            return Ok((path, text));
-        }
+    let path = repo_root().join(format!("go/slices/testdata/{name}.out"));
+    match std::fs::read_to_string(&path) {
+        Ok(text) => Ok((path, text)),
+        Err(e) => Err(format!(
+            "{name}: {} is missing ({e}; written by `go test ./slices/... -update` in go/)",
+            path.display()
+        )),
     }
-    Err(format!(
-        "{name}: {} is missing (written by `go test ./slices/... -update` in go/)",
-        book.display()
-    ))
 }
 
 #[test]
@@ -129,23 +124,22 @@ fn testdata_outputs_are_what_go_prints_today() {
         eprintln!("skipped: the model is Go 1.23's and this is {version}");
         return;
     }
-    for program in ["growth_types", "predict"] {
-        let run = Command::new("go")
-            .args(["run", &format!("{program}.go")])
-            .current_dir(&dir)
-            .env("GOTOOLCHAIN", "local")
-            .output()
-            .expect("go ran a moment ago");
-        assert!(
-            run.status.success(),
-            "go run {program}.go failed:\n{}",
-            String::from_utf8_lossy(&run.stderr)
-        );
-        let committed = std::fs::read_to_string(dir.join(format!("{program}.out"))).unwrap();
-        assert_eq!(
-            String::from_utf8_lossy(&run.stdout),
-            committed,
-            "testdata/{program}.out is stale: rerun `go run {program}.go > {program}.out`"
-        );
-    }
+    let program = "growth_types";
+    let run = Command::new("go")
+        .args(["run", &format!("{program}.go")])
+        .current_dir(&dir)
+        .env("GOTOOLCHAIN", "local")
+        .output()
+        .expect("go ran a moment ago");
+    assert!(
+        run.status.success(),
+        "go run {program}.go failed:\n{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let committed = std::fs::read_to_string(dir.join(format!("{program}.out"))).unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&run.stdout),
+        committed,
+        "testdata/{program}.out is stale: rerun `go run {program}.go > {program}.out`"
+    );
 }

@@ -1,7 +1,7 @@
 // Command predict runs the five short programs of the exercise
 // slice_predict; the learner predicts what each one prints.
 //
-//	go run predict.go > predict.out
+//	go run ./slices/cmd/predict
 package main
 
 import "fmt"
