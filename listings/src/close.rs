@@ -419,6 +419,12 @@ pub fn cancel_latency(out: &mut dyn Write, runs: usize) -> io::Result<()> {
 #[doc = include_str!("close/send_after_drop.rs")]
 /// ```
 ///
+/// ...and neither can a second "close":
+///
+/// ```compile_fail,E0382
+#[doc = include_str!("close/drop_twice.rs")]
+/// ```
+///
 /// A thread that may outlive the function cannot borrow its locals:
 ///
 /// ```compile_fail,E0373
