@@ -10,6 +10,7 @@
 package leaktest
 
 import (
+	"flag"
 	"os"
 	"os/exec"
 	"regexp"
@@ -48,9 +49,12 @@ func Isolated(t *testing.T) bool {
 	if os.Getenv(childEnv) == t.Name() {
 		return true
 	}
-	cmd := exec.Command(os.Args[0],
-		"-test.run=^"+regexp.QuoteMeta(t.Name())+"$",
-		"-test.count=1", "-test.v", "-test.timeout=2m")
+	args := []string{"-test.run=^" + regexp.QuoteMeta(t.Name()) + "$",
+		"-test.count=1", "-test.v", "-test.timeout=2m"}
+	if f := flag.Lookup("update"); f != nil && f.Value.String() == "true" {
+		args = append(args, "-update") // golden files are written by the child
+	}
+	cmd := exec.Command(os.Args[0], args...)
 	cmd.Env = append(os.Environ(), childEnv+"="+t.Name())
 	out, err := cmd.CombinedOutput()
 	if err != nil {
