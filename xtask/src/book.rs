@@ -49,4 +49,3 @@ pub fn build_and_check(root: &Path) -> Result<(), String> {
     println!("book: built and checked");
     Ok(())
 }
-
