@@ -24,17 +24,22 @@ func TestTheRuntimeReportsADeadlockWhenMainBlocksToo(t *testing.T) {
 	if want := "fatal error: all goroutines are asleep - deadlock!\n"; !strings.HasPrefix(exit.Stderr, want) {
 		t.Errorf("standard error should start with %q", want)
 	}
-	// Who is blocked where: main in the job's consumers.Wait, the consumer in its range loop.
+	// Who is blocked where: main in the job's consumers.Wait, the consumer
+	// in its range loop, and no one else.
+	transcript := exit.Transcript()
 	for _, blocked := range []*regexp.Regexp{
-		regexp.MustCompile(`(?s)goroutine 1 \[semacquire\]:\n.*?\nexample\.com/workbook/leak\.RunJobWaitsOnError\(.*?\nmain\.main\(\)\n`),
-		regexp.MustCompile(`goroutine \d+ \[chan receive\]:\nexample\.com/workbook/leak\.RunJobWaitsOnError\.func2\(\)\n`),
+		regexp.MustCompile(`\ngoroutine 1 \[semacquire\]:\n(?:.+\n)*?example\.com/workbook/leak\.RunJobWaitsOnError\(\.\.\.\)\nmain\.main\(\)\n\n`),
+		regexp.MustCompile(`\ngoroutine N \[chan receive\]:\nexample\.com/workbook/leak\.RunJobWaitsOnError\.func2\(\)\n`),
 	} {
-		if !blocked.MatchString(exit.Stderr) {
-			t.Errorf("standard error should list a goroutine matching %s", blocked)
+		if !blocked.MatchString(transcript) {
+			t.Errorf("the stack traces should list a goroutine matching %s", blocked)
 		}
+	}
+	if n := strings.Count(transcript, "\ngoroutine "); n != 2 {
+		t.Errorf("the stack traces list %d goroutines, want 2 (main and the consumer)", n)
 	}
 	if want := "running the job; record 7 is corrupt\n"; exit.Stdout != want {
 		t.Errorf("standard output is %q, want only %q", exit.Stdout, want)
 	}
-	golden.Check(t, "../../testdata/deadlock.out", []byte(exit.Transcript()))
+	golden.Check(t, "../../testdata/deadlock.out", []byte(transcript))
 }
