@@ -177,6 +177,12 @@ export async function openEverything(page) {
 export async function switchTheme(page, theme) {
   const toggle = page.locator('#mdbook-theme-toggle');
   const menu = page.locator('#mdbook-theme-list');
+  // mdBook's menu bar slides away as the reader scrolls down: go back up to it.
+  await page.evaluate(() => scrollTo(0, 0));
+  await page.waitForFunction(() => {
+    const r = document.querySelector('#mdbook-theme-toggle')?.getBoundingClientRect();
+    return r && r.top >= 0 && r.bottom <= innerHeight;
+  }, null, { timeout: 2000 }).catch(() => {});
   if (!(await toggle.isVisible())) return [`mdBook's theme button (#mdbook-theme-toggle) is not visible`];
   if (!(await menu.isVisible())) await toggle.click();
   const item = page.locator(`#mdbook-theme-${theme}`);

@@ -17,6 +17,9 @@ const slug = (page) => page.replace(/\.html$/, '').replace(/[^a-zA-Z0-9_-]+/g, '
 export async function testPage({ browser, origin, page, viewport, outDir, report, log = console.log }) {
   const scope = { page, width: viewport.width };
   const check = (name, problems) => report.check(scope, name, problems);
+  const started = Date.now();
+  const lap = {};
+  const mark = (name) => { lap[name] = Date.now(); };
   const { context, page: tab, events } = await openPage(browser, viewport);
   try {
     const response = await tab.goto(`${origin}/${page}`, { waitUntil: 'load', timeout: 30_000 });
@@ -29,7 +32,7 @@ export async function testPage({ browser, origin, page, viewport, outDir, report
 
     const inv = await tab.evaluate(inventory);
     const found = Object.entries(inv).filter(([, v]) => v > 0).map(([k, v]) => `${v} ${k}`);
-    log(`  ${page} @ ${viewport.width}px: ${found.join(', ') || 'no code, cards or quizzes'}`);
+    mark('loaded');
 
     if (inv.go + inv.rust > 0) check(`Go/Rust code highlighted (${inv.go} Go, ${inv.rust} Rust blocks)`, await checks.highlight(tab));
     if (inv.compare > 0) check(`Go | Rust panes ${viewport.layout} (${inv.compare} compare blocks)`, await checks.compareLayout(tab, viewport));
@@ -42,6 +45,7 @@ export async function testPage({ browser, origin, page, viewport, outDir, report
     }
     if (inv.question > 0) check(`quiz answers give feedback (${inv.question} questions)`, await checks.quizzes(tab));
 
+    mark('checked');
     // Themes, with every hint, solution and explanation open so their text is checked too.
     await checks.openEverything(tab);
     const roots = inv.compare + inv.exercise + inv.quiz > 0;
@@ -52,8 +56,10 @@ export async function testPage({ browser, origin, page, viewport, outDir, report
       const { checked, problems } = await checks.contrast(tab);
       if (checked > 0) report.check(themeScope, `text contrast >= ${checks.CONTRAST.normal} (${checked} text elements)`, problems);
       if (roots) {
-        await tab.evaluate((sel) => {
-          const top = document.querySelector(sel).getBoundingClientRect().top + scrollY;
+        await tab.evaluate((sels) => {
+          // The first Go | Rust pair if any, else the first card, quiz, listing.
+          const el = sels.split(', ').map((s) => document.querySelector(s)).find(Boolean);
+          const top = el.getBoundingClientRect().top + scrollY;
           scrollTo(0, Math.max(0, top - 70)); // below mdBook's menu bar
         }, checks.RUNNABLE_ROOTS);
         await tab.screenshot({ path: join(outDir, 'themes', `${slug(page)}.${viewport.width}.${theme}.png`) });
@@ -66,6 +72,10 @@ export async function testPage({ browser, origin, page, viewport, outDir, report
       blocked && /Failed to fetch|NetworkError/.test(e) ? `${e} (likely the request that was kept from leaving localhost, below)` : e));
     check('no request leaves localhost', events.offline);
     check('every local request succeeds', events.failed);
+    const secs = (a, b) => ((b - a) / 1000).toFixed(1);
+    const now = Date.now();
+    log(`  ${page} @ ${viewport.width}px: ${found.join(', ') || 'no code, cards or quizzes'}` +
+      ` (${secs(started, now)}s: load+screenshot ${secs(started, lap.loaded)}, checks ${secs(lap.loaded, lap.checked)}, themes ${secs(lap.checked, now)})`);
     return inv;
   } catch (e) {
     check('runs to the end', [String(e?.message ?? e).split('\n')[0]]);

@@ -26,9 +26,12 @@ export async function runSuite({ bookDir, outDir, chromium, only = [], linksOnly
   let pages = await chapterPages(bookDir);
   if (only.length) pages = pages.filter((p) => only.some((want) => p.includes(want)));
   log(`pages: ${pages.join(', ')}`);
-  // Only the folders this run writes: --out may name a folder holding more.
-  for (const sub of [...VIEWPORTS.map((v) => `${v.name}-${v.width}`), 'themes']) {
-    await rm(join(outDir, sub), { recursive: true, force: true });
+  // Only the folders this run writes (--out may name a folder holding more),
+  // and only on a run of every page: a --page run replaces its own shots.
+  if (!only.length) {
+    for (const sub of [...VIEWPORTS.map((v) => `${v.name}-${v.width}`), 'themes']) {
+      await rm(join(outDir, sub), { recursive: true, force: true });
+    }
   }
   await mkdir(join(outDir, 'themes'), { recursive: true });
 
