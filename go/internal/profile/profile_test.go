@@ -37,19 +37,18 @@ func TestParseAHeapProfile(t *testing.T) {
 	if want := []string{"alloc_objects", "alloc_space", "inuse_objects", "inuse_space"}; !reflect.DeepEqual(p.SampleTypes, want) {
 		t.Fatalf("sample types %q, want %q", p.SampleTypes, want)
 	}
+	// The profile has one sample per stack and object size; under load, a
+	// few more small objects can be charged to the same stack.
 	inuse := p.Index("inuse_space")
-	found := false
+	var live int64
 	for _, s := range p.Samples {
 		if len(s.Stack) >= 2 && strings.HasSuffix(s.Stack[0], "profile.allocate") &&
 			strings.HasSuffix(s.Stack[1], "profile.TestParseAHeapProfile") {
-			found = true
-			if s.Values[inuse] != 1<<20 {
-				t.Errorf("allocate is charged %d live bytes, want %d", s.Values[inuse], 1<<20)
-			}
+			live += s.Values[inuse]
 		}
 	}
-	if !found {
-		t.Errorf("no sample with allocate on top of TestParseAHeapProfile among %d samples", len(p.Samples))
+	if live < 1<<20 || live >= 1<<20+4096 {
+		t.Errorf("allocate, called by TestParseAHeapProfile, is charged %d live bytes, want %d (at most 4 KiB more)", live, 1<<20)
 	}
 	runtime.KeepAlive(kept)
 }

@@ -124,13 +124,17 @@ func run(n int) (map[string]*usage, []byte, error) {
 	return heap, buf.Bytes(), nil
 }
 
-// print writes the lines for the watched functions: flat inuse_space, what
-// pprof shows as the width of a function's own box in a flame graph.
+// print writes the lines for the watched functions: the live bytes the
+// profile charges to each one itself (pprof's "flat": the width of its own
+// box in a flame graph), per job, to the nearest KiB. Per job and rounded,
+// because a few bytes more or less can be live from run to run (an old rows
+// array still referenced from a stack slot, say); the test checks the bytes.
 func print(w io.Writer, n int, heap map[string]*usage) {
-	fmt.Fprintf(w, "live heap after %d failed jobs (inuse_space), by the function that allocated it:\n", n)
+	fmt.Fprintf(w, "live memory per failed job (inuse_space, %d jobs), by the function that allocated it:\n", n)
 	for _, f := range watched {
 		u := heap[f.fn]
-		fmt.Fprintf(w, "%10d B  %-23s %-13s running in %d goroutines\n",
-			u.flat, strings.TrimPrefix(f.fn, "example.com/workbook/"), f.role, u.running)
+		perJob := (u.flat/int64(n) + 512) / 1024
+		fmt.Fprintf(w, "%4d KiB  %-23s %-13s running in %d goroutines\n",
+			perJob, strings.TrimPrefix(f.fn, "example.com/workbook/"), f.role, u.running)
 	}
 }

@@ -46,9 +46,11 @@ func TestHeapProfileChargesTheFunctionThatAllocated(t *testing.T) {
 	t.Logf("read %+v, producer %+v, consumer %+v", *read, *producer, *consumer)
 
 	// Each failed job's consumer holds the 7 records read before record 7
-	// failed, 8 KiB each; the read allocated them.
-	if want := int64(jobs * 7 * recordSize * 8); read.flat != want {
-		t.Errorf("the profile charges %d live bytes to NewSource.func1, want %d (%d jobs x 7 records x 8 KiB)", read.flat, want, jobs)
+	// failed, 8 KiB each; the read allocated them. (A few bytes more can be
+	// live: what else the read allocated, an error message say, may still
+	// be referenced from a stale stack slot.)
+	if want := int64(jobs * 7 * recordSize * 8); read.flat < want || read.flat >= want+4096 {
+		t.Errorf("the profile charges %d live bytes to NewSource.func1, want %d (%d jobs x 7 records x 8 KiB) and at most 4 KiB more", read.flat, want, jobs)
 	}
 	var all int64
 	for _, u := range heap {
@@ -61,13 +63,13 @@ func TestHeapProfileChargesTheFunctionThatAllocated(t *testing.T) {
 	if read.running != 0 || producer.running != 0 {
 		t.Errorf("goroutines running NewSource.func1: %d, the producer RunJobLeaky.func1: %d; want 0 and 0", read.running, producer.running)
 	}
-	// The consumer, still running, is charged only what it allocated itself
-	// (its rows slice), and nothing it did not allocate.
+	// The consumer, still running, is charged next to nothing: its rows
+	// slices, not the records they hold, however many bytes it keeps alive.
 	if consumer.running != jobs {
 		t.Errorf("goroutines running the consumer RunJobLeaky.func2: %d, want %d (one leaked per failed job)", consumer.running, jobs)
 	}
-	if consumer.flat != consumer.cum || consumer.flat > jobs*1024 {
-		t.Errorf("the consumer is charged %d bytes flat, %d cumulative; want at most 1 KiB per job, and nothing allocated by callees", consumer.flat, consumer.cum)
+	if consumer.cum > jobs*512 {
+		t.Errorf("the consumer and what it called are charged %d live bytes (%d flat); want at most 512 bytes per job", consumer.cum, consumer.flat)
 	}
 
 	var out bytes.Buffer
