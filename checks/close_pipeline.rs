@@ -2,8 +2,9 @@
 // `fixtures`. `exercise` is the module under test (your
 // `exercises/src/close_pipeline.rs`).
 //
-// The readers are the checks' own closures: finite ones, one that fails,
-// endless ones that ignore the token (only a producer that checks it between
+// The readers are the checks' own closures: finite ones, one that fails only
+// once the others are reading (so that a producer which looks at the token
+// only before its first read is caught every time, not by luck), endless ones that ignore the token (only a producer that checks it between
 // reads stops them), one that fails only once it has seen the cancel (so its
 // error is certainly the second), and a slow one that owns a drop probe (so
 // "every thread has finished when `run_job` returns" is a fact we can look at
@@ -11,8 +12,10 @@
 
 use exercise::{Cancel, ReadError, Reader, run_job};
 use grader::{ensure, fail, run};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 const ID: &str = "close_pipeline";
 
@@ -22,25 +25,32 @@ fn finite(records: Vec<u64>) -> Reader {
     Box::new(move |_: &Cancel| records.next().map(Ok))
 }
 
-/// Reads `ok` records of value 1, then fails with `message`.
-fn failing_after(ok: usize, message: &'static str) -> Reader {
-    let mut done = 0;
+/// Never ends and never looks at the token; counts itself in `started` at
+/// its first read. Each read takes 1 ms, so a producer that never stops costs
+/// no CPU while the check waits.
+fn endless_counted(started: Arc<AtomicUsize>) -> Reader {
+    let mut counted = false;
     Box::new(move |_: &Cancel| {
-        if done < ok {
-            done += 1;
-            Some(Ok(1))
-        } else {
-            Some(Err(ReadError(message.to_owned())))
+        if !counted {
+            counted = true;
+            started.fetch_add(1, Ordering::SeqCst);
         }
+        thread::sleep(Duration::from_millis(1));
+        Some(Ok(1))
     })
 }
 
-/// Never ends and never looks at the token. Each read takes 1 ms, so a
-/// producer that never stops costs no CPU while the check waits.
-fn endless() -> Reader {
-    Box::new(|_: &Cancel| {
-        thread::sleep(Duration::from_millis(1));
-        Some(Ok(1))
+/// Fails at its first read, but only once `others` readers have counted
+/// themselves in `started`: their producers are then past any check made
+/// before the first read, so only a check between reads can stop them.
+/// (Bounded: after 5 s it fails anyway and the watchdog has the last word.)
+fn failing_once_others_read(started: Arc<AtomicUsize>, others: usize, message: &'static str) -> Reader {
+    Box::new(move |_: &Cancel| {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while started.load(Ordering::SeqCst) < others && Instant::now() < deadline {
+            thread::sleep(Duration::from_millis(1));
+        }
+        Some(Err(ReadError(message.to_owned())))
     })
 }
 
@@ -82,16 +92,17 @@ fn a_job_without_readers_totals_zero() {
 fn a_failing_read_stops_the_other_producers() {
     let result = run(
         ID,
-        "`run_job` with one reader that fails at its 3rd read and two endless readers",
+        "`run_job` with two endless readers and one that fails once they are reading",
         "After the read error, the two endless readers were still being read. They never end \
          and never look at the token: only their producers can stop them. Cancellation is \
          cooperative, in Go (`select` on `ctx.Done()`) as in Rust: does each producer check \
          `cancel.is_cancelled()` before every read?",
         || {
+            let started = Arc::new(AtomicUsize::new(0));
             run_job(vec![
-                endless(),
-                failing_after(2, "read record 3: corrupt"),
-                endless(),
+                endless_counted(Arc::clone(&started)),
+                failing_once_others_read(Arc::clone(&started), 2, "read record 3: corrupt"),
+                endless_counted(started),
             ])
         },
     );
@@ -108,8 +119,12 @@ fn a_failing_read_stops_the_other_producers() {
 #[test]
 fn returns_the_first_read_error() {
     // Reader B fails too, but only once it has seen the cancel, that is
-    // after reader A's error: A's error is the first, every time.
-    let waits_for_the_cancel: Reader = Box::new(|cancel: &Cancel| {
+    // after reader A's error: A's error is the first, every time. A fails
+    // only once B is reading, so B's error is certain to happen.
+    let started = Arc::new(AtomicUsize::new(0));
+    let b_started = Arc::clone(&started);
+    let waits_for_the_cancel: Reader = Box::new(move |cancel: &Cancel| {
+        b_started.fetch_add(1, Ordering::SeqCst);
         let _ = cancel.done().recv(); // returns once the job is cancelled
         Some(Err(ReadError(
             "B: connection closed by the cancel".to_owned(),
@@ -123,7 +138,7 @@ fn returns_the_first_read_error() {
         move || {
             run_job(vec![
                 waits_for_the_cancel,
-                failing_after(0, "A: read record 0: corrupt"),
+                failing_once_others_read(started, 1, "A: read record 0: corrupt"),
             ])
         },
     );
@@ -146,24 +161,31 @@ fn returns_the_first_read_error() {
 
 #[test]
 fn no_thread_outlives_run_job() {
-    // Reader S is slow (20 ms a read) and owns a probe: it is dropped when
-    // its producer thread is done with it. Reader F fails at once.
+    // Reader S owns a probe: it is dropped when its producer thread is done
+    // with it. Reader F fails once S is reading; S's read then goes on for
+    // 250 ms after the cancel (a slow disk finishing a request), so a job
+    // that returns without joining its producers returns while S is still
+    // owned by a running thread.
     let (token, probe) = grader::token();
-    let mut reads = 0;
-    let slow: Reader = Box::new(move |_: &Cancel| {
+    let started = Arc::new(AtomicUsize::new(0));
+    let s_started = Arc::clone(&started);
+    let slow: Reader = Box::new(move |cancel: &Cancel| {
         let _keep = &token;
-        if reads == 5 {
-            return None;
-        }
-        reads += 1;
-        thread::sleep(Duration::from_millis(20));
+        s_started.fetch_add(1, Ordering::SeqCst);
+        let _ = cancel.done().recv_timeout(Duration::from_secs(5));
+        thread::sleep(Duration::from_millis(250));
         Some(Ok(1))
     });
     let result = run(
         ID,
         "`run_job` with a slow reader and one that fails at once",
         "Does a producer wait for something that never comes after the cancel?",
-        move || run_job(vec![slow, failing_after(0, "read record 0: corrupt")]),
+        move || {
+            run_job(vec![
+                slow,
+                failing_once_others_read(started, 1, "read record 0: corrupt"),
+            ])
+        },
     );
     ensure(
         probe.is_dropped(),
