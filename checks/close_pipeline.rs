@@ -162,17 +162,20 @@ fn returns_the_first_read_error() {
 #[test]
 fn no_thread_outlives_run_job() {
     // Reader S owns a probe: it is dropped when its producer thread is done
-    // with it. Reader F fails once S is reading; S's read then goes on for
-    // 250 ms after the cancel (a slow disk finishing a request), so a job
-    // that returns without joining its producers returns while S is still
-    // owned by a running thread.
+    // with it. S has one record, and reading it takes 250 ms (a slow disk);
+    // reader F fails once S is reading. So a job that returns without joining
+    // its producers returns while S is still owned by a running thread.
     let (token, probe) = grader::token();
     let started = Arc::new(AtomicUsize::new(0));
     let s_started = Arc::clone(&started);
-    let slow: Reader = Box::new(move |cancel: &Cancel| {
+    let mut read_once = false;
+    let slow: Reader = Box::new(move |_: &Cancel| {
         let _keep = &token;
+        if read_once {
+            return None;
+        }
+        read_once = true;
         s_started.fetch_add(1, Ordering::SeqCst);
-        let _ = cancel.done().recv_timeout(Duration::from_secs(5));
         thread::sleep(Duration::from_millis(250));
         Some(Ok(1))
     });
