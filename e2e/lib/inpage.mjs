@@ -77,6 +77,10 @@ export function horizontalOverflow() {
   const scrollers = [document.scrollingElement, ...document.querySelectorAll('.content, .content main')];
   for (const s of scrollers) {
     if (!s || s.scrollWidth <= s.clientWidth + 1) continue;
+    // An element with `overflow-x: visible` cannot scroll: what sticks out of
+    // it (a Go | Rust comparison deliberately wider than the text column)
+    // is the business of the scroller around it, which is checked too.
+    if (s !== document.scrollingElement && getComputedStyle(s).overflowX === 'visible') continue;
     const edge = s.getBoundingClientRect().left + s.clientWidth;
     const culprits = [];
     for (const e of s.querySelectorAll('main *')) {
