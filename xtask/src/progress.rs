@@ -8,7 +8,7 @@ pub fn run(root: &Path) -> Result<(), String> {
     println!("Grading your exercises (`cargo test -p exercises`)...\n");
     let results = test_results::run(root, "exercises", None)?;
 
-    println!("{:<6} {:<28} {:<42} read", "", "exercise", "title");
+    println!("{:<6} {:<28} {:<42} read", "checks", "exercise", "title");
     let mut done = 0;
     for ex in &manifest.exercises {
         let checks = results.of_exercise(&ex.id);
@@ -17,7 +17,7 @@ pub fn run(root: &Path) -> Result<(), String> {
             done += 1;
             "done".to_owned()
         } else {
-            format!("{passed}/{}", checks.len())
+            format!("{passed}/{}", checks.len()) // checks passed so far
         };
         println!(
             "{:<6} {:<28} {:<42} src/{}",
