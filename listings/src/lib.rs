@@ -13,6 +13,9 @@ pub mod leak;
 // Chapter 2: who closes the channel.
 pub mod close;
 
+// Chapter 3: when the consumer quits.
+pub mod cancel;
+
 // Chapter 4: slices and `Vec`.
 pub mod slices;
 
@@ -26,6 +29,9 @@ pub const PROGRAMS: &[(&str, Program)] = &[
     ("close_every_exit_path", close::every_exit_path),
     ("close_disconnect", close::disconnect),
     ("close_rayon_errors", close::rayon_errors),
+    // Chapter 3
+    ("cancel_sinkdown", cancel::sinkdown),
+    ("cancel_select", cancel::select_cases),
     // Chapter 4
     ("slice_lost", slices::lost),
     ("slice_alias", slices::alias),
