@@ -12,6 +12,9 @@ pub mod close_errgroup;
 pub mod close_pipeline;
 pub mod close_rayon;
 
+// Chapter 3: when the consumer quits.
+pub mod cancel_sink;
+
 // Chapter 4: slices and `Vec`.
 pub mod slice_add_all;
 pub mod slice_alias_fix;
@@ -28,6 +31,8 @@ mod checks {
     grader::checks!(close_errgroup);
     grader::checks!(close_pipeline);
     grader::checks!(close_rayon);
+    // Chapter 3
+    grader::checks!(cancel_sink);
     // Chapter 4
     grader::checks!(slice_add_all);
     grader::checks!(slice_predict);
