@@ -12,6 +12,7 @@ pub mod close_pipeline;
 pub mod close_rayon;
 
 // Chapter 3: when the consumer quits.
+pub mod cancel_forward;
 pub mod cancel_sink;
 
 // Chapter 4: slices and `Vec`.
@@ -32,6 +33,7 @@ mod checks {
     grader::checks!(close_rayon);
     // Chapter 3
     grader::checks!(cancel_sink);
+    grader::checks!(cancel_forward);
     // Chapter 4
     grader::checks!(slice_add_all);
     grader::checks!(slice_predict);

@@ -1,0 +1,298 @@
+// Checks for `cancel_forward`, compiled into `exercises`, `solutions` and
+// `fixtures`. `exercise` is the module under test (your
+// `exercises/src/cancel_forward.rs`).
+//
+// Two checks cancel a producer *while it waits*: for its next record, or for
+// room in `out`. They do not guess when that is by sleeping. The channels it
+// waits on have no buffer, and a crossbeam `Select` can tell, without taking
+// anything, when another thread is waiting on such a channel. So the check
+// (1) waits until the producer is waiting on the source (or on `out`),
+// (2) gives it a moment (at most 200 ms, a `select!` takes microseconds) to
+//     be waiting on `done` as well,
+// (3) cancels, and right away
+// (4) offers record 2 (or takes the record it is sending) with `try_send`
+//     (`try_recv`), which only succeeds if the producer is *still* waiting
+//     there. A producer that waits in a `select!` on `done` too was woken by
+//     the cancel in (3), before (4): it is no longer waiting anywhere.
+// The channels stay connected until `forward` has returned, so the source
+// never "ends" at the cancel and the outcome does not depend on which arm of
+// a `select!` the producer happens to try first.
+
+use crossbeam_channel::{Receiver, Select, Sender, bounded, never};
+use exercise::{Forwarded, Stop, forward};
+use grader::{ensure, fail, run};
+use std::thread;
+use std::time::Duration;
+
+const ID: &str = "cancel_forward";
+
+/// At most this long, a check waits for a producer that waits on one channel
+/// to wait on `done` as well. A `select!` registers on all its channels in
+/// microseconds; only a producer that never waits on `done` pays this, once.
+const GRACE: Duration = Duration::from_millis(200);
+
+/// What the check's helper saw around the cancel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Seen {
+    /// It took the cancel: nothing was waiting on the channel any more.
+    Fine,
+    /// After the cancel, the producer was still waiting there.
+    StillWaiting,
+    /// The producer never took record 1 from its source.
+    NeverRead,
+    /// The producer never waited on the channel at all.
+    NeverWaited,
+}
+
+/// Whether a thread is waiting to receive from `tx`'s channel (no buffer):
+/// waits at most `limit` for one to be.
+fn a_receiver_waits<T>(tx: &Sender<T>, limit: Duration) -> bool {
+    let mut sel = Select::new();
+    sel.send(tx);
+    sel.ready_timeout(limit).is_ok()
+}
+
+/// Whether a thread is waiting to send on `rx`'s channel (no buffer): waits
+/// at most `limit` for one to be.
+fn a_sender_waits<T>(rx: &Receiver<T>, limit: Duration) -> bool {
+    let mut sel = Select::new();
+    sel.recv(rx);
+    sel.ready_timeout(limit).is_ok()
+}
+
+/// Runs the helper's part `f` on its own thread. It reports what it saw, then
+/// keeps what it owns (the channels) until `returned` says `forward` has
+/// returned (or for a bounded time), so that no channel ends under the
+/// producer's feet.
+fn helper<K: Send + 'static>(
+    f: impl FnOnce() -> (Seen, K) + Send + 'static,
+) -> (Receiver<Seen>, Sender<()>, thread::JoinHandle<()>) {
+    let (seen_tx, seen_rx) = bounded(1);
+    let (returned_tx, returned_rx) = bounded::<()>(0);
+    let handle = thread::spawn(move || {
+        let (seen, keep) = f();
+        let _ = seen_tx.send(seen);
+        let _ = returned_rx.recv_timeout(grader::limit() * 3);
+        drop(keep);
+    });
+    (seen_rx, returned_tx, handle)
+}
+
+/// Collects the helper's report once `forward` has returned.
+fn report(seen: Receiver<Seen>, returned: Sender<()>, handle: thread::JoinHandle<()>) -> Seen {
+    drop(returned);
+    let seen = seen
+        .recv_timeout(grader::limit() * 3)
+        .unwrap_or(Seen::NeverWaited);
+    let _ = handle.join();
+    seen
+}
+
+#[test]
+fn forwards_every_record_until_the_source_ends() {
+    let (src_tx, src_rx) = bounded::<u64>(100);
+    for r in 1..=100 {
+        src_tx.send(r).unwrap();
+    }
+    drop(src_tx); // the source ends after its 100 records
+    let (out_tx, out_rx) = bounded::<u64>(100);
+    let result = run(
+        ID,
+        "`forward` with a source of 100 records that then ends, and `done = never()`",
+        "The source has ended: `recv` on it returns `Err` once it is drained.",
+        move || forward(&src_rx, &out_tx, &never()),
+    );
+    ensure(
+        result
+            == Forwarded {
+                sent: 100,
+                stop: Stop::SourceDone,
+            },
+        ID,
+        format!("`forward` returned {result:?}, expected 100 records sent and `Stop::SourceDone`"),
+    );
+    let got: Vec<u64> = out_rx.try_iter().collect();
+    ensure(
+        got == (1..=100).collect::<Vec<u64>>(),
+        ID,
+        "`forward` did not deliver the source's records 1 to 100 to `out`, once each, in order",
+    );
+}
+
+#[test]
+fn stops_when_the_consumer_is_gone() {
+    let (src_tx, src_rx) = bounded::<u64>(10);
+    for r in 1..=3 {
+        src_tx.send(r).unwrap();
+    }
+    let (out_tx, out_rx) = bounded::<u64>(10);
+    drop(out_rx); // the consumer quit
+    let result = run(
+        ID,
+        "`forward` when every `Receiver` of `out` is gone",
+        "A `send` to a channel without a `Receiver` returns `Err` at once: is it checked?",
+        move || forward(&src_rx, &out_tx, &never()),
+    );
+    drop(src_tx);
+    ensure(
+        result
+            == Forwarded {
+                sent: 0,
+                stop: Stop::ConsumerGone,
+            },
+        ID,
+        format!("`forward` returned {result:?}, expected 0 records sent and `Stop::ConsumerGone`"),
+    );
+}
+
+#[test]
+fn a_job_cancelled_before_it_starts_stops_at_once() {
+    let (src_tx, src_rx) = bounded::<u64>(10); // nothing comes
+    let (out_tx, _out_rx) = bounded::<u64>(10);
+    let (done_tx, done_rx) = bounded::<()>(0);
+    drop(done_tx); // cancelled
+    let result = run(
+        ID,
+        "`forward` on a job that is already cancelled",
+        "`done` has fired before `forward` even started.",
+        move || forward(&src_rx, &out_tx, &done_rx),
+    );
+    drop(src_tx);
+    ensure(
+        result
+            == Forwarded {
+                sent: 0,
+                stop: Stop::Cancelled,
+            },
+        ID,
+        format!("`forward` returned {result:?}, expected 0 records sent and `Stop::Cancelled`"),
+    );
+}
+
+#[test]
+fn a_cancel_wakes_a_producer_waiting_for_its_source() {
+    // The source delivers record 1, then nothing: the producer forwards it
+    // and waits for record 2. The job is cancelled while it waits.
+    let (src_tx, src_rx) = bounded::<u64>(0);
+    let (out_tx, out_rx) = bounded::<u64>(10);
+    let (done_tx, done_rx) = bounded::<()>(0);
+    let (src_keep, done_keep) = (src_rx.clone(), done_rx.clone());
+    let (seen, returned, handle) = helper(move || {
+        let keep = (src_keep, done_keep);
+        if src_tx.send_timeout(1, grader::limit()).is_err() {
+            return (Seen::NeverRead, (src_tx, keep));
+        }
+        if !a_receiver_waits(&src_tx, grader::limit()) {
+            drop(done_tx);
+            return (Seen::NeverWaited, (src_tx, keep));
+        }
+        let _ = a_receiver_waits(&done_tx, GRACE);
+        drop(done_tx); // cancel
+        let seen = match src_tx.try_send(2) {
+            Ok(()) => Seen::StillWaiting,
+            Err(_) => Seen::Fine,
+        };
+        (seen, (src_tx, keep))
+    });
+    let result = run(
+        ID,
+        "`forward` waiting for its next record when the job is cancelled",
+        "The job was cancelled while `forward` waited for its source, and it never returned. \
+         Does the producer wait for the record *and* for `done` in one `select!`?",
+        move || forward(&src_rx, &out_tx, &done_rx),
+    );
+    match report(seen, returned, handle) {
+        Seen::Fine => {}
+        Seen::StillWaiting => fail(
+            ID,
+            "the job was cancelled while `forward` waited for its next record, and it went on \
+             waiting: it took record 2, which arrived *after* the cancel. `source.recv()` \
+             waits for the source only; a check of `done` before it cannot see a cancel that \
+             comes later. Wait for both at once: `select!` with a `recv(source)` arm and a \
+             `recv(done)` arm, Go's `select { case r := <-source: case <-ctx.Done(): }`.",
+        ),
+        Seen::NeverRead => fail(ID, "`forward` never received record 1 from its source"),
+        Seen::NeverWaited => fail(
+            ID,
+            format!(
+                "after forwarding record 1, `forward` never waited for record 2 (it returned \
+                 {result:?}): the source has not ended and nobody cancelled yet"
+            ),
+        ),
+    }
+    ensure(
+        result
+            == Forwarded {
+                sent: 1,
+                stop: Stop::Cancelled,
+            },
+        ID,
+        format!("`forward` returned {result:?}, expected 1 record sent and `Stop::Cancelled`"),
+    );
+    ensure(
+        out_rx.try_iter().eq([1]),
+        ID,
+        "`out` should hold exactly record 1",
+    );
+}
+
+#[test]
+fn a_cancel_wakes_a_producer_waiting_to_send() {
+    // The source has records; nobody receives from `out` (no buffer): the
+    // producer takes record 7 and waits for room. The job is cancelled while
+    // it waits.
+    let (src_tx, src_rx) = bounded::<u64>(10);
+    src_tx.send(7).unwrap();
+    src_tx.send(8).unwrap();
+    let (out_tx, out_rx) = bounded::<u64>(0);
+    let (done_tx, done_rx) = bounded::<()>(0);
+    let (out_keep, done_keep) = (out_tx.clone(), done_rx.clone());
+    let (seen, returned, handle) = helper(move || {
+        let keep = (src_tx, out_keep, done_keep);
+        if !a_sender_waits(&out_rx, grader::limit()) {
+            drop(done_tx);
+            return (Seen::NeverWaited, (out_rx, keep));
+        }
+        let _ = a_receiver_waits(&done_tx, GRACE);
+        drop(done_tx); // cancel
+        let seen = match out_rx.try_recv() {
+            Ok(_) => Seen::StillWaiting,
+            Err(_) => Seen::Fine,
+        };
+        (seen, (out_rx, keep))
+    });
+    let result = run(
+        ID,
+        "`forward` waiting for room in `out` when the job is cancelled",
+        "The job was cancelled while `forward` waited to send, and it never returned. Does the \
+         producer wait for room *and* for `done` in one `select!`?",
+        move || forward(&src_rx, &out_tx, &done_rx),
+    );
+    match report(seen, returned, handle) {
+        Seen::Fine => {}
+        Seen::StillWaiting => fail(
+            ID,
+            "the job was cancelled while `forward` waited to send record 7, and it went on \
+             waiting: the record was taken *after* the cancel. `out.send(record)` waits for \
+             room only. Wait for room or the cancel: `select!` with a `send(out, record)` arm \
+             and a `recv(done)` arm, Go's `select { case out <- r: case <-ctx.Done(): }`. \
+             (The consumer here is alive and simply slow, so no `SendError` will come.)",
+        ),
+        Seen::NeverRead | Seen::NeverWaited => fail(
+            ID,
+            format!(
+                "`forward` never waited to send record 7 to `out` (it returned {result:?}): \
+                 the consumer is alive and nobody cancelled yet"
+            ),
+        ),
+    }
+    ensure(
+        result
+            == Forwarded {
+                sent: 0,
+                stop: Stop::Cancelled,
+            },
+        ID,
+        format!("`forward` returned {result:?}, expected 0 records sent and `Stop::Cancelled`"),
+    );
+}
