@@ -13,6 +13,7 @@ pub mod close_pipeline;
 pub mod close_rayon;
 
 // Chapter 3: when the consumer quits.
+pub mod cancel_fanout;
 pub mod cancel_forward;
 pub mod cancel_sink;
 
@@ -35,6 +36,7 @@ mod checks {
     // Chapter 3
     grader::checks!(cancel_sink);
     grader::checks!(cancel_forward);
+    grader::checks!(cancel_fanout);
     // Chapter 4
     grader::checks!(slice_add_all);
     grader::checks!(slice_predict);

@@ -1,0 +1,283 @@
+// Checks for `cancel_fanout`, compiled into `exercises`, `solutions` and
+// `fixtures`. `exercise` is the module under test (your
+// `exercises/src/cancel_fanout.rs`).
+//
+// The sources are channels the checks fill (or keep open and silent, so that
+// only a cancel can stop their producers), and the sinks are the checks' own
+// closures. The events are put in order explicitly: a source fails only once
+// a sink is writing, sink A fails only once sink B is writing, sink B fails
+// only once the job is cancelled. To see the cancel, a sink keeps a clone of
+// the job's `cancel.done()`.
+//
+// Waits of at most 200 ms (GRACE) are for something a correct job does at
+// once (cancel, microseconds after the error); only a job that never does it
+// pays them. A sink that takes 200 ms to close catches a job that returns
+// before joining its threads.
+
+use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, bounded};
+use exercise::{Cancel, JobError, Sink, Source, run_job};
+use grader::{ensure, fail, run};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::thread;
+use std::time::Duration;
+
+const ID: &str = "cancel_fanout";
+
+/// At most this long, a check waits for a cancel that a correct job sends
+/// microseconds after the error.
+const GRACE: Duration = Duration::from_millis(200);
+
+const STUCK: &str = "Some thread of the job never finished. Does every error, a failed read *or* \
+     a failed write, cancel the job? The producers wait for their sources in a `select!` \
+     with `cancel.done()`: only the cancel can stop them.";
+
+/// A source that delivers `records`, then ends.
+fn finite(records: Vec<Result<u64, String>>) -> Source {
+    let (tx, rx) = bounded(records.len().max(1));
+    for r in records {
+        tx.send(r).expect("room for every record");
+    }
+    rx
+}
+
+/// A source that delivers what the check sends, and ends only when the
+/// check drops the `Sender`.
+fn held() -> (Sender<Result<u64, String>>, Source) {
+    bounded(10)
+}
+
+/// Whether the job's token is cancelled within GRACE.
+fn cancelled_soon(done: &Receiver<()>) -> bool {
+    !matches!(done.recv_timeout(GRACE), Err(RecvTimeoutError::Timeout))
+}
+
+#[test]
+fn stores_every_record_of_a_clean_job() {
+    let sources: Vec<Source> = (0..3)
+        .map(|p| finite((p * 100..p * 100 + 100).map(Ok).collect()))
+        .collect();
+    let total = Arc::new(AtomicU64::new(0));
+    let sinks: Vec<Sink> = (0..2)
+        .map(|_| {
+            let total = Arc::clone(&total);
+            Box::new(move |r: u64, _: &Cancel| {
+                total.fetch_add(r, Ordering::SeqCst);
+                Ok(())
+            }) as Sink
+        })
+        .collect();
+    let result = run(
+        ID,
+        "`run_job` with 3 sources of 100 records and 2 working sinks",
+        "Nothing fails here: do the workers stop once every source has ended?",
+        move || run_job(sources, sinks),
+    );
+    ensure(
+        result == Ok(300),
+        ID,
+        format!("`run_job` on a clean job returned {result:?}, expected Ok(300)"),
+    );
+    ensure(
+        total.load(Ordering::SeqCst) == (0..300).sum::<u64>(),
+        ID,
+        "the sinks did not store each of the 300 records exactly once",
+    );
+}
+
+#[test]
+fn a_failed_write_cancels_the_producers() {
+    // Source 1 delivers record 13 and then nothing; source 2 delivers
+    // nothing. Both stay open: their producers wait in a `select!`, and only
+    // the cancel can end them. Both sinks fail on record 13.
+    let (one_tx, one) = held();
+    let (two_tx, two) = held();
+    one_tx.send(Ok(13)).unwrap();
+    let (failed_tx, failed_rx) = bounded::<Receiver<()>>(2);
+    let sinks: Vec<Sink> = (0..2)
+        .map(|_| {
+            let failed_tx = failed_tx.clone();
+            Box::new(move |_: u64, cancel: &Cancel| {
+                let _ = failed_tx.send(cancel.done().clone());
+                Err("sink unavailable".to_owned())
+            }) as Sink
+        })
+        .collect();
+    drop(failed_tx);
+    // Waits for the failed write, then for the cancel; then ends the sources,
+    // so that a job that never cancels still finishes.
+    let watcher = thread::spawn(move || {
+        let cancelled = match failed_rx.recv_timeout(grader::limit()) {
+            Ok(done) => Some(cancelled_soon(&done)),
+            Err(_) => None,
+        };
+        drop((one_tx, two_tx));
+        cancelled
+    });
+    let result = run(
+        ID,
+        "`run_job` with 2 workers, one of which fails, and sources that wait",
+        STUCK,
+        move || run_job(vec![one, two], sinks),
+    );
+    match watcher.join().expect("the watcher thread") {
+        Some(true) => {}
+        Some(false) => fail(
+            ID,
+            "a write failed, and 200 ms later the job was still not cancelled: its producers \
+             were still waiting for their sources. A worker that returns does drop its \
+             `Receiver`, but the other worker still holds one, so the channel stays \
+             connected; and a producer waiting for its *source* would not see a \
+             disconnection anyway. Like errgroup.WithContext, an error on either side must \
+             cancel the job.",
+        ),
+        None => fail(ID, "no sink was ever called, but source 1 had record 13"),
+    }
+    ensure(
+        result == Err(JobError::Write("sink unavailable".to_owned())),
+        ID,
+        format!("`run_job` returned {result:?}, expected the failed write"),
+    );
+}
+
+#[test]
+fn a_failed_read_cancels_the_sinks() {
+    // Source 1 delivers record 5; once the sink is writing it, source 1
+    // fails. The sink waits for the cancel (a slow database that gives up
+    // when the job is cancelled). Source 2 stays open and silent.
+    let (one_tx, one) = held();
+    let (two_tx, two) = held();
+    let (writing_tx, writing_rx) = bounded::<()>(1);
+    let (saw_tx, saw_rx) = bounded::<bool>(1);
+    let sink: Sink = Box::new(move |_: u64, cancel: &Cancel| {
+        let _ = writing_tx.try_send(());
+        let saw = cancelled_soon(cancel.done());
+        let _ = saw_tx.try_send(saw);
+        if saw {
+            Err("write aborted: the job was cancelled".to_owned())
+        } else {
+            Ok(())
+        }
+    });
+    let feeder = thread::spawn(move || {
+        let _ = one_tx.send(Ok(5));
+        if writing_rx.recv_timeout(grader::limit()).is_ok() {
+            let _ = one_tx.send(Err("connection reset".to_owned()));
+        }
+        // Once the sink has decided, end the sources: a job that never
+        // cancels finishes too, and the verdict is the sink's.
+        let saw = saw_rx.recv_timeout(grader::limit()).ok();
+        drop((one_tx, two_tx));
+        saw
+    });
+    let result = run(
+        ID,
+        "`run_job` where a source fails while the sink is writing",
+        STUCK,
+        move || run_job(vec![one, two], vec![sink]),
+    );
+    match feeder.join().expect("the feeder thread") {
+        Some(true) => {}
+        Some(false) => fail(
+            ID,
+            "a read failed while the sink was writing, and the sink waited 200 ms for the \
+             cancel in vain. A failed read must cancel the job, so that every task that \
+             watches the token (the sinks, the other producers) stops.",
+        ),
+        None => fail(ID, "the sink was never called, but source 1 had record 5"),
+    }
+    ensure(
+        result == Err(JobError::Read("connection reset".to_owned())),
+        ID,
+        format!(
+            "`run_job` returned {result:?}, expected the read error: the sink's \"write \
+             aborted\" came after it, because of the cancel it caused"
+        ),
+    );
+}
+
+#[test]
+fn returns_the_first_error_to_happen() {
+    // Sink B (spawned first) fails only after the cancel (or after GRACE);
+    // sink A fails once B is writing. A's error is the first to happen,
+    // every time.
+    let source = finite(vec![Ok(1), Ok(2)]);
+    let (b_writing_tx, b_writing_rx) = bounded::<()>(1);
+    let b: Sink = Box::new(move |_: u64, cancel: &Cancel| {
+        let _ = b_writing_tx.try_send(());
+        let _ = cancelled_soon(cancel.done());
+        Err("B: write aborted".to_owned())
+    });
+    let a: Sink = Box::new(move |_: u64, _: &Cancel| {
+        let _ = b_writing_rx.recv_timeout(grader::limit());
+        Err("A: sink unavailable".to_owned())
+    });
+    let result = run(
+        ID,
+        "`run_job` where sink A fails, and then sink B",
+        STUCK,
+        move || run_job(vec![source], vec![b, a]),
+    );
+    match result {
+        Err(JobError::Write(e)) if e == "A: sink unavailable" => {}
+        Err(JobError::Write(e)) if e.starts_with("B:") => fail(
+            ID,
+            "`run_job` returned sink B's error, but sink A failed first: B gave up only \
+             after A's failure (because of the cancel it caused, or after waiting for it). \
+             Like errgroup's Wait, return the first error to *happen*, not the first in the \
+             order you join the threads: keep it where every task can see it, at the moment \
+             it happens, before you cancel.",
+        ),
+        other => fail(
+            ID,
+            format!("`run_job` returned {other:?}, expected `Err(Write(\"A: sink unavailable\"))`"),
+        ),
+    }
+}
+
+/// A sink that owns `token` and takes 200 ms to close (it flushes to a
+/// server): the token is dropped at the end of that.
+fn slow_to_close(token: grader::Token) -> Sink {
+    struct Closing(Option<grader::Token>);
+    impl Drop for Closing {
+        fn drop(&mut self) {
+            thread::sleep(Duration::from_millis(200));
+            drop(self.0.take());
+        }
+    }
+    let closing = Closing(Some(token));
+    Box::new(move |_: u64, _: &Cancel| {
+        let _keep = &closing;
+        Ok(())
+    })
+}
+
+#[test]
+fn no_thread_outlives_run_job() {
+    // Source 1 fails at once; source 2 stays open and silent. The only
+    // sink takes 200 ms to close once its worker is done.
+    let (token, probe) = grader::token();
+    let (two_tx, two) = held();
+    let sources = vec![finite(vec![Err("connection refused".to_owned())]), two];
+    let result = run(
+        ID,
+        "`run_job` with a source that fails at once and a sink that takes 200 ms to close",
+        STUCK,
+        move || run_job(sources, vec![slow_to_close(token)]),
+    );
+    let finished = probe.is_dropped();
+    drop(two_tx);
+    ensure(
+        finished,
+        ID,
+        "`run_job` returned while a worker thread was still running (it was still closing \
+         its sink). Like errgroup's Wait, return the first error only after every task has \
+         returned: the cancel asks them to stop, something still has to join them. A sleep \
+         before returning only makes this rarer.",
+    );
+    ensure(
+        result == Err(JobError::Read("connection refused".to_owned())),
+        ID,
+        format!("`run_job` returned {result:?}, expected the read error"),
+    );
+}
