@@ -71,7 +71,7 @@ fn an_empty_group_waits_for_nothing() {
 }
 
 #[test]
-fn a_failing_task_cancels_the_running_ones() {
+fn a_failing_task_stops_the_running_ones() {
     let (result, saw_cancel) = run(
         ID,
         "`wait()` after one task failed while another waits for the cancel",

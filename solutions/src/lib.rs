@@ -8,8 +8,8 @@ pub mod leak_runner;
 
 // Chapter 2: who closes the channel.
 pub mod close_errgroup;
+pub mod close_no_channel;
 pub mod close_pipeline;
-pub mod close_rayon;
 
 // Chapter 3: when the consumer quits.
 pub mod cancel_fanout;
@@ -31,7 +31,7 @@ mod checks {
     // Chapter 2
     grader::checks!(close_errgroup);
     grader::checks!(close_pipeline);
-    grader::checks!(close_rayon);
+    grader::checks!(close_no_channel);
     // Chapter 3
     grader::checks!(cancel_sink);
     grader::checks!(cancel_forward);

@@ -141,8 +141,25 @@ impl Manifest {
                     problems.push(format!("{id}: {} does not exist", path.display()));
                 }
             }
+            for other in CHAPTER_SLUGS.iter().filter(|s| **s != ex.slug()) {
+                if id.contains(other) {
+                    problems.push(format!(
+                        "{id}: the id contains `{other}`, so `cargo test -p exercises {other}` would grade it with that chapter"
+                    ));
+                }
+            }
             if let Ok(checks) = std::fs::read_to_string(root.join(ex.checks_path())) {
                 let tests = test_names(&checks);
+                // The chapter filter is a substring match on the whole test path.
+                for name in &tests {
+                    for other in CHAPTER_SLUGS.iter().filter(|s| **s != ex.slug()) {
+                        if name.contains(other) {
+                            problems.push(format!(
+                                "{id}: check `{name}` contains `{other}`, so `cargo test -p exercises {other}` would run it with that chapter: rename it"
+                            ));
+                        }
+                    }
+                }
                 for name in &ex.failing_checks {
                     if !tests.contains(name) {
                         problems.push(format!(

@@ -1,6 +1,6 @@
-// Checks for `close_rayon`, compiled into `exercises`, `solutions` and
+// Checks for `close_no_channel`, compiled into `exercises`, `solutions` and
 // `fixtures`. `exercise` is the module under test (your
-// `exercises/src/close_rayon.rs`).
+// `exercises/src/close_no_channel.rs`).
 //
 // Each check runs `total` inside a rayon pool of its own (2 threads), so a
 // check that keeps rayon's threads busy cannot slow down another one. The
@@ -14,7 +14,7 @@ use std::sync::{Condvar, Mutex};
 use std::thread;
 use std::time::Duration;
 
-const ID: &str = "close_rayon";
+const ID: &str = "close_no_channel";
 
 /// Reads after a failure that a correct answer never gets near: rayon stops
 /// handing out records as soon as the error reaches it, so only the records

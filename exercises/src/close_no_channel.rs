@@ -1,11 +1,11 @@
-//! Exercise `close_rayon`: the same job with rayon, and no channel at all.
+//! Exercise `close_no_channel`: the same job with rayon, and no channel at all.
 //!
 //! Producers, a channel, a consumer and a group that cancels: all of that is
 //! there to split the reads between threads and to stop on the first error.
 //! rayon does both for you, if you let the errors reach it. This version reads
 //! in parallel and adds up, but a failed read simply disappears from the total.
 //!
-//! Grade it: `cargo test -p exercises close_rayon`
+//! Grade it: `cargo test -p exercises close_no_channel`
 
 use rayon::prelude::*;
 use std::fmt;

@@ -1,4 +1,4 @@
-//! Exercise `close_rayon`: the same job with rayon, and no channel at all.
+//! Exercise `close_no_channel`: the same job with rayon, and no channel at all.
 //!
 //! rayon splits the reads between the threads of its pool, and a fallible
 //! reduction stops the whole iteration at the first `Err` it sees. No
