@@ -105,3 +105,54 @@ func produceCtx(ctx context.Context, records chan<- leak.Record, read leak.Sourc
 }
 
 // ANCHOR_END: cancel_job
+
+// The two half-fixes below each take one half of RunJob. Both still leave
+// the producers blocked (TestConsumerOutsideTheGroupStillLeaks,
+// TestPlainSendStillHangsAfterCancel).
+
+// ANCHOR: consumer_outside
+// RunJobConsumerOutsideGroup has the producers' half: they select on
+// ctx.Done(). The consumer is still the caller's loop, so its error is
+// returned, not handed to the group, and ctx is never cancelled.
+func RunJobConsumerOutsideGroup(ctx context.Context, read leak.Source, write Sink) error {
+	g, ctx := errgroup.WithContext(ctx)
+	records := make(chan leak.Record, 10)
+	g.Go(func() error {
+		defer close(records)
+		return produceCtx(ctx, records, read)
+	})
+
+	for r := range records {
+		if err := write(r); err != nil {
+			return err // BUG: cancels nothing; the producers wait in select
+		}
+	}
+	return g.Wait()
+}
+
+// ANCHOR_END: consumer_outside
+
+// ANCHOR: plain_send
+// RunJobPlainSend has the consumer's half: its error cancels ctx. The
+// producers are RunJobStuck's, and a plain send does not look at ctx. Worse
+// than a leak: g.Wait waits for them, so the job never returns.
+func RunJobPlainSend(ctx context.Context, read leak.Source, write Sink) error {
+	g, _ := errgroup.WithContext(ctx) // cancelled by the failed write, unheard
+	records := make(chan leak.Record, 10)
+	g.Go(func() error {
+		defer close(records)
+		return produce(records, read) // BUG: records <- r ignores any cancel
+	})
+
+	g.Go(func() error {
+		for r := range records {
+			if err := write(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return g.Wait() // blocks with the producers
+}
+
+// ANCHOR_END: plain_send

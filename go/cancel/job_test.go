@@ -78,6 +78,91 @@ func TestStuckJobLeaksFourGoroutinesPerFailedWrite(t *testing.T) {
 	}
 }
 
+// The half-fixes pass the happy path too: the bug is only on the failure path.
+func TestHalfFixesStoreEveryRecordWhenNothingFails(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	for _, job := range []struct {
+		name string
+		run  func(context.Context, leak.Source, Sink) error
+	}{{"RunJobConsumerOutsideGroup", RunJobConsumerOutsideGroup}, {"RunJobPlainSend", RunJobPlainSend}} {
+		var c counter
+		if err := returns(t, job.name, func() error { return job.run(context.Background(), leak.NewSource(1, -1), c.write) }); err != nil || c.n != 300 {
+			t.Errorf("%s stored %d records, err %v; want 300, nil", job.name, c.n, err)
+		}
+	}
+}
+
+// Chapter 3: the producers' half of the fix alone. They select on
+// ctx.Done(), but the consumer is not a function of the group, so its error
+// cancels nothing: each failed run leaves the same four goroutines as
+// RunJobStuck, the producers now waiting in select instead of chan send.
+func TestConsumerOutsideTheGroupStillLeaks(t *testing.T) {
+	if !leaktest.Isolated(t) {
+		return
+	}
+	before, _ := goroutines.Settle()
+	snapshot := goleak.IgnoreCurrent()
+	for range runs {
+		if err := returns(t, "RunJobConsumerOutsideGroup", func() error {
+			return RunJobConsumerOutsideGroup(context.Background(), leak.NewSource(1, -1), sinkDown)
+		}); !errors.Is(err, errSinkDown) {
+			t.Fatalf("RunJobConsumerOutsideGroup with the sink down returned %v; want the sink's error", err)
+		}
+	}
+	after, settled := goroutines.Settle()
+	if after-before != 4*runs || !settled {
+		t.Errorf("runtime.NumGoroutine: %d before %d runs of RunJobConsumerOutsideGroup with the sink down, %d after (settled: %v); want exactly 4 more per run (+%d)",
+			before, runs, after, settled, 4*runs)
+	}
+	leaked := leaktest.Leaked(snapshot)
+	selecting := leaktest.Count(leaked, "select", "cancel.produceCtx.func")
+	closers := leaktest.Count(leaked, "semacquire", "cancel.RunJobConsumerOutsideGroup.func")
+	t.Logf("NumGoroutine %d -> %d after %d runs; goleak: %d new goroutines: %d producers in select, %d closers in Wait",
+		before, after, runs, len(leaked), selecting, closers)
+	if len(leaked) != 4*runs || selecting != 3*runs || closers != runs {
+		t.Errorf("goleak found %d new goroutines, %d producers blocked in select and %d closers blocked in Wait; want %d, %d and %d:\n%s",
+			len(leaked), selecting, closers, 4*runs, 3*runs, runs, leaktest.Dump(leaked))
+	}
+}
+
+// Chapter 3: the consumer's half of the fix alone. Its error cancels ctx
+// (errgroup does that when a function returns an error, and the consumer is
+// gone), but plain sends do not look at ctx: the producers stay blocked in
+// chan send, and g.Wait with them, so the caller never gets the error.
+// Each run leaves five goroutines: three producers, the closer and the
+// caller. Like TestDeferredCloseHangsOnACleanBatch, the jobs run in
+// goroutines of their own and the test settles instead of waiting for them.
+func TestPlainSendStillHangsAfterCancel(t *testing.T) {
+	if !leaktest.Isolated(t) {
+		return
+	}
+	before, _ := goroutines.Settle()
+	snapshot := goleak.IgnoreCurrent()
+	returned := make(chan error, runs)
+	for range runs {
+		go func() { returned <- RunJobPlainSend(context.Background(), leak.NewSource(1, -1), sinkDown) }()
+	}
+	after, settled := goroutines.Settle()
+	if n := len(returned); n != 0 {
+		t.Fatalf("%d of %d runs of RunJobPlainSend with the sink down returned (first error: %v); the book says none does", n, runs, <-returned)
+	}
+	if after-before != 5*runs || !settled {
+		t.Errorf("runtime.NumGoroutine: %d before %d runs of RunJobPlainSend with the sink down, %d after (settled: %v); want exactly 5 more per run (+%d)",
+			before, runs, after, settled, 5*runs)
+	}
+	leaked := leaktest.Leaked(snapshot)
+	senders := leaktest.Count(leaked, "chan send", "cancel.produce.func")
+	closers := leaktest.Count(leaked, "semacquire", "cancel.RunJobPlainSend.func1")
+	callers := leaktest.Count(leaked, "semacquire", "cancel.RunJobPlainSend(")
+	consumers := leaktest.Count(leaked, "", "cancel.RunJobPlainSend.func2")
+	t.Logf("NumGoroutine %d -> %d after %d runs; goleak: %d new goroutines: %d producers in chan send, %d closers in Wait, %d callers in Wait, %d consumers",
+		before, after, runs, len(leaked), senders, closers, callers, consumers)
+	if len(leaked) != 5*runs || senders != 3*runs || closers != runs || callers != runs || consumers != 0 {
+		t.Errorf("goleak found %d new goroutines: %d producers blocked in chan send, %d closers and %d callers blocked in Wait, %d consumers; want %d: %d, %d, %d and no consumer:\n%s",
+			len(leaked), senders, closers, callers, consumers, 5*runs, 3*runs, runs, runs, leaktest.Dump(leaked))
+	}
+}
+
 func TestRunJobLeaksNothingWhenAWriteFails(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	before, _ := goroutines.Settle()
