@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 )
@@ -76,4 +77,16 @@ func Stdout(t *testing.T, f func()) []byte {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// Contains fails t for every claim that out does not contain. Tests check the
+// book's key lines this way as well as with Check, so that -update cannot
+// bless a change to them.
+func Contains(t *testing.T, out string, claims []string) {
+	t.Helper()
+	for _, claim := range claims {
+		if !strings.Contains(out, claim) {
+			t.Errorf("the output should contain %q; the program printed:\n%s", claim, out)
+		}
+	}
 }

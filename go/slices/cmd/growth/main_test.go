@@ -1,7 +1,6 @@
 package main
 
 import (
-	"strings"
 	"testing"
 
 	"example.com/workbook/internal/golden"
@@ -10,11 +9,7 @@ import (
 func TestOutput(t *testing.T) {
 	out := string(golden.Stdout(t, main))
 	// The book's claims, checked on their own so that -update cannot bless a change to them.
-	for _, claim := range claims {
-		if !strings.Contains(out, claim) {
-			t.Errorf("the output should contain %q; the program printed:\n%s", claim, out)
-		}
-	}
+	golden.Contains(t, out, claims)
 	golden.Check(t, "../../testdata/growth.out", []byte(out))
 }
 
