@@ -28,6 +28,7 @@ pub fn run(root: &Path, extra: &[String]) -> Result<(), String> {
 }
 
 /// The step of `cargo xtask test`: skipped, with a clear line, without Chromium.
+/// It tests the book that the "book" step just built and checked.
 pub fn run_if_chromium(root: &Path) -> Result<E2eOutcome, String> {
     if !Path::new(CHROMIUM).exists() {
         println!(
@@ -35,7 +36,7 @@ pub fn run_if_chromium(root: &Path) -> Result<E2eOutcome, String> {
         );
         return Ok(E2eOutcome::Skipped);
     }
-    run(root, &[]).map(|()| E2eOutcome::Ran)
+    run_built(root, &[]).map(|()| E2eOutcome::Ran)
 }
 
 /// Runs the node test against the already built `book/`, then (unless ARGS
