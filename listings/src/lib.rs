@@ -32,6 +32,7 @@ pub const PROGRAMS: &[(&str, Program)] = &[
     // Chapter 3
     ("cancel_sinkdown", cancel::sinkdown),
     ("cancel_select", cancel::select_cases),
+    ("cancel_deadline", cancel::deadlines),
     // Chapter 4
     ("slice_lost", slices::lost),
     ("slice_alias", slices::alias),
