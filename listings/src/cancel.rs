@@ -775,6 +775,25 @@ mod tests {
     }
 
     #[test]
+    fn a_plain_send_does_not_hear_a_cancel_while_a_consumer_lives() {
+        let (tx, _rx) = bounded::<u64>(0); // a consumer lives, but does not receive
+        let (cancel, done) = bounded::<()>(0);
+        drop(cancel); // another producer failed, or the caller gave up
+        assert!(done.recv().is_err(), "the cancel has happened");
+        // No timing claim: with nobody receiving, this send can only time out.
+        assert_eq!(
+            tx.send_timeout(1, Duration::from_millis(20)),
+            Err(crossbeam_channel::SendTimeoutError::Timeout(1)),
+            "a plain send cannot see the cancel"
+        );
+        // The select! version sees it at once.
+        assert_eq!(
+            crate::close::send_or_cancel(&tx, &done, 1),
+            Err(crate::close::NotSent::Cancelled)
+        );
+    }
+
+    #[test]
     fn a_shared_after_cancels_one_waiter_of_three() {
         let n = within(|| shared_after_cancels(3, Duration::from_millis(5)));
         assert_eq!(n, Some(1));

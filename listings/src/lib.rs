@@ -25,6 +25,8 @@ pub const PROGRAMS: &[(&str, Program)] = &[
     ("leak_scope_end", leak::scope_end),
     ("leak_longlived", leak::longlived),
     ("leak_panic", leak::producer_panics),
+    ("leak_safe_leaks", leak::safe_leaks),
+    ("leak_drop_per_block", leak::drop_per_block),
     // Chapter 2
     ("close_every_exit_path", close::every_exit_path),
     ("close_disconnect", close::disconnect),
