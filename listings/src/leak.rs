@@ -96,7 +96,7 @@ impl Drop for Running {
 /// Waits (at most 2 s) until no more consumers run than `before`, and
 /// returns how many more there are. A consumer that nobody joined may end a
 /// moment after the function that started it returned; this is Go's
-/// `goroutines.Settle` for our counter. A consumer blocked for ever makes
+/// `goroutines.Settle` for our counter. A consumer blocked forever makes
 /// it wait the whole 2 s, so the programs only call it where every consumer
 /// can end.
 pub fn settle(before: usize) -> usize {
