@@ -412,10 +412,18 @@ fn start_waiters<T: Send + 'static>(
 pub fn shared_after_cancels(n: usize, d: Duration) -> usize {
     let shared = after(d);
     let (end, woke) = start_waiters(n, || shared.clone());
-    assert_eq!(woke.recv(), Ok(Next::Cancelled), "only the deadline can wake a waiter yet");
+    assert_eq!(
+        woke.recv(),
+        Ok(Next::Cancelled),
+        "only the deadline can wake a waiter yet"
+    );
     assert!(shared.try_recv().is_err(), "after() has a second message");
     drop(end);
-    1 + woke.iter().take(n - 1).filter(|w| *w == Next::Cancelled).count()
+    1 + woke
+        .iter()
+        .take(n - 1)
+        .filter(|w| *w == Next::Cancelled)
+        .count()
 }
 
 /// `n` waiters, each with the `done` that `done_for` gives it; the source
@@ -426,7 +434,15 @@ pub fn every_waiter_cancelled<T: Send + 'static>(
     done_for: impl Fn() -> Receiver<T>,
 ) -> usize {
     let (_end, woke) = start_waiters(n, done_for);
-    woke.iter().take(n).filter(|w| *w == Next::Cancelled).count()
+    woke.iter()
+        .take(n)
+        .filter(|w| *w == Next::Cancelled)
+        .count()
+}
+
+/// One line of [`deadlines`]' output.
+fn row(out: &mut dyn Write, what: &str, cancelled: usize) -> io::Result<()> {
+    writeln!(out, "{what:<42} {cancelled} of 3 cancelled")
 }
 
 /// `cargo run -p listings --example cancel_deadline`: `after(d)` shared by
@@ -436,17 +452,17 @@ pub fn deadlines(out: &mut dyn Write) -> io::Result<()> {
     let d = Duration::from_millis(10);
     // One after(d) for the whole job, a clone for each waiter: one message.
     let n = shared_after_cancels(3, d);
-    writeln!(out, "{:<42} {n} of 3 cancelled", "one after(10 ms), cloned for 3 waiters:")?;
+    row(out, "one after(10 ms), cloned for 3 waiters:", n)?;
 
     // A done channel whose only Sender a timer drops: every waiter sees it.
     let done = deadline(d);
     let n = every_waiter_cancelled(3, || done.clone());
-    writeln!(out, "{:<42} {n} of 3 cancelled", "deadline(10 ms): a timer drops the Sender:")?;
+    row(out, "deadline(10 ms): a timer drops the Sender:", n)?;
 
     // Or each waiter its own timer, all for the same instant.
     let at = Instant::now() + d;
     let n = every_waiter_cancelled(3, || crossbeam_channel::at(at));
-    writeln!(out, "{:<42} {n} of 3 cancelled", "each waiter its own at(now + 10 ms):")?;
+    row(out, "each waiter its own at(now + 10 ms):", n)?;
     // ANCHOR_END: deadlines
     Ok(())
 }
@@ -760,7 +776,10 @@ mod tests {
         let clone = done.clone();
         assert!(done.recv().is_ok(), "the first recv gets the one message");
         // Taken: the clone shares it, and neither will ever be ready again.
-        assert_eq!(clone.try_recv(), Err(crossbeam_channel::TryRecvError::Empty));
+        assert_eq!(
+            clone.try_recv(),
+            Err(crossbeam_channel::TryRecvError::Empty)
+        );
         assert_eq!(done.try_recv(), Err(crossbeam_channel::TryRecvError::Empty));
         let ready = select! {
             recv(clone) -> _ => true,

@@ -755,11 +755,20 @@ mod tests {
         let result = std::panic::catch_unwind(|| {
             (0..100u64)
                 .into_par_iter()
-                .map(|i| if i == 42 { panic!("record {i} is corrupt") } else { i })
+                .map(|i| {
+                    if i == 42 {
+                        panic!("record {i} is corrupt")
+                    } else {
+                        i
+                    }
+                })
                 .sum::<u64>()
         });
         let payload = result.expect_err("the panic must reach the caller");
-        assert_eq!(crate::leak::panic_message(&*payload), "record 42 is corrupt");
+        assert_eq!(
+            crate::leak::panic_message(&*payload),
+            "record 42 is corrupt"
+        );
     }
     // ANCHOR_END: rayon_panic
 }

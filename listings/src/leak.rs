@@ -19,9 +19,9 @@
 use crossbeam_channel::{Receiver, Sender, bounded};
 use std::any::Any;
 use std::cell::{Cell, RefCell};
-use std::rc::Rc;
 use std::fmt;
 use std::io::{self, Write};
+use std::rc::Rc;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
@@ -655,7 +655,11 @@ pub fn safe_leaks(out: &mut dyn Write) -> io::Result<()> {
     // disconnects. A consumer's `for r in rx` would wait forever.
     let (tx, rx) = bounded::<u64>(1);
     std::mem::forget(tx);
-    writeln!(out, "after mem::forget(tx), rx.try_recv(): {:?}", rx.try_recv())?;
+    writeln!(
+        out,
+        "after mem::forget(tx), rx.try_recv(): {:?}",
+        rx.try_recv()
+    )?;
 
     // An Rc cycle: each node owns the other, so neither count reaches 0.
     struct Node {
@@ -668,11 +672,21 @@ pub fn safe_leaks(out: &mut dyn Write) -> io::Result<()> {
         }
     }
     let drops = Rc::new(Cell::new(0));
-    let a = Rc::new(Node { next: RefCell::new(None), drops: drops.clone() });
-    let b = Rc::new(Node { next: RefCell::new(Some(a.clone())), drops: drops.clone() });
+    let a = Rc::new(Node {
+        next: RefCell::new(None),
+        drops: drops.clone(),
+    });
+    let b = Rc::new(Node {
+        next: RefCell::new(Some(a.clone())),
+        drops: drops.clone(),
+    });
     *a.next.borrow_mut() = Some(b.clone());
     drop((a, b)); // our two handles go; the cycle keeps both nodes
-    writeln!(out, "an Rc cycle of 2 nodes, both handles dropped: {} nodes dropped", drops.get())?;
+    writeln!(
+        out,
+        "an Rc cycle of 2 nodes, both handles dropped: {} nodes dropped",
+        drops.get()
+    )?;
     // ANCHOR_END: safe_leaks
     Ok(())
 }
@@ -688,7 +702,9 @@ struct Batch<'a> {
 
 impl Drop for Batch<'_> {
     fn drop(&mut self) {
-        self.log.borrow_mut().push(format!("close batch {}", self.id));
+        self.log
+            .borrow_mut()
+            .push(format!("close batch {}", self.id));
     }
 }
 

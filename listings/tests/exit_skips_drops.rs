@@ -33,11 +33,19 @@ fn child(case: &str) {
 /// whether it exited with status 0.
 fn run_child(case: &str) -> (String, bool) {
     let out = Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "ends_the_process", "--nocapture", "--test-threads=1"])
+        .args([
+            "--exact",
+            "ends_the_process",
+            "--nocapture",
+            "--test-threads=1",
+        ])
         .env(CHILD, case)
         .output()
         .expect("re-run the test binary");
-    (String::from_utf8_lossy(&out.stdout).into_owned(), out.status.success())
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        out.status.success(),
+    )
 }
 
 #[test]
@@ -51,19 +59,28 @@ fn ends_the_process() {
 #[test]
 fn a_return_drops_the_guard() {
     let (out, ok) = run_child("return");
-    assert!(ok && out.contains("guard created") && out.contains("guard dropped"), "{out}");
+    assert!(
+        ok && out.contains("guard created") && out.contains("guard dropped"),
+        "{out}"
+    );
 }
 
 #[test]
 fn process_exit_skips_the_drop() {
     let (out, ok) = run_child("exit");
     assert!(ok, "exit(0) should end with status 0:\n{out}");
-    assert!(out.contains("guard created") && !out.contains("guard dropped"), "{out}");
+    assert!(
+        out.contains("guard created") && !out.contains("guard dropped"),
+        "{out}"
+    );
 }
 
 #[test]
 fn abort_skips_the_drop() {
     let (out, ok) = run_child("abort");
     assert!(!ok, "an abort should not end with status 0:\n{out}");
-    assert!(out.contains("guard created") && !out.contains("guard dropped"), "{out}");
+    assert!(
+        out.contains("guard created") && !out.contains("guard dropped"),
+        "{out}"
+    );
 }
