@@ -482,6 +482,91 @@ pub fn producer_panics(out: &mut dyn Write) -> io::Result<()> {
     )
 }
 
+// ---- Leaks are safe Rust (chapter 1, "Where Rust still deadlocks or leaks")
+
+/// `cargo run -p listings --example leak_safe_leaks`: two leaks that compile
+/// without `unsafe`. Ownership guarantees that a value is dropped at most
+/// once, never that it is dropped.
+pub fn safe_leaks(out: &mut dyn Write) -> io::Result<()> {
+    // ANCHOR: safe_leaks
+    // mem::forget: the Sender is never dropped, so the channel never
+    // disconnects. A consumer's `for r in rx` would wait forever.
+    let (tx, rx) = bounded::<u64>(1);
+    std::mem::forget(tx);
+    writeln!(
+        out,
+        "after mem::forget(tx), rx.try_recv(): {:?}",
+        rx.try_recv()
+    )?;
+
+    // An Rc cycle: each node owns the other, so neither count reaches 0.
+    struct Node {
+        next: RefCell<Option<Rc<Node>>>,
+        drops: Rc<Cell<u32>>,
+    }
+    impl Drop for Node {
+        fn drop(&mut self) {
+            self.drops.set(self.drops.get() + 1);
+        }
+    }
+    let drops = Rc::new(Cell::new(0));
+    let a = Rc::new(Node {
+        next: RefCell::new(None),
+        drops: drops.clone(),
+    });
+    let b = Rc::new(Node {
+        next: RefCell::new(Some(a.clone())),
+        drops: drops.clone(),
+    });
+    *a.next.borrow_mut() = Some(b.clone());
+    drop((a, b)); // our two handles go; the cycle keeps both nodes
+    writeln!(
+        out,
+        "an Rc cycle of 2 nodes, both handles dropped: {} nodes dropped",
+        drops.get()
+    )?;
+    // ANCHOR_END: safe_leaks
+    Ok(())
+}
+
+// ---- Drop is per block, defer per function
+
+// ANCHOR: drop_per_block
+/// Records its own drop in the log.
+struct Batch<'a> {
+    id: u32,
+    log: &'a RefCell<Vec<String>>,
+}
+
+impl Drop for Batch<'_> {
+    fn drop(&mut self) {
+        self.log
+            .borrow_mut()
+            .push(format!("close batch {}", self.id));
+    }
+}
+
+fn process(log: &RefCell<Vec<String>>) {
+    for id in 0..3 {
+        log.borrow_mut().push(format!("open batch {id}"));
+        let _batch = Batch { id, log }; // dropped at the end of this iteration
+    }
+    log.borrow_mut().push("loop done".into());
+}
+// ANCHOR_END: drop_per_block
+
+/// `cargo run -p listings --example leak_drop_per_block`: Go's
+/// `leak/cmd/deferloop` in Rust; each batch closes in its own iteration.
+pub fn drop_per_block(out: &mut dyn Write) -> io::Result<()> {
+    let log = RefCell::new(Vec::new());
+    process(&log);
+    log.borrow_mut().push("process returned".into());
+    for line in log.into_inner() {
+        writeln!(out, "{line}")?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     //! The claims chapter 1 makes about the Rust side. The consumer counter
@@ -642,89 +727,4 @@ mod tests {
         assert!(printed.contains("received 2 records"), "{printed}");
         assert_eq!(consumers_running(), before);
     }
-}
-
-// ---- Leaks are safe Rust (chapter 1, "Where Rust still deadlocks or leaks")
-
-/// `cargo run -p listings --example leak_safe_leaks`: two leaks that compile
-/// without `unsafe`. Ownership guarantees that a value is dropped at most
-/// once, never that it is dropped.
-pub fn safe_leaks(out: &mut dyn Write) -> io::Result<()> {
-    // ANCHOR: safe_leaks
-    // mem::forget: the Sender is never dropped, so the channel never
-    // disconnects. A consumer's `for r in rx` would wait forever.
-    let (tx, rx) = bounded::<u64>(1);
-    std::mem::forget(tx);
-    writeln!(
-        out,
-        "after mem::forget(tx), rx.try_recv(): {:?}",
-        rx.try_recv()
-    )?;
-
-    // An Rc cycle: each node owns the other, so neither count reaches 0.
-    struct Node {
-        next: RefCell<Option<Rc<Node>>>,
-        drops: Rc<Cell<u32>>,
-    }
-    impl Drop for Node {
-        fn drop(&mut self) {
-            self.drops.set(self.drops.get() + 1);
-        }
-    }
-    let drops = Rc::new(Cell::new(0));
-    let a = Rc::new(Node {
-        next: RefCell::new(None),
-        drops: drops.clone(),
-    });
-    let b = Rc::new(Node {
-        next: RefCell::new(Some(a.clone())),
-        drops: drops.clone(),
-    });
-    *a.next.borrow_mut() = Some(b.clone());
-    drop((a, b)); // our two handles go; the cycle keeps both nodes
-    writeln!(
-        out,
-        "an Rc cycle of 2 nodes, both handles dropped: {} nodes dropped",
-        drops.get()
-    )?;
-    // ANCHOR_END: safe_leaks
-    Ok(())
-}
-
-// ---- Drop is per block, defer per function
-
-// ANCHOR: drop_per_block
-/// Records its own drop in the log.
-struct Batch<'a> {
-    id: u32,
-    log: &'a RefCell<Vec<String>>,
-}
-
-impl Drop for Batch<'_> {
-    fn drop(&mut self) {
-        self.log
-            .borrow_mut()
-            .push(format!("close batch {}", self.id));
-    }
-}
-
-fn process(log: &RefCell<Vec<String>>) {
-    for id in 0..3 {
-        log.borrow_mut().push(format!("open batch {id}"));
-        let _batch = Batch { id, log }; // dropped at the end of this iteration
-    }
-    log.borrow_mut().push("loop done".into());
-}
-// ANCHOR_END: drop_per_block
-
-/// `cargo run -p listings --example leak_drop_per_block`: Go's
-/// `leak/cmd/deferloop` in Rust; each batch closes in its own iteration.
-pub fn drop_per_block(out: &mut dyn Write) -> io::Result<()> {
-    let log = RefCell::new(Vec::new());
-    process(&log);
-    log.borrow_mut().push("process returned".into());
-    for line in log.into_inner() {
-        writeln!(out, "{line}")?;
-    }
-    Ok(())
 }
