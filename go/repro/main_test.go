@@ -2,10 +2,14 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
+	"expvar"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
+	"example.com/workbook/internal/goroutines"
 	"example.com/workbook/internal/leaktest"
 
 	// Defines -update, so that `go test ./... -update` also starts this binary.
@@ -21,6 +25,7 @@ func TestGoroutinesGrowByOnePerFailedJobOnlyWhenLeaky(t *testing.T) {
 	cfg := Config{Jobs: 20, FailureRate: 0.5, RecordKiB: 1, Every: 5}
 	wantJobs := []int{0, 5, 10, 15, 20}
 	wantFailed := []int{0, 2, 5, 7, 10} // every second job: 2, 4, 6, ...
+	gaugeBefore := gauge(t)
 	// Fixed first: it must leave nothing, so the leaky run starts clean too.
 	for _, v := range []struct {
 		mode      string
@@ -51,6 +56,26 @@ func TestGoroutinesGrowByOnePerFailedJobOnlyWhenLeaky(t *testing.T) {
 			}
 		}
 	}
+	// The gauge a monitoring system would read shows the 10 leaked
+	// goroutines too.
+	if got := gauge(t) - gaugeBefore; got != 10 {
+		t.Errorf("the goroutines gauge at /debug/vars grew by %d over both runs, want 10 (one per failed leaky job)", got)
+	}
+}
+
+// gauge reads "goroutines" the way a monitoring system does: GET
+// /debug/vars from expvar's handler (called directly: no server, no
+// goroutine), once every goroutine is parked.
+func gauge(t *testing.T) int {
+	t.Helper()
+	goroutines.Settle()
+	rec := httptest.NewRecorder()
+	expvar.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/debug/vars", nil))
+	var vars struct{ Goroutines *int }
+	if err := json.Unmarshal(rec.Body.Bytes(), &vars); err != nil || vars.Goroutines == nil {
+		t.Fatalf("no goroutines gauge in /debug/vars (%v): %s", err, rec.Body.Bytes())
+	}
+	return *vars.Goroutines
 }
 
 func TestFailuresAreSpreadEvenly(t *testing.T) {

@@ -10,7 +10,8 @@
 //! runs all four. A measurement, not a golden file: the thread counts are
 //! exact (and tested, `tests/repro_threads.rs`), the memory is the machine's.
 
-use crate::leak::{LeakyService, ReadError, Service, Source, consumers_running};
+use crate::leak::{LeakyService, ReadError, Record, Service, Source, consumers_running, total};
+use crossbeam_channel::{Sender, bounded};
 use std::io::{self, Write};
 use std::sync::Arc;
 use std::thread;
@@ -154,6 +155,49 @@ pub fn source(ints: usize, bad: Option<usize>) -> Source {
         Ok((0..ints).map(|_| id as i64).collect())
     })
 }
+
+// ANCHOR: scoped_service
+/// Chapter 2's structured job, every thread spawned in a `thread::scope`,
+/// in a service that makes `LeakyService`'s mistake: it keeps a failed
+/// job's `Sender` for the retry.
+#[derive(Default)]
+pub struct ScopedService {
+    failed: Vec<Sender<Record>>,
+}
+
+impl ScopedService {
+    pub fn run(&mut self, read: &Source) -> Result<i64, ReadError> {
+        let (tx, rx) = bounded::<Record>(10);
+        thread::scope(|s| {
+            let consumer = s.spawn(move || total(&rx.iter().collect::<Vec<_>>()));
+            let producers: Vec<_> = (0..3)
+                .map(|p| {
+                    let tx = tx.clone();
+                    s.spawn(move || {
+                        for id in 3 * p..3 * p + 3 {
+                            tx.send(read(id)?).expect("the consumer hung up");
+                        }
+                        Ok(())
+                    })
+                })
+                .collect();
+            let produced: Result<Vec<()>, ReadError> = producers
+                .into_iter()
+                .map(|p| p.join().expect("a producer panicked"))
+                .collect();
+            if produced.is_err() {
+                self.failed.push(tx); // for the retry: the channel stays open
+            } else {
+                drop(tx);
+            }
+            // The consumer cannot be detached: it is joined here, or by the
+            // scope before it returns. With a Sender kept, that is forever.
+            let total = consumer.join().expect("the consumer panicked");
+            produced.map(|_| total)
+        })
+    }
+}
+// ANCHOR_END: scoped_service
 
 /// The process before the first job, to settle the thread count against.
 struct Idle {
@@ -309,6 +353,44 @@ mod tests {
         assert_eq!(read(3), Ok(vec![3, 3]));
         assert_eq!(read(0), Ok(vec![0, 0]));
         assert_eq!(read(7), Err(ReadError { record: 7 }));
+    }
+
+    #[test]
+    fn repro_a_scoped_service_that_keeps_a_sender_hangs_at_the_first_failed_job() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        use std::sync::mpsc;
+        let mut clean = ScopedService::default();
+        assert_eq!(clean.run(&source(1, None)), Ok(36), "0 + 1 + ... + 8");
+
+        let reads = Arc::new(AtomicUsize::new(0));
+        let counted: Source = {
+            let (reads, inner) = (Arc::clone(&reads), source(1, Some(7)));
+            Arc::new(move |id| {
+                let r = inner(id);
+                reads.fetch_add(1, Ordering::SeqCst);
+                r
+            })
+        };
+        let (done_tx, done) = mpsc::channel();
+        thread::spawn(move || {
+            let mut service = ScopedService::default();
+            let _ = done_tx.send(service.run(&counted));
+        });
+        // Every read has happened: 0-5, 6 and the failing 7 (the buffer of
+        // 10 takes every send)...
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while reads.load(Ordering::SeqCst) < 8 && Instant::now() < deadline {
+            thread::sleep(Duration::from_millis(1));
+        }
+        assert_eq!(
+            reads.load(Ordering::SeqCst),
+            8,
+            "the job should get this far"
+        );
+        // ...and still no result a good while later: the consumer waits for
+        // the kept Sender, and the scope waits for the consumer.
+        let result = done.recv_timeout(Duration::from_millis(300));
+        assert!(result.is_err(), "expected no result, got {result:?}");
     }
 
     #[test]

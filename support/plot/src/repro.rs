@@ -175,7 +175,38 @@ fn arithmetic(t: &Table) -> Result<String, String> {
         };
         let _ = writeln!(w, "{label:>12} {per:>16} {jobs:>12}");
     }
+    let _ = writeln!(w);
+    let _ = writeln!(
+        w,
+        "an alert on the goroutine (thread) gauge, {ALERT_BUDGET} above its value at start, fires at the sample"
+    );
+    for name in ["go leaky", "rust leaky"] {
+        let _ = match first_over(t, name, ALERT_BUDGET)? {
+            Some((jobs, failed, rss)) => writeln!(
+                w,
+                "{name:<11} after {jobs} jobs ({failed} failed), RSS {rss:+.0} MiB since the start",
+            ),
+            None => writeln!(w, "{name:<11} never"),
+        };
+    }
     Ok(out)
+}
+
+/// The alert of the page: more goroutines (threads) than at start + this.
+const ALERT_BUDGET: f64 = 50.0;
+
+/// The first sample of `series` whose `live` is more than `budget` above
+/// the first sample's: (jobs, failed, RSS growth in MiB).
+fn first_over(t: &Table, series: &str, budget: f64) -> Result<Option<(f64, f64, f64)>, String> {
+    let col = |name| t.points("series", series, "jobs", name);
+    let (live, failed, rss) = (col("live")?, col("failed")?, col("rss_kib")?);
+    let (Some(base), Some(rss0)) = (live.first(), rss.first()) else {
+        return Err(format!("no rows for series {series:?}"));
+    };
+    Ok(live
+        .iter()
+        .position(|&(_, n)| n > base.1 + budget)
+        .map(|i| (live[i].0, failed[i].1, (rss[i].1 - rss0.1) / 1024.0)))
 }
 
 #[cfg(test)]
@@ -208,6 +239,18 @@ rust fixed,4,2,1,500,,
     }
 
     #[test]
+    fn the_alert_fires_at_the_first_sample_over_budget() {
+        let t = Table::parse(CSV).unwrap();
+        // 3 goroutines against 1 at start: over a budget of 1, not of 2.
+        assert_eq!(
+            first_over(&t, "go leaky", 1.0),
+            Ok(Some((4.0, 2.0, 1000.0 / 1024.0)))
+        );
+        assert_eq!(first_over(&t, "go leaky", 2.0), Ok(None));
+        assert_eq!(first_over(&t, "go fixed", 0.0), Ok(None));
+    }
+
+    #[test]
     fn the_arithmetic_adds_up() {
         let text = arithmetic(&Table::parse(CSV).unwrap()).unwrap();
         // 500 KiB per failed job = 7 x 64 KiB + 52 KiB.
@@ -225,6 +268,7 @@ rust fixed,4,2,1,500,,
             text.contains("go fixed          +0.00      +0.0      +0.0       +0.0"),
             "{text}"
         );
+        assert!(text.contains("go leaky    never\n"), "{text}");
         assert!(
             text.contains("rust leaky        +1.00    +450.0         -          -"),
             "{text}"
