@@ -114,10 +114,7 @@ fn arithmetic(t: &Table) -> Result<String, String> {
     let w = &mut out;
     let fmt =
         |v: Option<f64>, digits: usize| v.map_or("-".to_owned(), |v| format!("{v:+.digits$}"));
-    let _ = writeln!(
-        w,
-        "per failed job, from the first sample to the last ({DATA}):"
-    );
+    let _ = writeln!(w, "per failed job, first sample to last ({DATA}):");
     let _ = writeln!(
         w,
         "{:<11} {:>11} {:>9} {:>9} {:>10}",
@@ -139,21 +136,21 @@ fn arithmetic(t: &Table) -> Result<String, String> {
     let _ = writeln!(w);
     let _ = writeln!(
         w,
-        "Go leaky, RSS per failed job: {rss:.0} KiB = {PINNED_RECORDS} records x {kib} KiB ({records:.0} KiB) + {rest:.0} KiB (goroutine, stack, runtime)"
+        "Go leaky, RSS per failed job: {rss:.0} KiB = {PINNED_RECORDS} records x {kib} KiB ({records:.0} KiB)"
     );
     let _ = writeln!(
         w,
-        "= {:.2} MiB per failed job at a batch of 9 records of {kib} KiB",
+        "  + {rest:.0} KiB of everything else = {:.2} MiB, at batches of 9 x {kib} KiB",
         rss / 1024.0
     );
     let _ = writeln!(w);
     let _ = writeln!(
         w,
-        "extrapolation: failed jobs until the leaked memory reaches 30 GiB, if a failed job keeps"
+        "extrapolation: failed jobs until the leak reaches 30 GiB, if a failed job"
     );
     let _ = writeln!(
         w,
-        "{PINNED_RECORDS}/{BATCH_RECORDS} of its batch plus the same {rest:.0} KiB, and nothing else grows:"
+        "keeps {PINNED_RECORDS}/{BATCH_RECORDS} of its batch plus the same {rest:.0} KiB, and nothing else grows:"
     );
     let _ = writeln!(
         w,
@@ -178,13 +175,13 @@ fn arithmetic(t: &Table) -> Result<String, String> {
     let _ = writeln!(w);
     let _ = writeln!(
         w,
-        "an alert on the goroutine (thread) gauge, {ALERT_BUDGET} above its value at start, fires at the sample"
+        "an alert at {ALERT_BUDGET} goroutines (threads) above the start fires at the sample"
     );
     for name in ["go leaky", "rust leaky"] {
         let _ = match first_over(t, name, ALERT_BUDGET)? {
             Some((jobs, failed, rss)) => writeln!(
                 w,
-                "{name:<11} after {jobs} jobs ({failed} failed), RSS {rss:+.0} MiB since the start",
+                "{name:<11} after {jobs} jobs ({failed} failed), RSS then {rss:+.0} MiB since the start",
             ),
             None => writeln!(w, "{name:<11} never"),
         };
@@ -255,7 +252,9 @@ rust fixed,4,2,1,500,,
         let text = arithmetic(&Table::parse(CSV).unwrap()).unwrap();
         // 500 KiB per failed job = 7 x 64 KiB + 52 KiB.
         assert!(
-            text.contains("500 KiB = 7 records x 64 KiB (448 KiB) + 52 KiB"),
+            text.contains(
+                "500 KiB = 7 records x 64 KiB (448 KiB)\n  + 52 KiB of everything else = 0.49 MiB"
+            ),
             "{text}"
         );
         // 1 GiB batch: 7/9 GiB + 52 KiB = 796.5 MiB per failed job;
