@@ -126,7 +126,8 @@ export async function plotsInTheme(tab, { outDir, name }) {
   });
   if (result.plots === 0) return null;
   const plot = tab.locator(PLOTS).first();
-  await plot.scrollIntoViewIfNeeded();
-  await plot.screenshot({ path: join(outDir, 'themes', `${name}.plot.png`) });
+  // A human aid, not a check: give it time on a loaded machine.
+  await plot.scrollIntoViewIfNeeded({ timeout: 30_000 });
+  await plot.screenshot({ path: join(outDir, 'themes', `${name}.plot.png`), timeout: 30_000 });
   return result;
 }
