@@ -213,13 +213,14 @@ impl Idle {
     }
 
     /// One sample. A thread that `join` has returned for may still be on
-    /// its way out of the kernel for a moment, so first wait (at most 2 s)
+    /// its way out of the kernel for a moment, so first wait (at most 10 s,
+    /// for a loaded machine; a moment when nothing else is leaking)
     /// until the process has no thread but the ones it had before the first
     /// job and the chapter-1 consumers still running, blocked. Go's
     /// `goroutines.Settle` does the same for goroutines.
     fn measure(&self, jobs: usize, failed: usize) -> Sample {
         let at_rest = || self.threads + consumers_running().saturating_sub(self.consumers);
-        let deadline = Instant::now() + Duration::from_secs(2);
+        let deadline = Instant::now() + Duration::from_secs(10);
         while threads() != at_rest() && Instant::now() < deadline {
             thread::sleep(Duration::from_millis(1));
         }
