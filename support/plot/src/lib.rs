@@ -100,17 +100,18 @@ fn draw(chart: &Chart, out: &mut String) -> Result<(), String> {
     let font = |size| ("sans-serif", size).into_font().color(&INK);
 
     let mut ctx = ChartBuilder::on(&root)
-        .caption(&chart.title, font(24))
+        .caption(&chart.title, font(26))
         .margin(12)
-        .x_label_area_size(50)
-        .y_label_area_size(70)
+        .margin_right(28) // room for the last x label
+        .x_label_area_size(56)
+        .y_label_area_size(76)
         .build_cartesian_2d(0.0..x_max.max(1.0), 0.0..y_max.max(1.0))
         .map_err(err)?;
     ctx.configure_mesh()
         .x_desc(&chart.x_label)
         .y_desc(&chart.y_label)
-        .axis_desc_style(font(19))
-        .label_style(font(17))
+        .axis_desc_style(font(21))
+        .label_style(font(19))
         .axis_style(INK)
         .bold_line_style(INK.mix(0.15))
         .max_light_lines(0)
@@ -145,7 +146,7 @@ fn draw(chart: &Chart, out: &mut String) -> Result<(), String> {
     }
     ctx.configure_series_labels()
         .position(SeriesLabelPosition::UpperLeft)
-        .label_font(font(17))
+        .label_font(font(19))
         .background_style(INK.mix(0.0))
         .border_style(INK)
         .draw()
