@@ -19,6 +19,10 @@ pub mod cancel;
 // Chapter 4: slices and `Vec`.
 pub mod slices;
 
+// Chapter 8: the incident, reproduced (a measurement, not in `PROGRAMS`:
+// `src/repro/measure.sh` runs `examples/repro_service.rs`).
+pub mod repro;
+
 pub const PROGRAMS: &[(&str, Program)] = &[
     // Chapter 1
     ("leak_pipeline", leak::pipeline),

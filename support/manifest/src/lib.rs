@@ -41,6 +41,21 @@ pub struct Exercise {
     pub failing_checks: Vec<String>,
     /// Exactly three: a nudge, the concept, almost the answer.
     pub hints: Vec<String>,
+    /// Every requirement the task text states, with the checks that enforce it.
+    /// `cargo xtask verify` fails on a requirement with no check and on a check
+    /// that enforces no stated requirement.
+    #[serde(default)]
+    pub requirements: Vec<Requirement>,
+}
+
+/// One requirement of a task: `says` quotes the task text (whitespace, case and
+/// Markdown marks aside), `checks` names the `#[test]`s in `checks/<id>.rs`
+/// that fail when the requirement is broken.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Requirement {
+    pub says: String,
+    pub checks: Vec<String>,
 }
 
 impl Exercise {
@@ -160,6 +175,7 @@ impl Manifest {
                         }
                     }
                 }
+                problems.extend(requirement_problems(ex, &tests));
                 for name in &ex.failing_checks {
                     if !tests.contains(name) {
                         problems.push(format!(
@@ -205,6 +221,68 @@ impl Manifest {
         }
         problems
     }
+}
+
+/// What is wrong with an exercise's requirements table, given the names of the
+/// `#[test]`s in its checks file: a quote that is not in the task, a requirement
+/// without a check, a check that is not a test, a test that enforces nothing.
+pub fn requirement_problems(ex: &Exercise, tests: &BTreeSet<String>) -> Vec<String> {
+    let id = &ex.id;
+    let mut problems = Vec::new();
+    if ex.requirements.is_empty() {
+        problems.push(format!(
+            "{id}: no `requirements`: list each requirement the task states and the checks that enforce it"
+        ));
+        return problems;
+    }
+    let task = normalise(&ex.task);
+    let mut covered = BTreeSet::new();
+    for req in &ex.requirements {
+        let says = normalise(&req.says);
+        if says.is_empty() || !task.contains(&says) {
+            problems.push(format!(
+                "{id}: requirement \"{}\" is not a quote of the task text",
+                req.says
+            ));
+        }
+        if req.checks.is_empty() {
+            problems.push(format!(
+                "{id}: requirement \"{}\" has no check: add one, or take the sentence out of the task",
+                req.says
+            ));
+        }
+        for check in &req.checks {
+            if tests.contains(check) {
+                covered.insert(check.as_str());
+            } else {
+                problems.push(format!(
+                    "{id}: requirement \"{}\" names `{check}`, which is not a #[test] in {}",
+                    req.says,
+                    ex.checks_path().display()
+                ));
+            }
+        }
+    }
+    for test in tests {
+        if !covered.contains(test.as_str()) {
+            problems.push(format!(
+                "{id}: check `{test}` enforces no listed requirement: name it in `requirements`"
+            ));
+        }
+    }
+    problems
+}
+
+/// Lower case, Markdown emphasis and code marks removed, whitespace collapsed:
+/// a requirement quotes the task's words, not its line breaks.
+fn normalise(text: &str) -> String {
+    text.chars()
+        .filter(|c| !matches!(c, '*' | '`'))
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }
 
 /// Names of the `#[test]` functions in a checks file.
@@ -269,6 +347,32 @@ mod tests {
             "#[test]\nfn alpha() {}\n#[test]\n#[should_panic]\nfn beta() {}\nfn helper() {}\n";
         let names = test_names(src);
         assert_eq!(names.into_iter().collect::<Vec<_>>(), ["alpha", "beta"]);
+    }
+
+    fn exercise_with(task: &str, requirements: &str) -> Exercise {
+        let text = format!(
+            "[[exercise]]\nid='leak_x'\ntitle='t'\nchapter='c'\nfile='f'\ntask=\"\"\"{task}\"\"\"\nfailing_checks=['a']\nhints=['1','2','3']\n{requirements}"
+        );
+        Manifest::parse(&text).unwrap().exercises.remove(0)
+    }
+
+    #[test]
+    fn requirements_must_quote_the_task_and_cover_every_check() {
+        let tests: BTreeSet<String> = ["a", "b", "c"].map(String::from).into();
+        let ex = exercise_with(
+            "Return the *first*\nerror. Keep `failures()`.",
+            "[[exercise.requirements]]\nsays='return the first error'\nchecks=['a']\n\
+             [[exercise.requirements]]\nsays='keep the lights on'\nchecks=['b', 'zz']\n\
+             [[exercise.requirements]]\nsays='Keep failures()'\nchecks=[]\n",
+        );
+        let problems = requirement_problems(&ex, &tests).join("\n");
+        assert!(problems.contains("\"keep the lights on\" is not a quote"), "{problems}");
+        assert!(problems.contains("names `zz`, which is not a #[test]"), "{problems}");
+        assert!(problems.contains("\"Keep failures()\" has no check"), "{problems}");
+        assert!(problems.contains("check `c` enforces no listed requirement"), "{problems}");
+        assert!(!problems.contains("return the first error"), "{problems}");
+        let none = exercise_with("Do it.", "");
+        assert!(requirement_problems(&none, &tests)[0].contains("no `requirements`"));
     }
 
     #[test]
