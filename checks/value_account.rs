@@ -56,16 +56,32 @@ fn deposit_records_each_amount_in_order() {
             ann.clone()
         },
     );
-    grader::ensure(
-        ann.history == [100, 5, 7],
-        ID,
-        format!(
-            "after `ann.deposit(5); ann.deposit(7)` on an account with history [100], \
-             `ann.history` is {:?}; expected [100, 5, 7]. Is the amount pushed onto the \
-             account's own history, or onto a copy of it?",
-            ann.history
-        ),
+    let said = format!(
+        "after `ann.deposit(5); ann.deposit(7)` on an account with history [100], \
+         `ann.history` is {:?}; expected [100, 5, 7]",
+        ann.history
     );
+    if ann.history == [100] {
+        grader::fail(
+            ID,
+            format!(
+                "{said}. The account's own history never grew: is the amount pushed onto \
+                 it, or onto a copy of it?"
+            ),
+        );
+    }
+    let mut sorted = ann.history.clone();
+    sorted.sort_unstable();
+    if ann.history != [100, 5, 7] && sorted == [5, 7, 100] {
+        grader::fail(
+            ID,
+            format!(
+                "{said}. Every amount is there, but not in the order of the deposits: the \
+                 oldest first, each new one at the end."
+            ),
+        );
+    }
+    grader::ensure(ann.history == [100, 5, 7], ID, said);
     grader::ensure(
         ann.owner == "ann",
         ID,
