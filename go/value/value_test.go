@@ -5,6 +5,7 @@
 package value
 
 import (
+	"errors"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -66,8 +67,9 @@ func goCommand(t *testing.T, args ...string) (string, error) {
 
 func TestVetReportsEveryCopiedLock(t *testing.T) {
 	out, err := goCommand(t, "vet", "./value/testdata/copylock")
-	if err == nil {
-		t.Fatalf("go vet found nothing in ./value/testdata/copylock; it printed:\n%s", out)
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 1 {
+		t.Fatalf("go vet ./value/testdata/copylock: want exit status 1 (problems reported), got %v; it printed:\n%s", err, out)
 	}
 	// Keep the vet lines only (not the "# package" header), without columns,
 	// which move when a line is reformatted; the line numbers stay.
