@@ -22,6 +22,11 @@ pub mod slice_add_all;
 pub mod slice_alias_fix;
 pub mod slice_predict;
 
+// Chapter 5: "Go only passes by value" vs moves and borrows.
+pub mod value_account;
+pub mod value_predict;
+pub mod value_site;
+
 // The checks live in `checks/<id>.rs`, shared with the reference solutions.
 #[cfg(test)]
 mod checks {
@@ -41,4 +46,8 @@ mod checks {
     grader::checks!(slice_add_all);
     grader::checks!(slice_predict);
     grader::checks!(slice_alias_fix);
+    // Chapter 5
+    grader::checks!(value_account);
+    grader::checks!(value_predict);
+    grader::checks!(value_site);
 }

@@ -19,6 +19,9 @@ pub mod cancel;
 // Chapter 4: slices and `Vec`.
 pub mod slices;
 
+// Chapter 5: "Go only passes by value" vs moves and borrows.
+pub mod value;
+
 // Chapter 8: the incident, reproduced (a measurement, not in `PROGRAMS`:
 // `src/repro/measure.sh` runs `examples/repro_service.rs`).
 pub mod repro;
@@ -45,4 +48,10 @@ pub const PROGRAMS: &[(&str, Program)] = &[
     ("slice_split", slices::split),
     ("slice_growth", slices::growth),
     ("slice_goslice_alias", goslice::programs::alias),
+    // Chapter 5
+    ("value_copies", value::copies),
+    ("value_receivers", value::receivers),
+    ("value_in_place", value::in_place),
+    ("value_locks", value::locks),
+    ("value_closures", value::closures),
 ];

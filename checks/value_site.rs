@@ -1,0 +1,143 @@
+// Checks for `value_site`, compiled into `exercises` and `solutions`.
+// `exercise` is the module under test (your `exercises/src/value_site.rs`).
+
+use exercise::Site;
+use grader::run;
+use std::sync::Barrier;
+use std::thread;
+
+const ID: &str = "value_site";
+
+const NO_LOOP: &str = "`view` takes one lock and adds one; a thread waiting for a lock that \
+                       another thread never gives back is the likely cause.";
+
+#[test]
+fn view_counts_each_view_once() {
+    let (home, about, never) = run(
+        ID,
+        "`site.view(\"home\")` x3, `site.view(\"about\")` x1",
+        NO_LOOP,
+        || {
+            let site = Site::default();
+            for page in ["home", "about", "home", "home"] {
+                site.view(page);
+            }
+            (site.views("home"), site.views("about"), site.views("never"))
+        },
+    );
+    if (home, about) == (0, 0) {
+        grader::fail(
+            ID,
+            "after 4 calls of `view` on one site, `views` counts 0 for every page: each view \
+             went into something that was dropped. What does `view` update: the site's table, \
+             or a copy of it?",
+        );
+    }
+    grader::ensure(
+        (home, about, never) == (3, 1, 0),
+        ID,
+        format!(
+            "after `view(\"home\")` 3 times and `view(\"about\")` once, `views` says home={home}, \
+             about={about}, never={never}; expected 3, 1 and 0"
+        ),
+    );
+}
+
+#[test]
+fn handles_cloned_from_a_site_share_one_table() {
+    let (seen_by_original, seen_by_worker, seen_by_grandchild) = run(
+        ID,
+        "`worker = site.clone(); worker.view(\"home\"); site.view(\"home\")`",
+        NO_LOOP,
+        || {
+            let site = Site::default();
+            site.view("home"); // counted before any handle exists
+            let worker = site.clone();
+            worker.view("home");
+            site.view("home");
+            let grandchild = worker.clone();
+            grandchild.view("home");
+            (
+                site.views("home"),
+                worker.views("home"),
+                grandchild.views("home"),
+            )
+        },
+    );
+    let seen = [seen_by_original, seen_by_worker, seen_by_grandchild];
+    if seen == [0, 0, 0] {
+        grader::fail(
+            ID,
+            "4 views of \"home\" through a site and its clones, and no handle counts any: \
+             `view` changes something that is dropped (see `view_counts_each_view_once`)",
+        );
+    }
+    if seen[0] == seen[1] && seen[1] == seen[2] {
+        grader::ensure(
+            seen[0] == 4,
+            ID,
+            format!(
+                "4 views of \"home\" through a site, a clone of it and a clone of the clone: \
+                 every handle says {}, so they share one table, but 4 views should count 4. \
+                 Does `view` add one to the page's count?",
+                seen[0]
+            ),
+        );
+    }
+    grader::ensure(
+        seen == [4, 4, 4],
+        ID,
+        format!(
+            "4 views of \"home\" through a site, a clone of it and a clone of the clone; \
+             `views(\"home\")` says {seen_by_original} on the site, {seen_by_worker} on the \
+             clone and {seen_by_grandchild} on the clone's clone; expected 4 on each. Does \
+             `clone` give a second handle on the same table, or a table of its own?"
+        ),
+    );
+}
+
+#[test]
+fn views_from_many_threads_all_count() {
+    const THREADS: u64 = 4;
+    const EACH: u64 = 250;
+    let total = run(
+        ID,
+        "4 threads, each with its own `site.clone()`, calling `view(\"home\")` 250 times",
+        NO_LOOP,
+        || {
+            let site = Site::default();
+            let start = Barrier::new(THREADS as usize);
+            thread::scope(|s| {
+                for _ in 0..THREADS {
+                    let worker = site.clone();
+                    let start = &start;
+                    s.spawn(move || {
+                        start.wait(); // all threads view at once
+                        for _ in 0..EACH {
+                            worker.view("home");
+                        }
+                    });
+                }
+            });
+            site.views("home")
+        },
+    );
+    grader::ensure(
+        total != 0,
+        ID,
+        format!(
+            "{THREADS} threads viewed \"home\" {EACH} times each, through clones of one site, \
+             and the site counts none of it: do the clones share the site's table, and does \
+             `view` change it (see the other two checks)?"
+        ),
+    );
+    grader::ensure(
+        total == THREADS * EACH,
+        ID,
+        format!(
+            "{THREADS} threads viewed \"home\" {EACH} times each, through clones of one site; \
+             the site counts {total}, expected {}",
+            THREADS * EACH
+        ),
+    );
+}
