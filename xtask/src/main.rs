@@ -4,6 +4,7 @@ mod book;
 mod e2e;
 mod go;
 mod hint;
+mod mutants;
 mod process;
 mod progress;
 mod reset;
@@ -27,6 +28,9 @@ maintainer commands:
   test             everything CI checks (this is what .ci/run calls)
   verify           prove every starter fails exactly its declared checks, every
                    solution passes them all, and every fixture is graded right
+  mutants [ID]     mutation testing of the checks (cargo-mutants, pinned): mutate
+                   each reference solution, run its checks, write mutants/ID.txt;
+                   fails on a surviving mutant that mutants/ID.toml does not explain
   go               the Go side: gofmt, go vet, go test in go/
   e2e [ARGS..]     build the book, then test it in headless Chromium (every
                    chapter page at 1280 and 390 px, offline, in every theme)
@@ -51,6 +55,7 @@ fn main() -> ExitCode {
         Some("reset") => with_id(&args, |id| reset::run(&root, id)),
         Some("test") => test_all::run(&root),
         Some("verify") => verify::run(&root),
+        Some("mutants") => mutants::run(&root, args.get(1).map(String::as_str)),
         Some("go") => go::run(&root).map(|_| ()),
         Some("e2e") => e2e::run(&root, &args[1..]),
         Some("help" | "-h" | "--help") => {

@@ -1,6 +1,7 @@
 //! The intended-failure gate: every starter fails exactly its declared checks,
 //! every solution passes every check, every `alt_*` fixture passes every check
-//! and every `wrong_*` fixture fails at least one.
+//! and every `wrong_*` fixture fails at least one. It also checks that each
+//! committed mutation report (`mutants/ID.txt`) was made from the current files.
 
 use crate::test_results::{self, TestRun};
 use manifest::{Exercise, Manifest};
@@ -15,6 +16,7 @@ const MIN_WRONG: usize = 2;
 pub fn run(root: &Path) -> Result<(), String> {
     let manifest = crate::load_manifest(root)?;
     let mut problems = manifest.problems(root);
+    problems.extend(crate::mutants::stale_reports(root, &manifest));
 
     println!("verify: grading starters, solutions and fixtures (this compiles three crates)");
     let starters = test_results::run(root, "exercises", None)?;
