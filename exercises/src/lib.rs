@@ -22,6 +22,11 @@ pub mod slice_add_all;
 pub mod slice_alias_fix;
 pub mod slice_predict;
 
+// Chapter 7: finding leaks (you write the test).
+pub mod find_consumer;
+pub mod find_runner;
+pub mod find_sum;
+
 // The checks live in `checks/<id>.rs`, shared with the reference solutions.
 #[cfg(test)]
 mod checks {
@@ -41,4 +46,8 @@ mod checks {
     grader::checks!(slice_add_all);
     grader::checks!(slice_predict);
     grader::checks!(slice_alias_fix);
+    // Chapter 7
+    grader::checks!(find_consumer);
+    grader::checks!(find_sum);
+    grader::checks!(find_runner);
 }
