@@ -3,6 +3,8 @@
 #   golang-go                 Go 1.23 (1.23.5 at the time of writing)
 #   golang-golang-x-sync-dev  golang.org/x/sync   -> /usr/share/gocode/src
 #   golang-uber-goleak-dev    go.uber.org/goleak  -> /usr/share/gocode/src
+#   go-staticcheck            staticcheck, for the chapter-4 claim that it flags
+#                             a lost append (go/slices/lint)
 # go/go.mod points at those source directories with `replace`; no Go module
 # proxy is used.
 #
@@ -16,7 +18,7 @@
 #   --dry-run  print what would be done, change nothing (works without root)
 set -euo pipefail
 
-readonly PACKAGES=(golang-go golang-golang-x-sync-dev golang-uber-goleak-dev)
+readonly PACKAGES=(golang-go golang-golang-x-sync-dev golang-uber-goleak-dev go-staticcheck)
 readonly SOURCE_FILE=/etc/apt/sources.list.d/bookworm-backports.sources
 dry_run=false
 case "${1:-}" in

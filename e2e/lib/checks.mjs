@@ -7,6 +7,7 @@ import {
   contrastProblems,
   highlightProblems,
   horizontalOverflow,
+  paneFitProblems,
 } from './inpage.mjs';
 
 export const THEMES = ['light', 'rust', 'coal', 'navy', 'ayu'];
@@ -44,6 +45,11 @@ export async function compareLayout(page, viewport) {
     }
   });
   return problems;
+}
+
+/** Every pane's code fits its box: no line needs sideways scrolling. */
+export async function paneFit(page) {
+  return page.evaluate(paneFitProblems);
 }
 
 export async function noSidewaysScroll(page) {

@@ -191,3 +191,23 @@ export function contrastProblems({ selector, normal, large }) {
   const problems = [...failures.values()].map((f) => f.line + (f.count > 1 ? ` [and ${f.count - 1} more like it]` : ''));
   return { checked, problems };
 }
+
+/**
+ * Pane code that does not fit its box: a reader comparing Go with Rust line
+ * by line must not have to scroll a pane sideways (issue 14). The code
+ * element is the scroller (highlight.js gives it `overflow-x: auto`), so its
+ * scrollWidth against its clientWidth tells; the widest line is named.
+ */
+export function paneFitProblems() {
+  const problems = [];
+  document.querySelectorAll('.runnable-compare').forEach((c, i) => {
+    c.querySelectorAll('.runnable-pane').forEach((pane) => {
+      const code = pane.querySelector('pre > code');
+      if (!code || code.getClientRects().length === 0) return;
+      if (code.scrollWidth <= code.clientWidth + 1) return;
+      const longest = (code.textContent || '').split('\n').reduce((a, b) => (b.length > a.length ? b : a), '');
+      problems.push(`compare #${i + 1}, ${pane.dataset.lang || '?'} pane: its code is ${code.scrollWidth}px wide in a ${code.clientWidth}px box, so the reader scrolls sideways (longest line, ${longest.length} columns: "${longest.trim().slice(0, 60)}")`);
+    });
+  });
+  return problems;
+}

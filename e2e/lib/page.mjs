@@ -28,7 +28,9 @@ export async function testPage({ browser, origin, page, viewport, outDir, report
 
     const shotDir = join(outDir, `${viewport.name}-${viewport.width}`);
     await mkdir(shotDir, { recursive: true });
-    await tab.screenshot({ path: join(shotDir, `${slug(page)}.png`), fullPage: true });
+    // A full-page screenshot of a long page takes seconds on a loaded 2-core
+    // machine; it is for a human, not a check, so it gets more than the 5 s default.
+    await tab.screenshot({ path: join(shotDir, `${slug(page)}.png`), fullPage: true, timeout: 60_000 });
 
     const inv = await tab.evaluate(inventory);
     const found = Object.entries(inv).filter(([, v]) => v > 0).map(([k, v]) => `${v} ${k}`);
@@ -36,6 +38,7 @@ export async function testPage({ browser, origin, page, viewport, outDir, report
 
     if (inv.go + inv.rust > 0) check(`Go/Rust code highlighted (${inv.go} Go, ${inv.rust} Rust blocks)`, await checks.highlight(tab));
     if (inv.compare > 0) check(`Go | Rust panes ${viewport.layout} (${inv.compare} compare blocks)`, await checks.compareLayout(tab, viewport));
+    if (inv.compare > 0) check(`pane code fits its box (${inv.compare} compare blocks)`, await checks.paneFit(tab));
     check('no sideways scrolling', await checks.noSidewaysScroll(tab));
     if (inv.exercise > 0) {
       check(`exercise cards show (${inv.exercise})`, await checks.exerciseCards(tab));
@@ -62,7 +65,7 @@ export async function testPage({ browser, origin, page, viewport, outDir, report
           const top = el.getBoundingClientRect().top + scrollY;
           scrollTo(0, Math.max(0, top - 70)); // below mdBook's menu bar
         }, checks.RUNNABLE_ROOTS);
-        await tab.screenshot({ path: join(outDir, 'themes', `${slug(page)}.${viewport.width}.${theme}.png`) });
+        await tab.screenshot({ path: join(outDir, 'themes', `${slug(page)}.${viewport.width}.${theme}.png`), timeout: 60_000 });
       }
     }
 

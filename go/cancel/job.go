@@ -156,3 +156,31 @@ func RunJobPlainSend(ctx context.Context, read leak.Source, write Sink) error {
 }
 
 // ANCHOR_END: plain_send
+
+// ANCHOR: drain_job
+// RunJobDrain is the fix without a context: after a failed write the
+// consumer keeps receiving, and throws the records away, until the
+// producers' side closes the channel. Nothing is left blocked, but the
+// producers read their whole shares for nobody.
+func RunJobDrain(read leak.Source, write Sink) error {
+	records := make(chan leak.Record, 10)
+	var g errgroup.Group
+	g.Go(func() error {
+		defer close(records)
+		return produce(records, read)
+	})
+
+	var werr error
+	for r := range records {
+		if werr != nil {
+			continue // drain: keep the producers' sends moving
+		}
+		werr = write(r)
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	return werr
+}
+
+// ANCHOR_END: drain_job

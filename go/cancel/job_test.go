@@ -3,16 +3,18 @@ package cancel
 import (
 	"context"
 	"errors"
+	"os"
+	"os/exec"
+	"strings"
+	"sync/atomic"
 	"testing"
 
 	"go.uber.org/goleak"
 
+	"example.com/workbook/internal/golden"
 	"example.com/workbook/internal/goroutines"
 	"example.com/workbook/internal/leaktest"
 	"example.com/workbook/leak"
-
-	// Defines -update, so that `go test ./... -update` also starts this binary.
-	_ "example.com/workbook/internal/golden"
 )
 
 // TestMain checks with goleak that the package leaks nothing. The one test
@@ -197,4 +199,50 @@ func TestRunJobStopsWhenTheCallerCancels(t *testing.T) {
 	if err := returns(t, "RunJob", func() error { return RunJob(ctx, leak.NewSource(1, -1), write) }); !errors.Is(err, context.Canceled) {
 		t.Fatalf("RunJob cancelled by its caller returned %v; want context.Canceled", err)
 	}
+}
+
+// The ctx-free fix: draining releases the producers, at the price of every
+// read. It leaks nothing and reads all 300 records although the first
+// write failed.
+func TestDrainLeaksNothingButReadsEverything(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	var reads atomic.Int64
+	src := leak.NewSource(1, -1)
+	counted := func(id int) (leak.Record, error) { reads.Add(1); return src(id) }
+	if err := returns(t, "RunJobDrain", func() error { return RunJobDrain(counted, sinkDown) }); !errors.Is(err, errSinkDown) {
+		t.Fatalf("RunJobDrain with the sink down returned %v; want the sink's error", err)
+	}
+	if n := reads.Load(); n != producers*perProducer {
+		t.Errorf("RunJobDrain read %d records after the first write failed; want all %d", n, producers*perProducer)
+	}
+}
+
+// ANCHOR: cancel_cause
+// context.WithCancelCause (Go 1.20): ctx.Err() still says only Canceled,
+// context.Cause says why.
+func TestWithCancelCauseKeepsTheReason(t *testing.T) {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	cancel(errSinkDown) // the first cause wins; later calls change nothing
+	cancel(errors.New("too late"))
+	<-ctx.Done()
+	if ctx.Err() != context.Canceled || context.Cause(ctx) != errSinkDown {
+		t.Errorf("Err() = %v, Cause() = %v; want context.Canceled and the sink's error", ctx.Err(), context.Cause(ctx))
+	}
+}
+
+// ANCHOR_END: cancel_cause
+
+// go vet's lostcancel analyzer rejects a cancel function that is not called
+// on every path (testdata/lostcancel.go); the message is testdata/lostcancel.out.
+func TestVetReportsALostCancel(t *testing.T) {
+	cmd := exec.Command("go", "vet", "./testdata/lostcancel.go")
+	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod")
+	out, err := cmd.CombinedOutput()
+	if err == nil {
+		t.Fatalf("go vet accepted testdata/lostcancel.go; it should report the lost cancel:\n%s", out)
+	}
+	if !strings.Contains(string(out), "lostcancel") && !strings.Contains(string(out), "the cancel function") {
+		t.Errorf("go vet failed for another reason:\n%s", out)
+	}
+	golden.Check(t, "testdata/lostcancel.out", out)
 }

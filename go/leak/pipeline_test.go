@@ -112,3 +112,25 @@ func TestFixedJobLeaksNothingWhenAReadFails(t *testing.T) {
 		t.Errorf("runtime.NumGoroutine: %d before %d failed runs of RunJobFixed, %d after; want no change", before, runs, after)
 	}
 }
+
+// ANCHOR: goleak
+func TestFixedJobLeaksNoGoroutine(t *testing.T) {
+	defer goleak.VerifyNone(t) // fails the test if a goroutine is left at the end
+	RunJobFixed(NewSource(2, 7))
+}
+
+// ANCHOR_END: goleak
+
+// The same two lines around RunJobLeaky fail: goleak reports the consumer
+// blocked in chan receive (run in its own process, see leaktest.Isolated;
+// leaktest.Leaked is what goleak.VerifyNone reports).
+func TestGoleakCatchesTheLeakyJob(t *testing.T) {
+	if !leaktest.Isolated(t) {
+		return
+	}
+	RunJobLeaky(NewSource(2, 7))
+	leaked := leaktest.Leaked()
+	if len(leaked) != 1 || leaktest.Count(leaked, "chan receive", "leak.RunJobLeaky.func2") != 1 {
+		t.Errorf("goleak found %d goroutines; want RunJobLeaky's consumer in chan receive:\n%s", len(leaked), leaktest.Dump(leaked))
+	}
+}

@@ -372,6 +372,101 @@ pub fn select_cases(out: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
+// ANCHOR: deadline
+/// A job-wide deadline, Go's `context.WithTimeout`: a done channel whose only
+/// `Sender` a timer thread drops at `d`. A disconnected channel stays ready
+/// for every `recv`, so every waiter, now or later, sees it, exactly like a
+/// closed `ctx.Done()`. (crossbeam's `after(d)` is not this: it delivers
+/// *one* message, and whoever takes it takes it from everyone.)
+pub fn deadline(d: Duration) -> Receiver<()> {
+    let (expire, done) = bounded::<()>(0);
+    thread::spawn(move || {
+        thread::sleep(d);
+        drop(expire); // Go: the timer's cancel()
+    });
+    done
+}
+// ANCHOR_END: deadline
+
+/// Starts `n` waiters, each in [`next_or_cancel`] on a source that sends
+/// nothing and on the `done` that `done_for` gives it. Returns the source's
+/// only `Sender` (drop it to release whoever still waits) and the channel
+/// on which each waiter reports what woke it.
+fn start_waiters<T: Send + 'static>(
+    n: usize,
+    done_for: impl Fn() -> Receiver<T>,
+) -> (Sender<u64>, Receiver<Next>) {
+    let (end, source) = bounded::<u64>(0);
+    let (report, woke) = bounded(n);
+    for _ in 0..n {
+        let (source, done, report) = (source.clone(), done_for(), report.clone());
+        thread::spawn(move || report.send(next_or_cancel(&source, &done)).unwrap());
+    }
+    (end, woke)
+}
+
+/// `n` waiters share one `after(d)` (each gets a clone). Once one of them
+/// has been cancelled, the message is gone for all: the shared receiver has
+/// nothing left (checked), so the others can only be woken by the end of
+/// their source, which comes next. Returns how many were cancelled.
+pub fn shared_after_cancels(n: usize, d: Duration) -> usize {
+    let shared = after(d);
+    let (end, woke) = start_waiters(n, || shared.clone());
+    assert_eq!(
+        woke.recv(),
+        Ok(Next::Cancelled),
+        "only the deadline can wake a waiter yet"
+    );
+    assert!(shared.try_recv().is_err(), "after() has a second message");
+    drop(end);
+    1 + woke
+        .iter()
+        .take(n - 1)
+        .filter(|w| *w == Next::Cancelled)
+        .count()
+}
+
+/// `n` waiters, each with the `done` that `done_for` gives it; the source
+/// stays open, so only `done` can wake them. Returns how many were
+/// cancelled: all `n`, or it never returns (the tests bound it).
+pub fn every_waiter_cancelled<T: Send + 'static>(
+    n: usize,
+    done_for: impl Fn() -> Receiver<T>,
+) -> usize {
+    let (_end, woke) = start_waiters(n, done_for);
+    woke.iter()
+        .take(n)
+        .filter(|w| *w == Next::Cancelled)
+        .count()
+}
+
+/// One line of [`deadlines`]' output.
+fn row(out: &mut dyn Write, what: &str, cancelled: usize) -> io::Result<()> {
+    writeln!(out, "{what:<42} {cancelled} of 3 cancelled")
+}
+
+/// `cargo run -p listings --example cancel_deadline`: `after(d)` shared by
+/// three waiters against a deadline every waiter sees.
+pub fn deadlines(out: &mut dyn Write) -> io::Result<()> {
+    // ANCHOR: deadlines
+    let d = Duration::from_millis(10);
+    // One after(d) for the whole job, a clone for each waiter: one message.
+    let n = shared_after_cancels(3, d);
+    row(out, "one after(10 ms), cloned for 3 waiters:", n)?;
+
+    // A done channel whose only Sender a timer drops: every waiter sees it.
+    let done = deadline(d);
+    let n = every_waiter_cancelled(3, || done.clone());
+    row(out, "deadline(10 ms): a timer drops the Sender:", n)?;
+
+    // Or each waiter its own timer, all for the same instant.
+    let at = Instant::now() + d;
+    let n = every_waiter_cancelled(3, || crossbeam_channel::at(at));
+    row(out, "each waiter its own at(now + 10 ms):", n)?;
+    // ANCHOR_END: deadlines
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -673,6 +768,74 @@ mod tests {
         let done = after(Duration::from_millis(10));
         assert!(done.recv().is_ok());
         assert!(start.elapsed() >= Duration::from_millis(10));
+    }
+
+    #[test]
+    fn after_delivers_one_message_in_total_to_all_its_clones() {
+        let done = after(Duration::from_millis(1));
+        let clone = done.clone();
+        assert!(done.recv().is_ok(), "the first recv gets the one message");
+        // Taken: the clone shares it, and neither will ever be ready again.
+        assert_eq!(
+            clone.try_recv(),
+            Err(crossbeam_channel::TryRecvError::Empty)
+        );
+        assert_eq!(done.try_recv(), Err(crossbeam_channel::TryRecvError::Empty));
+        let ready = select! {
+            recv(clone) -> _ => true,
+            default => false,
+        };
+        assert!(!ready, "select! must not find a taken after() ready");
+        assert_eq!(
+            clone.recv_timeout(Duration::from_millis(20)),
+            Err(crossbeam_channel::RecvTimeoutError::Timeout),
+            "a recv on a taken after() waits (crossbeam's at.rs: sleep_until(deadline), forever without one)"
+        );
+    }
+
+    #[test]
+    fn a_plain_send_does_not_hear_a_cancel_while_a_consumer_lives() {
+        let (tx, _rx) = bounded::<u64>(0); // a consumer lives, but does not receive
+        let (cancel, done) = bounded::<()>(0);
+        drop(cancel); // another producer failed, or the caller gave up
+        assert!(done.recv().is_err(), "the cancel has happened");
+        // No timing claim: with nobody receiving, this send can only time out.
+        assert_eq!(
+            tx.send_timeout(1, Duration::from_millis(20)),
+            Err(crossbeam_channel::SendTimeoutError::Timeout(1)),
+            "a plain send cannot see the cancel"
+        );
+        // The select! version sees it at once.
+        assert_eq!(
+            crate::close::send_or_cancel(&tx, &done, 1),
+            Err(crate::close::NotSent::Cancelled)
+        );
+    }
+
+    #[test]
+    fn a_shared_after_cancels_one_waiter_of_three() {
+        let n = within(|| shared_after_cancels(3, Duration::from_millis(5)));
+        assert_eq!(n, Some(1));
+    }
+
+    #[test]
+    fn a_dropped_deadline_sender_cancels_every_waiter_even_later_ones() {
+        let done = deadline(Duration::from_millis(5));
+        let for_waiters = done.clone();
+        let n = within(move || every_waiter_cancelled(3, || for_waiters.clone()));
+        assert_eq!(n, Some(3), "every waiter must see the deadline");
+        // Disconnected stays ready: a waiter that comes after the deadline
+        // is cancelled at once, as a receive from a closed ctx.Done() is.
+        let (_keep, source) = bounded::<u64>(0);
+        assert_eq!(next_or_cancel(&source, &done), Next::Cancelled);
+        assert_eq!(next_or_cancel(&source, &done.clone()), Next::Cancelled);
+    }
+
+    #[test]
+    fn each_waiter_with_its_own_timer_is_cancelled() {
+        let at = Instant::now() + Duration::from_millis(5);
+        let n = within(move || every_waiter_cancelled(3, || crossbeam_channel::at(at)));
+        assert_eq!(n, Some(3));
     }
 
     #[test]

@@ -15,7 +15,7 @@
 //! The compile errors the chapter shows are in `close/*.rs`, checked below as
 //! `compile_fail` doc tests.
 
-use crossbeam_channel::{Receiver, Sender, bounded, select};
+use crossbeam_channel::{Receiver, Sender, bounded, never, select};
 use rayon::prelude::*;
 use std::fmt;
 use std::io::{self, Write};
@@ -436,7 +436,44 @@ pub fn cancel_latency(out: &mut dyn Write, runs: usize) -> io::Result<()> {
 /// ```
 #[doc = include_str!("close/scope_borrow.rs")]
 /// ```
+///
+/// `std::sync::mpsc`'s `Receiver` has no `clone` (crossbeam's has):
+///
+/// ```compile_fail,E0599
+#[doc = include_str!("close/std_receiver_clone.rs")]
+/// ```
+///
+/// A value that is not `Send` cannot go to another thread: where Go's race
+/// detector reports a race when a run hits it, this is a compile error.
+///
+/// ```compile_fail,E0277
+#[doc = include_str!("close/rc_to_thread.rs")]
+/// ```
 pub mod compile_errors {}
+
+// ANCHOR: merge_two
+/// Go's `MergeTwo` in Rust: receives from `a` and `b` until both are
+/// disconnected. `never()` is Go's nil channel: a `select!` arm on it is
+/// never ready, so swapping it in for a finished source turns its arm off.
+pub fn merge_two(a: Receiver<i32>, b: Receiver<i32>) -> Vec<i32> {
+    let (mut a, mut b) = (a, b);
+    let mut got = Vec::new();
+    let (mut a_done, mut b_done) = (false, false);
+    while !(a_done && b_done) {
+        select! {
+            recv(a) -> v => match v {
+                Ok(v) => got.push(v),
+                Err(_) => { a = never(); a_done = true; } // Go: a = nil
+            },
+            recv(b) -> v => match v {
+                Ok(v) => got.push(v),
+                Err(_) => { b = never(); b_done = true; }
+            },
+        }
+    }
+    got
+}
+// ANCHOR_END: merge_two
 
 #[cfg(test)]
 mod tests {
@@ -687,4 +724,51 @@ mod tests {
             "{text}"
         );
     }
+
+    #[test]
+    fn merge_two_turns_off_a_disconnected_source() {
+        let (ta, a) = bounded(1);
+        let (tb, b) = bounded(2);
+        ta.send(1).unwrap();
+        drop(ta);
+        tb.send(2).unwrap();
+        tb.send(3).unwrap();
+        drop(tb);
+        let mut got = merge_two(a, b);
+        got.sort();
+        assert_eq!(got, [1, 2, 3]);
+    }
+
+    #[test]
+    fn a_never_arm_is_never_ready() {
+        let off = never::<i32>();
+        let ready = select! {
+            recv(off) -> _ => true,
+            default => false,
+        };
+        assert!(!ready);
+    }
+
+    // ANCHOR: rayon_panic
+    #[test]
+    fn rayon_hands_a_workers_panic_to_the_caller() {
+        let result = std::panic::catch_unwind(|| {
+            (0..100u64)
+                .into_par_iter()
+                .map(|i| {
+                    if i == 42 {
+                        panic!("record {i} is corrupt")
+                    } else {
+                        i
+                    }
+                })
+                .sum::<u64>()
+        });
+        let payload = result.expect_err("the panic must reach the caller");
+        assert_eq!(
+            crate::leak::panic_message(&*payload),
+            "record 42 is corrupt"
+        );
+    }
+    // ANCHOR_END: rayon_panic
 }

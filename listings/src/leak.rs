@@ -18,8 +18,10 @@
 
 use crossbeam_channel::{Receiver, Sender, bounded};
 use std::any::Any;
+use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::io::{self, Write};
+use std::rc::Rc;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
@@ -94,7 +96,7 @@ impl Drop for Running {
 /// Waits (at most 2 s) until no more consumers run than `before`, and
 /// returns how many more there are. A consumer that nobody joined may end a
 /// moment after the function that started it returned; this is Go's
-/// `goroutines.Settle` for our counter. A consumer blocked for ever makes
+/// `goroutines.Settle` for our counter. A consumer blocked forever makes
 /// it wait the whole 2 s, so the programs only call it where every consumer
 /// can end.
 pub fn settle(before: usize) -> usize {
@@ -478,6 +480,91 @@ pub fn producer_panics(out: &mut dyn Write) -> io::Result<()> {
         out,
         "consumer: received {received} records, then its loop ended"
     )
+}
+
+// ---- Leaks are safe Rust (chapter 1, "Where Rust still deadlocks or leaks")
+
+/// `cargo run -p listings --example leak_safe_leaks`: two leaks that compile
+/// without `unsafe`. Ownership guarantees that a value is dropped at most
+/// once, never that it is dropped.
+pub fn safe_leaks(out: &mut dyn Write) -> io::Result<()> {
+    // ANCHOR: safe_leaks
+    // mem::forget: the Sender is never dropped, so the channel never
+    // disconnects. A consumer's `for r in rx` would wait forever.
+    let (tx, rx) = bounded::<u64>(1);
+    std::mem::forget(tx);
+    writeln!(
+        out,
+        "after mem::forget(tx), rx.try_recv(): {:?}",
+        rx.try_recv()
+    )?;
+
+    // An Rc cycle: each node owns the other, so neither count reaches 0.
+    struct Node {
+        next: RefCell<Option<Rc<Node>>>,
+        drops: Rc<Cell<u32>>,
+    }
+    impl Drop for Node {
+        fn drop(&mut self) {
+            self.drops.set(self.drops.get() + 1);
+        }
+    }
+    let drops = Rc::new(Cell::new(0));
+    let a = Rc::new(Node {
+        next: RefCell::new(None),
+        drops: drops.clone(),
+    });
+    let b = Rc::new(Node {
+        next: RefCell::new(Some(a.clone())),
+        drops: drops.clone(),
+    });
+    *a.next.borrow_mut() = Some(b.clone());
+    drop((a, b)); // our two handles go; the cycle keeps both nodes
+    writeln!(
+        out,
+        "an Rc cycle of 2 nodes, both handles dropped: {} nodes dropped",
+        drops.get()
+    )?;
+    // ANCHOR_END: safe_leaks
+    Ok(())
+}
+
+// ---- Drop is per block, defer per function
+
+// ANCHOR: drop_per_block
+/// Records its own drop in the log.
+struct Batch<'a> {
+    id: u32,
+    log: &'a RefCell<Vec<String>>,
+}
+
+impl Drop for Batch<'_> {
+    fn drop(&mut self) {
+        self.log
+            .borrow_mut()
+            .push(format!("close batch {}", self.id));
+    }
+}
+
+fn process(log: &RefCell<Vec<String>>) {
+    for id in 0..3 {
+        log.borrow_mut().push(format!("open batch {id}"));
+        let _batch = Batch { id, log }; // dropped at the end of this iteration
+    }
+    log.borrow_mut().push("loop done".into());
+}
+// ANCHOR_END: drop_per_block
+
+/// `cargo run -p listings --example leak_drop_per_block`: Go's
+/// `leak/cmd/deferloop` in Rust; each batch closes in its own iteration.
+pub fn drop_per_block(out: &mut dyn Write) -> io::Result<()> {
+    let log = RefCell::new(Vec::new());
+    process(&log);
+    log.borrow_mut().push("process returned".into());
+    for line in log.into_inner() {
+        writeln!(out, "{line}")?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

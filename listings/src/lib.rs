@@ -25,6 +25,8 @@ pub const PROGRAMS: &[(&str, Program)] = &[
     ("leak_scope_end", leak::scope_end),
     ("leak_longlived", leak::longlived),
     ("leak_panic", leak::producer_panics),
+    ("leak_safe_leaks", leak::safe_leaks),
+    ("leak_drop_per_block", leak::drop_per_block),
     // Chapter 2
     ("close_every_exit_path", close::every_exit_path),
     ("close_disconnect", close::disconnect),
@@ -32,6 +34,7 @@ pub const PROGRAMS: &[(&str, Program)] = &[
     // Chapter 3
     ("cancel_sinkdown", cancel::sinkdown),
     ("cancel_select", cancel::select_cases),
+    ("cancel_deadline", cancel::deadlines),
     // Chapter 4
     ("slice_lost", slices::lost),
     ("slice_alias", slices::alias),

@@ -168,6 +168,8 @@ pub mod rejected {
         slice_cannot_grow => "E0599";
         /// A vector moved into a function cannot be used afterwards.
         moved => "E0382";
+        /// A view cannot outlive the vector it points into.
+        header_of_local => "E0515";
     }
 }
 

@@ -22,7 +22,7 @@ func TestOutput(t *testing.T) {
 }
 
 // The other half of the deadlock claim (see leak/cmd/deadlock): the consumer
-// is blocked for ever, but main is not, so the runtime reports nothing; main
+// is blocked forever, but main is not, so the runtime reports nothing; main
 // returns and the process exits with status 0, the leak unnoticed.
 func TestExitsZeroAndHidesTheLeak(t *testing.T) {
 	exit := leaktest.Run(t)

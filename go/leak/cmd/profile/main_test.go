@@ -68,6 +68,12 @@ func TestHeapProfileChargesTheFunctionThatAllocated(t *testing.T) {
 	if consumer.running != jobs {
 		t.Errorf("goroutines running the consumer RunJobLeaky.func2: %d, want %d (one leaked per failed job)", consumer.running, jobs)
 	}
+	// Its rows array: seven appends of a Record (a 24-byte slice header)
+	// grow it to capacity 8, so 8 x 24 = 192 bytes per job stay live; more
+	// only if an older, smaller rows array is still referenced.
+	if consumer.flat < jobs*8*24 {
+		t.Errorf("the consumer is charged %d live bytes; want at least %d, its final rows array of 8 x 24 bytes per job", consumer.flat, jobs*8*24)
+	}
 	if consumer.cum > jobs*512 {
 		t.Errorf("the consumer and what it called are charged %d live bytes (%d flat); want at most 512 bytes per job", consumer.cum, consumer.flat)
 	}
