@@ -19,6 +19,9 @@ pub mod cancel;
 // Chapter 4: slices and `Vec`.
 pub mod slices;
 
+// Chapter 7: finding leaks.
+pub mod find;
+
 pub const PROGRAMS: &[(&str, Program)] = &[
     // Chapter 1
     ("leak_pipeline", leak::pipeline),
@@ -41,4 +44,6 @@ pub const PROGRAMS: &[(&str, Program)] = &[
     ("slice_split", slices::split),
     ("slice_growth", slices::growth),
     ("slice_goslice_alias", goslice::programs::alias),
+    // Chapter 7
+    ("find_threads", find::thread_gauge),
 ];
