@@ -40,6 +40,9 @@ const EXPECTED = [
   ['text contrast', both, THEMES, /p\.selftest-faint .*contrast 1\.00/],
   ['no JavaScript errors', both, null, /selftest: a script error on purpose/],
   ['no request leaves localhost', both, null, /GET https:\/\/example\.invalid\/pixel\.png/],
+  // lib/plots.mjs: black text on the dark themes, a yellow line on the light ones.
+  ['plot contrast', both, ['coal', 'navy', 'ayu'], /plot #1 \("A bad plot"\): text "Black text.*contrast \d\.\d\d < 4\.5/],
+  ['plot contrast', both, ['light', 'rust'], /plot #1 \("A bad plot"\): polyline \(a line or marker\): contrast \d\.\d\d < 3/],
 ];
 
 const started = Date.now();
@@ -82,6 +85,10 @@ for (const [prefix, widths, themes, pattern] of EXPECTED) {
 const unexpected = failedRecords.filter((r) => !used.has(r));
 verdict.check({ page: 'selftest' }, 'nothing else fails (good.html passes every check)',
   unexpected.map((r) => `${r.scope.page} @ ${r.scope.width ?? ''}px${r.scope.theme ? ' @ theme ' + r.scope.theme : ''}: ${r.name}: ${r.problems.join('; ')}`));
+// The plot check must have seen good.html's plot, in every theme at every width, and passed it.
+const goodPlots = run.records.filter((r) => r.scope.page === 'good.html' && r.name.startsWith('plot contrast') && r.problems.length === 0).length;
+verdict.check({ page: 'selftest' }, 'the plot check passes good.html\'s plot in every theme at every width',
+  goodPlots === THEMES.length * both.length ? [] : [`it passed ${goodPlots} times, expected ${THEMES.length * both.length}`]);
 const goodChecks = run.records.filter((r) => r.scope.page === 'good.html').length;
 verdict.check({ page: 'selftest' }, 'good.html was checked', goodChecks >= 20 ? [] : [`only ${goodChecks} checks ran on good.html`]);
 

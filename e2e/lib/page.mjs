@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { openPage } from './browser.mjs';
 import * as checks from './checks.mjs';
 import { inventory } from './inpage.mjs';
+import { plotsInTheme } from './plots.mjs';
 
 export const VIEWPORTS = [
   { name: 'desktop', width: 1280, height: 800, layout: 'side-by-side' },
@@ -58,6 +59,8 @@ export async function testPage({ browser, origin, page, viewport, outDir, report
       if (!report.check(themeScope, 'theme menu switches the theme', switched)) continue;
       const { checked, problems } = await checks.contrast(tab);
       if (checked > 0) report.check(themeScope, `text contrast >= ${checks.CONTRAST.normal} (${checked} text elements)`, problems);
+      const plots = await plotsInTheme(tab, { outDir, name: `${slug(page)}.${viewport.width}.${theme}` });
+      if (plots) report.check(themeScope, `plot contrast (${plots.plots} plots, ${plots.checked} texts, lines and markers)`, plots.problems);
       if (roots) {
         await tab.evaluate((sels) => {
           // The first Go | Rust pair if any, else the first card, quiz, listing.

@@ -21,6 +21,9 @@ pub mod slices;
 
 // Chapter 7: finding leaks.
 pub mod find;
+// Chapter 8: the incident, reproduced (a measurement, not in `PROGRAMS`:
+// `src/repro/measure.sh` runs `examples/repro_service.rs`).
+pub mod repro;
 
 pub const PROGRAMS: &[(&str, Program)] = &[
     // Chapter 1
