@@ -22,6 +22,9 @@ pub mod slices;
 // Chapter 5: "Go only passes by value" vs moves and borrows.
 pub mod value;
 
+// Chapter 7: finding leaks.
+pub mod find;
+
 // Chapter 8: the incident, reproduced (a measurement, not in `PROGRAMS`:
 // `src/repro/measure.sh` runs `examples/repro_service.rs`).
 pub mod repro;
@@ -54,4 +57,6 @@ pub const PROGRAMS: &[(&str, Program)] = &[
     ("value_in_place", value::in_place),
     ("value_locks", value::locks),
     ("value_closures", value::closures),
+    // Chapter 7
+    ("find_threads", find::thread_gauge),
 ];

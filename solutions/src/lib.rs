@@ -26,6 +26,11 @@ pub mod value_account;
 pub mod value_predict;
 pub mod value_site;
 
+// Chapter 7: finding leaks (you write the test).
+pub mod find_consumer;
+pub mod find_runner;
+pub mod find_sum;
+
 // The checks live in `checks/<id>.rs`, shared with the reference solutions.
 #[cfg(test)]
 mod checks {
@@ -49,4 +54,8 @@ mod checks {
     grader::checks!(value_account);
     grader::checks!(value_predict);
     grader::checks!(value_site);
+    // Chapter 7
+    grader::checks!(find_consumer);
+    grader::checks!(find_sum);
+    grader::checks!(find_runner);
 }

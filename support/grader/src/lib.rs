@@ -18,6 +18,8 @@ use std::sync::{Arc, Condvar, Mutex, mpsc};
 use std::thread;
 use std::time::{Duration, Instant};
 
+pub mod test_of_tests;
+
 /// Compiles `checks/<id>.rs` as the module `<id>` of the calling crate, with the
 /// code under test visible as `exercise` (that is, `crate::<id>`). Both the
 /// `exercises` and the `solutions` crate use it, so the checks are written once.
