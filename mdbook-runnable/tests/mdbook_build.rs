@@ -106,8 +106,8 @@ fn mdbook_build_renders_every_directive() {
         "<div class=\"runnable-listing\" data-lang=\"rust\">",
         // playground=true: mdBook's Run button
         "<pre class=\"playground\"><code class=\"language-rust edition2024\"><span class=\"boring\">fn greet",
-        "<div class=\"runnable-output\" data-source=\"out/demo.out\">",
-        "<code class=\"language-console\">$ go run ./demo\nhello gopher",
+        "<div class=\"runnable-output\" data-source=\"out/demo.out\" data-command=\"go-run-demo\">",
+        "<code class=\"language-console\">$ cd go &amp;&amp; go run ./demo\nhello gopher",
         "<div class=\"runnable-quiz\" data-quiz=\"quiz/demo.toml\">",
         "<button type=\"button\" class=\"runnable-choice\" data-index=\"1\">",
         "<details class=\"runnable-explanation\">",
