@@ -346,6 +346,23 @@ impl CommandManifest {
     }
 }
 
+impl BookCommand {
+    /// The environment a command runs with, besides the caller's: Go must
+    /// use the local toolchain and the Debian-packaged modules, never the
+    /// network (the same as `cargo xtask go`, see go/README.md).
+    pub fn environment(&self) -> &'static [(&'static str, &'static str)] {
+        if self.program == "go" {
+            &[
+                ("GOTOOLCHAIN", "local"),
+                ("GOPROXY", "off"),
+                ("GOFLAGS", "-mod=mod"),
+            ]
+        } else {
+            &[]
+        }
+    }
+}
+
 /// What a terminal shows for `go run` of a program, made reproducible the way
 /// `go/internal/leaktest` makes its golden transcripts: in stack traces,
 /// goroutine numbers other than 1 become `N`, call arguments `...`, file
