@@ -1,6 +1,7 @@
 //! `cargo xtask <command>`: the workbook's commands for learners and maintainers.
 
 mod book;
+mod commands;
 mod e2e;
 mod go;
 mod hint;
@@ -27,6 +28,8 @@ maintainer commands:
   test             everything CI checks (this is what .ci/run calls)
   verify           prove every starter fails exactly its declared checks, every
                    solution passes them all, and every fixture is graded right
+  commands         run every command the book shows, once, and compare its
+                   output with the page's output block
   go               the Go side: gofmt, go vet, go test in go/
   e2e [ARGS..]     build the book, then test it in headless Chromium (every
                    chapter page at 1280 and 390 px, offline, in every theme)
@@ -52,6 +55,7 @@ fn main() -> ExitCode {
         Some("test") => test_all::run(&root),
         Some("verify") => verify::run(&root),
         Some("go") => go::run(&root).map(|_| ()),
+        Some("commands") => commands::run(&root).map(|_| ()),
         Some("e2e") => e2e::run(&root, &args[1..]),
         Some("help" | "-h" | "--help") => {
             print!("{USAGE}");
