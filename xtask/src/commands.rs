@@ -24,7 +24,10 @@ pub enum Outcome {
 pub fn run(root: &Path) -> Result<Outcome, String> {
     let manifest = mdbook_runnable::collect_commands(root, "src").map_err(|diagnostics| {
         let lines: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
-        format!("the book shows commands that cannot run:\n{}", lines.join("\n"))
+        format!(
+            "the book shows commands that cannot run:\n{}",
+            lines.join("\n")
+        )
     })?;
     let has_go = crate::process::version("go").is_some();
     let mut problems = Vec::new();
@@ -97,7 +100,11 @@ fn check(root: &Path, command: &BookCommand) -> Result<String, String> {
             Compare::GoTranscript => {
                 // A transcript that ends in `exit status N` is a program that
                 // fails on purpose; `go run` itself then exits with 1.
-                if want.lines().last().is_some_and(|l| l.starts_with("exit status ")) {
+                if want
+                    .lines()
+                    .last()
+                    .is_some_and(|l| l.starts_with("exit status "))
+                {
                     expected_exit = 1;
                 }
                 go_transcript(&stdout, &stderr)

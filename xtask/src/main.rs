@@ -19,7 +19,9 @@ usage: cargo xtask <command>
 
 learner commands:
   serve [ARGS..]   install the pinned mdBook if missing, then serve the book on
-                   http://localhost:3000 (extra ARGS go to `mdbook serve`)
+                   http://localhost:3000 with the local runner (Run and Check
+                   buttons) on 127.0.0.1:3001; open the URL it prints.
+                   `--runner-port N`, `--no-runner`; other ARGS go to `mdbook serve`
   progress         which exercises are done, and the chapter to read for the rest
   hint ID          the next hint for exercise ID (nudge, concept, almost the answer)
   reset ID         restore exercise ID's starter file (your version is backed up)
