@@ -105,6 +105,11 @@ impl Answer {
 /// One request with exactly these headers (a client library would fix Host).
 fn request(port: u16, method: &str, path: &str, headers: &[(&str, &str)]) -> Answer {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    // A runner that never answers (a run whose group was not killed keeps
+    // its pipes open) fails the test instead of hanging it.
+    stream
+        .set_read_timeout(Some(Duration::from_secs(60)))
+        .unwrap();
     let mut text =
         format!("{method} {path} HTTP/1.1\r\nConnection: close\r\nContent-Length: 0\r\n");
     for (name, value) in headers {
@@ -113,7 +118,9 @@ fn request(port: u16, method: &str, path: &str, headers: &[(&str, &str)]) -> Ans
     text.push_str("\r\n");
     stream.write_all(text.as_bytes()).unwrap();
     let mut raw = String::new();
-    stream.read_to_string(&mut raw).unwrap();
+    stream
+        .read_to_string(&mut raw)
+        .unwrap_or_else(|e| panic!("{method} {path}: no answer within 60 s: {e}"));
     let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
     let status = head.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap();
     Answer {
@@ -175,7 +182,8 @@ fn refuses_without_the_token_the_origin_or_the_host_and_runs_nothing() {
     let f = start("refusals", Duration::from_secs(30));
     let h = host(f.port);
     let wrong = format!("Bearer {}", "f".repeat(48));
-    let cases: [(&str, Vec<(&str, &str)>, u16); 5] = [
+    type Case<'a> = (&'a str, Vec<(&'a str, &'a str)>, u16);
+    let cases: [Case; 5] = [
         ("no token", vec![("Host", &h), ("Origin", BOOK)], 401),
         (
             "wrong token",
@@ -285,7 +293,7 @@ fn a_run_past_its_time_limit_loses_its_whole_process_group_and_a_second_run_wait
     });
     // The grandchild's pid file says the first run has started.
     let pid_file = f.dir.join("grandchild");
-    let pid = wait_for(|| {
+    let pid = wait_for("the first run to start its grandchild", || {
         std::fs::read_to_string(&pid_file)
             .ok()
             .filter(|s| s.ends_with('\n'))
@@ -299,12 +307,12 @@ fn a_run_past_its_time_limit_loses_its_whole_process_group_and_a_second_run_wait
     assert_eq!(run["timed_out"], true);
     assert_eq!(run["signal"], 9, "{run}");
     let proc = PathBuf::from(format!("/proc/{}", pid.trim()));
-    let gone = wait_for(|| {
+    // Gone, or a zombie waiting for whoever adopted it to reap it; wait_for
+    // fails the test if it is still running after 20 s.
+    wait_for("the grandchild to be gone", || {
         let state = std::fs::read_to_string(proc.join("stat")).ok();
-        // Gone, or a zombie waiting for whoever adopted it to reap it.
         (state.is_none() || state.is_some_and(|s| s.contains(") Z "))).then_some(())
     });
-    assert_eq!(gone, (), "the grandchild {pid} survived the time limit");
 
     // Once the first run is over, the command can run again.
     let again = book_request(&f, "POST", "/api/run/hello");
@@ -353,12 +361,12 @@ fn check_and_progress_pass_the_graders_json_on() {
 
 /// Polls `probe` (every 20 ms, at most 20 s): for things another process
 /// does, which the test cannot be told about.
-fn wait_for<T>(mut probe: impl FnMut() -> Option<T>) -> T {
+fn wait_for<T>(what: &str, mut probe: impl FnMut() -> Option<T>) -> T {
     for _ in 0..1000 {
         if let Some(value) = probe() {
             return value;
         }
         std::thread::sleep(Duration::from_millis(20));
     }
-    panic!("gave up waiting after 20 s");
+    panic!("gave up after 20 s waiting for {what}");
 }
