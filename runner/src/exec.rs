@@ -1,16 +1,17 @@
 //! Runs one program with limits: in a process group of its own (so that a
 //! `go run` and the program it starts die together), killed as a group when
 //! its time is up, its output captured in arrival order up to a cap.
+//! (On a system without process groups, only the program itself is killed.)
 
-use nix::sys::signal::{Signal, killpg};
-use nix::unistd::Pid;
 use std::io::Read;
-use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::sync::mpsc;
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+
+/// How often a running program is looked at; its time limit is kept to
+/// within this.
+const POLL: Duration = Duration::from_millis(20);
 
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
@@ -75,17 +76,18 @@ pub fn run(
     limits: Limits,
 ) -> Result<Finished, String> {
     let started = Instant::now();
-    let mut child = Command::new(program)
+    let mut command = Command::new(program);
+    command
         .args(args)
         .envs(env.iter().copied())
         .current_dir(dir)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .process_group(0)
+        .stderr(Stdio::piped());
+    group::own_group(&mut command);
+    let mut child = command
         .spawn()
         .map_err(|e| format!("cannot start `{program}`: {e}"))?;
-    let group = Pid::from_raw(i32::try_from(child.id()).map_err(|e| e.to_string())?);
     let capture = Arc::new(Mutex::new(Capture {
         chunks: Vec::new(),
         room: limits.output,
@@ -101,21 +103,11 @@ pub fn run(
             .take()
             .map(|r| reader(r, Stream::Stderr, &capture)),
     ];
-    let (done_tx, done_rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = done_tx.send(child.wait());
-    });
-    let (status, timed_out) = match done_rx.recv_timeout(limits.time) {
-        Ok(status) => (status, false),
-        Err(_) => {
-            let _ = killpg(group, Signal::SIGKILL);
-            (done_rx.recv().map_err(|e| e.to_string())?, true)
-        }
-    };
-    let status = status.map_err(|e| format!("waiting for `{program}`: {e}"))?;
+    let (status, timed_out) = wait_within(&mut child, limits.time)
+        .map_err(|e| format!("waiting for `{program}`: {e}"))?;
     // Whatever the program left running in its group (a `go run` child, a
     // background job) goes too, so the pipes close and nothing outlives it.
-    let _ = killpg(group, Signal::SIGKILL);
+    group::kill(&mut child);
     for handle in readers.into_iter().flatten() {
         let _ = handle.join();
     }
@@ -125,12 +117,66 @@ pub fn run(
         .map_err(|e| e.to_string())?;
     Ok(Finished {
         code: status.code(),
-        signal: status.signal(),
+        signal: group::signal(status),
         timed_out,
         truncated: capture.truncated,
         elapsed: started.elapsed(),
         chunks: merge(capture.chunks),
     })
+}
+
+/// Waits for the program; past `limit`, kills its group and reaps it.
+fn wait_within(child: &mut Child, limit: Duration) -> std::io::Result<(ExitStatus, bool)> {
+    let deadline = Instant::now() + limit;
+    loop {
+        if let Some(status) = child.try_wait()? {
+            return Ok((status, false));
+        }
+        if Instant::now() >= deadline {
+            group::kill(child);
+            return Ok((child.wait()?, true));
+        }
+        std::thread::sleep(POLL);
+    }
+}
+
+/// Process groups are a Unix thing; elsewhere the program alone is killed.
+#[cfg(unix)]
+mod group {
+    use nix::sys::signal::{Signal, killpg};
+    use nix::unistd::Pid;
+    use std::os::unix::process::{CommandExt, ExitStatusExt};
+    use std::process::{Child, Command, ExitStatus};
+
+    pub fn own_group(command: &mut Command) {
+        command.process_group(0);
+    }
+
+    pub fn kill(child: &mut Child) {
+        if let Ok(pid) = i32::try_from(child.id()) {
+            // ESRCH (the group is already gone) is fine.
+            let _ = killpg(Pid::from_raw(pid), Signal::SIGKILL);
+        }
+    }
+
+    pub fn signal(status: ExitStatus) -> Option<i32> {
+        status.signal()
+    }
+}
+
+#[cfg(not(unix))]
+mod group {
+    use std::process::{Child, Command, ExitStatus};
+
+    pub fn own_group(_: &mut Command) {}
+
+    pub fn kill(child: &mut Child) {
+        let _ = child.kill();
+    }
+
+    pub fn signal(_: ExitStatus) -> Option<i32> {
+        None
+    }
 }
 
 fn reader(
@@ -197,6 +243,7 @@ mod tests {
         output: 1 << 20,
     };
 
+    #[cfg(unix)]
     #[test]
     fn captures_both_streams_and_the_exit_code() {
         let done = sh("echo out; echo err >&2; exit 3", ROOMY);
@@ -210,6 +257,7 @@ mod tests {
         );
     }
 
+    #[cfg(unix)]
     #[test]
     fn output_past_the_cap_is_dropped_and_said() {
         let done = sh(

@@ -4,6 +4,8 @@
 //! manifest's shapes are mdbook-runnable's job), and the grader is a fake that
 //! prints the JSON `cargo xtask check ID --json` prints.
 
+#![cfg(unix)] // sh scripts, process groups and /proc
+
 use mdbook_runnable::commands::{BookCommand, CommandManifest, Place};
 use runner::exec::Limits;
 use runner::{Config, Runner};
