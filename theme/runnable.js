@@ -125,6 +125,7 @@
             return;
         }
         var run = answer.body;
+        pre.appendChild(el("span", "runnable-run-command", "$ " + run.command + "\n"));
         run.output.forEach(function (chunk) {
             pre.appendChild(el("span", chunk.stream === "stderr" ? "runnable-stderr" : "", chunk.text));
         });

@@ -47,7 +47,12 @@ pub struct Config {
     pub check: Vec<String>,
     /// Prints the learner's progress as JSON.
     pub progress: Vec<String>,
+    /// For a command of the book.
     pub limits: Limits,
+    /// For the grader and progress: longer, because the first Check after
+    /// a fresh clone compiles the exercises crate (the grader's own watchdog
+    /// already stops a learner's infinite loop within about a second).
+    pub grade_limits: Limits,
     pub token: String,
 }
 
@@ -311,13 +316,17 @@ fn grader_json(state: &State, argv: &[String]) -> Result<Reply, Refusal> {
     let Some((program, args)) = argv.split_first() else {
         return Err(internal());
     };
-    let done =
-        exec::run(&state.config.root, program, args, &[], state.config.limits).map_err(|_| {
-            Refusal {
-                status: 500,
-                reason: "the grader could not be started",
-            }
-        })?;
+    let done = exec::run(
+        &state.config.root,
+        program,
+        args,
+        &[],
+        state.config.grade_limits,
+    )
+    .map_err(|_| Refusal {
+        status: 500,
+        reason: "the grader could not be started",
+    })?;
     let stdout = done.stdout();
     match serde_json::from_str::<Value>(stdout.trim()) {
         Ok(verdict) if !done.timed_out && !done.truncated => Ok(json_reply(200, &verdict)),

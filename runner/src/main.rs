@@ -20,6 +20,8 @@ usage: runner [OPTIONS]
                       (default: cargo xtask check {id} --json)
   --progress CMD      progress as JSON (default: cargo xtask progress --json)
   --time-limit SECS   per run, then its process group is killed (default: 60)
+  --check-time-limit SECS
+                      per Check or progress, which may compile first (default: 300)
   --output-cap BYTES  per run, stdout and stderr together (default: 1048576)
 ";
 
@@ -45,6 +47,10 @@ fn parse(args: Vec<String>) -> Result<Config, String> {
             time: Duration::from_secs(60),
             output: 1 << 20,
         },
+        grade_limits: Limits {
+            time: Duration::from_secs(300),
+            output: 1 << 20,
+        },
         token: runner::guard::new_token()?,
     };
     let mut args = args.into_iter();
@@ -68,6 +74,9 @@ fn parse(args: Vec<String>) -> Result<Config, String> {
             "--check" => config.check = words(&value),
             "--progress" => config.progress = words(&value),
             "--time-limit" => config.limits.time = Duration::from_secs(number(&value)?),
+            "--check-time-limit" => {
+                config.grade_limits.time = Duration::from_secs(number(&value)?);
+            }
             "--output-cap" => {
                 config.limits.output =
                     usize::try_from(number(&value)?).map_err(|e| e.to_string())?;

@@ -84,6 +84,10 @@ fn start(name: &str, time_limit: Duration) -> Fixture {
             time: time_limit,
             output: 1000,
         },
+        grade_limits: Limits {
+            time: Duration::from_secs(30),
+            output: 1000,
+        },
         token: TOKEN.to_owned(),
     })
     .unwrap();
