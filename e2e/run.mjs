@@ -3,12 +3,14 @@
 // builds the book and runs this; see README.md here.
 //
 //   node run.mjs [--book DIR] [--out DIR] [--chromium PATH] [--page SUBSTRING]... [--links-only]
+//                [--runner BIN --root DIR]   also Run and Check with the local runner
 
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DEFAULT_CHROMIUM } from './lib/browser.mjs';
+import { DEFAULT_CHROMIUM, launch } from './lib/browser.mjs';
 import { Report } from './lib/report.mjs';
+import { runRunnerSuite } from './lib/runner.mjs';
 import { runSuite } from './lib/suite.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -19,6 +21,8 @@ const { values: opts } = parseArgs({
     chromium: { type: 'string', default: process.env.CHROMIUM ?? DEFAULT_CHROMIUM },
     page: { type: 'string', multiple: true, default: [] },
     'links-only': { type: 'boolean', default: false },
+    runner: { type: 'string' },
+    root: { type: 'string', default: join(here, '..') },
   },
 });
 const started = Date.now();
@@ -34,6 +38,24 @@ try {
   });
 } catch (e) {
   report.check({ page: 'the test itself' }, 'runs', [String(e?.stack ?? e)]);
+}
+if (opts.runner && !opts['links-only']) {
+  let browser;
+  try {
+    browser = await launch(opts.chromium);
+    await runRunnerSuite({
+      bookDir: resolve(opts.book),
+      root: resolve(opts.root),
+      runnerBin: resolve(opts.runner),
+      scratchDir: join(resolve(opts.out), 'runner-scratch'),
+      browser,
+      report,
+    });
+  } catch (e) {
+    report.check({ page: 'the runner test' }, 'runs', [String(e?.stack ?? e)]);
+  } finally {
+    await browser?.close();
+  }
 }
 console.log(report.summary());
 console.log(`e2e: finished in ${((Date.now() - started) / 1000).toFixed(1)}s`);

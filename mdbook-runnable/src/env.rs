@@ -1,8 +1,9 @@
 //! What every renderer may need: the book root, and the exercise manifest of
 //! the workspace the book lives in (loaded once, on first use).
 
+use crate::commands::{self, Parsed, Place, Shown};
 use manifest::{MANIFEST_PATH, Manifest};
-use std::cell::{OnceCell, RefCell};
+use std::cell::{Cell, OnceCell, RefCell};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -15,6 +16,12 @@ pub struct Env {
     manifest: OnceCell<Result<(PathBuf, Manifest), String>>,
     /// Exercise ids that got a card, to warn about ones the book never shows.
     pub shown_exercises: RefCell<BTreeSet<String>>,
+    /// The page being expanded (`src/...md`) and the line of the directive
+    /// being rendered: where a command is shown.
+    pub page: RefCell<String>,
+    pub line: Cell<usize>,
+    /// Every command and grading command shown, in order.
+    pub shown_commands: RefCell<Vec<Shown>>,
 }
 
 impl Env {
@@ -24,7 +31,51 @@ impl Env {
             passthrough: Vec::new(),
             manifest: OnceCell::new(),
             shown_exercises: RefCell::new(BTreeSet::new()),
+            page: RefCell::new(String::new()),
+            line: Cell::new(0),
+            shown_commands: RefCell::new(Vec::new()),
         }
+    }
+
+    fn place(&self) -> Place {
+        Place {
+            file: self.page.borrow().clone(),
+            line: self.line.get(),
+        }
+    }
+
+    /// Checks a `run=` command and records it; returns its id.
+    pub fn run_command(&self, text: &str) -> Result<String, String> {
+        let parsed = commands::parse(text, &self.book_root)?;
+        let id = parsed.id();
+        self.shown_commands.borrow_mut().push(Shown::Run {
+            parsed,
+            text: text.to_owned(),
+            at: self.place(),
+        });
+        Ok(id)
+    }
+
+    /// Checks an output block's `cmd=` and records it with its file.
+    pub fn output_command(&self, text: &str, file: &str) -> Result<String, String> {
+        let parsed: Parsed = commands::parse(text, &self.book_root)?;
+        let id = parsed.id();
+        self.shown_commands.borrow_mut().push(Shown::Output {
+            parsed,
+            text: text.to_owned(),
+            file: file.to_owned(),
+            at: self.place(),
+        });
+        Ok(id)
+    }
+
+    /// Records an exercise card's grading command.
+    pub fn exercise_command(&self, id: &str, command: &str) {
+        self.shown_commands.borrow_mut().push(Shown::Exercise {
+            id: id.to_owned(),
+            command: command.to_owned(),
+            at: self.place(),
+        });
     }
 
     /// The workspace root (where `exercises/exercises.toml` is, the book root

@@ -54,6 +54,7 @@ pub fn expand(text: &str, chapter: Option<&Path>, env: &Env) -> Result<String, V
             ));
             continue;
         }
+        env.line.set(line);
         match render::render(name, directive.args, env, chapter) {
             Ok(block) => {
                 out.push_str(&text[copied_up_to..directive.range.start]);

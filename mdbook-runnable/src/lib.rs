@@ -5,6 +5,7 @@
 
 mod anchors;
 mod attrs;
+pub mod commands;
 mod diagnostic;
 mod env;
 mod expand;
@@ -13,6 +14,7 @@ mod markdown;
 mod render;
 mod scan;
 
+pub use commands::CommandManifest;
 pub use diagnostic::Diagnostic;
 pub use expand::OURS as DIRECTIVES;
 pub use html_check::check_built_html;
@@ -76,13 +78,19 @@ pub fn process(ctx: &PreprocessorContext, mut book: Book) -> Result<Processed, V
             return; // a draft chapter: no file, no content
         };
         let file = src.join(&page).to_string_lossy().replace('\\', "/");
+        *env.page.borrow_mut() = file.clone();
         match expand::expand(&chapter.content, Some(&page), &env) {
             Ok(content) => chapter.content = content,
             Err(errors) => diagnostics.extend(errors.into_iter().map(|e| e.in_file(&file))),
         }
     });
+    let commands = command_manifest(&env);
+    diagnostics.extend(commands.as_ref().err().cloned().unwrap_or_default());
     if !diagnostics.is_empty() {
         return Err(diagnostics);
+    }
+    if let Ok(commands) = &commands {
+        write_command_manifest(ctx, commands)?;
     }
     let mut warnings = Vec::new();
     if let Some(manifest) = env.loaded_manifest() {
@@ -101,6 +109,111 @@ pub fn process(ctx: &PreprocessorContext, mut book: Book) -> Result<Processed, V
     Ok(Processed { book, warnings })
 }
 
+fn command_manifest(env: &env::Env) -> Result<CommandManifest, Vec<Diagnostic>> {
+    commands::manifest(&env.shown_commands.borrow()).map_err(|errors| {
+        errors
+            .into_iter()
+            .map(|(at, message)| Diagnostic {
+                file: at.file,
+                line: at.line,
+                message,
+            })
+            .collect()
+    })
+}
+
+/// Writes the commands manifest where `[preprocessor.runnable] commands`
+/// says (relative to the book root), for `cargo xtask` and the runner.
+fn write_command_manifest(
+    ctx: &PreprocessorContext,
+    commands: &CommandManifest,
+) -> Result<(), Vec<Diagnostic>> {
+    let fail = |message: String| {
+        vec![Diagnostic {
+            file: "book.toml".to_owned(),
+            line: 0,
+            message,
+        }]
+    };
+    let path = match ctx.config.get::<String>(commands::CONFIG_KEY) {
+        Ok(Some(path)) => ctx.root.join(path),
+        Ok(None) => return Ok(()),
+        Err(e) => {
+            return Err(fail(format!(
+                "[preprocessor.runnable] commands must be a path: {e:#}"
+            )));
+        }
+    };
+    let json = serde_json::to_string_pretty(commands).map_err(|e| fail(e.to_string()))?;
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| fail(format!("{}: {e}", dir.display())))?;
+    }
+    // Unchanged content is not rewritten: a runner reading it never sees a
+    // half-written file on a rebuild that changed nothing.
+    if std::fs::read_to_string(&path).is_ok_and(|old| old == json) {
+        return Ok(());
+    }
+    let tmp = path.with_extension("json.tmp");
+    std::fs::write(&tmp, &json)
+        .and_then(|()| std::fs::rename(&tmp, &path))
+        .map_err(|e| fail(format!("{}: {e}", path.display())))
+}
+
+/// Every command the book shows, collected the way a build collects them but
+/// without mdBook: each `.md` file below `src_dir` (except SUMMARY.md) is
+/// expanded. For `cargo xtask test`, which runs them.
+pub fn collect_commands(
+    book_root: &Path,
+    src_dir: &str,
+) -> Result<CommandManifest, Vec<Diagnostic>> {
+    let env = env::Env::new(book_root);
+    let src = book_root.join(src_dir);
+    let mut pages = Vec::new();
+    markdown_files(&src, &mut pages);
+    pages.sort();
+    let mut diagnostics = Vec::new();
+    for path in pages {
+        let page = path.strip_prefix(&src).unwrap_or(&path).to_path_buf();
+        if page == Path::new("SUMMARY.md") {
+            continue;
+        }
+        let file = Path::new(src_dir)
+            .join(&page)
+            .to_string_lossy()
+            .replace('\\', "/");
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) => {
+                diagnostics.push(Diagnostic {
+                    file,
+                    line: 0,
+                    message: e.to_string(),
+                });
+                continue;
+            }
+        };
+        *env.page.borrow_mut() = file.clone();
+        if let Err(errors) = expand::expand(&text, Some(&page), &env) {
+            diagnostics.extend(errors.into_iter().map(|e| e.in_file(&file)));
+        }
+    }
+    if !diagnostics.is_empty() {
+        return Err(diagnostics);
+    }
+    command_manifest(&env)
+}
+
+fn markdown_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            markdown_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "md") {
+            out.push(path);
+        }
+    }
+}
+
 /// Expands one page's Markdown, as `process` does; `page` is its path below
 /// `src/`. For tests and tools that have no mdBook context.
 pub fn expand_page(
@@ -110,6 +223,7 @@ pub fn expand_page(
 ) -> Result<String, Vec<Diagnostic>> {
     let env = env::Env::new(book_root);
     let file = format!("src/{page}");
+    *env.page.borrow_mut() = file.clone();
     expand::expand(markdown, Some(Path::new(page)), &env)
         .map_err(|errors| errors.into_iter().map(|e| e.in_file(&file)).collect())
 }

@@ -93,9 +93,12 @@ pub fn info_string(lang: &str, code: &str, playground: bool) -> String {
 }
 
 /// The Markdown for "Run it: `cmd`", as HTML so backticks in `cmd` are safe.
-pub fn run_line(cmd: &str) -> String {
+/// `id` is the command's id in the commands manifest: with the local runner,
+/// theme/runnable.js turns the line into a Run button.
+pub fn run_line(cmd: &str, id: &str) -> String {
     format!(
-        "<p class=\"runnable-run\">Run it: <code>{}</code></p>\n",
+        "<p class=\"runnable-run\" data-command=\"{}\">Run it: <code>{}</code></p>\n",
+        escape_html(id),
         escape_html(cmd)
     )
 }

@@ -46,7 +46,9 @@ fn assert_error(markdown: &str, line: usize, needle: &str) {
 
 #[test]
 fn listing_becomes_a_labelled_block_with_its_run_line() {
-    let out = expand("Before.\n\n{{#listing go/demo.go:greet run=\"go run ./demo\"}}\n\nAfter.\n");
+    let out = expand(
+        "Before.\n\n{{#listing go/demo.go:greet run=\"cd go && go run ./demo\"}}\n\nAfter.\n",
+    );
     assert_eq!(
         out,
         "Before.\n\n\
@@ -59,7 +61,7 @@ fn listing_becomes_a_labelled_block_with_its_run_line() {
          \t}\n\
          }\n\
          ```\n\n\
-         <p class=\"runnable-run\">Run it: <code>go run ./demo</code></p>\n\
+         <p class=\"runnable-run\" data-command=\"go-run-demo\">Run it: <code>cd go &amp;&amp; go run ./demo</code></p>\n\
          </div>\n\n\n\
          After.\n"
     );
@@ -93,9 +95,9 @@ fn rust_listing_keeps_the_run_button_only_with_playground_true() {
 #[test]
 fn output_is_a_console_block_headed_by_the_command() {
     assert_eq!(
-        expand("{{#output out/demo.out cmd=\"go run ./demo\"}}\n"),
-        "<div class=\"runnable-output\" data-source=\"out/demo.out\">\n\n\
-         ```console\n$ go run ./demo\nhello gopher\n```\n\n\
+        expand("{{#output out/demo.out cmd=\"cd go && go run ./demo\"}}\n"),
+        "<div class=\"runnable-output\" data-source=\"out/demo.out\" data-command=\"go-run-demo\">\n\n\
+         ```console\n$ cd go && go run ./demo\nhello gopher\n```\n\n\
          </div>\n\n"
     );
 }
@@ -103,7 +105,7 @@ fn output_is_a_console_block_headed_by_the_command() {
 #[test]
 fn compare_puts_go_and_rust_side_by_side_over_several_lines() {
     let out = expand(
-        "{{#compare go=\"go/demo.go:greet\" rust=\"listings/demo.rs:greet\"\n   rust_run=\"cargo run --example demo\"}}\n",
+        "{{#compare go=\"go/demo.go:greet\" rust=\"listings/demo.rs:greet\"\n   rust_run=\"cargo run -p listings --example demo\"}}\n",
     );
     let go = out
         .find("<div class=\"runnable-pane\" data-lang=\"go\">")
@@ -120,7 +122,10 @@ fn compare_puts_go_and_rust_side_by_side_over_several_lines() {
     assert!(out[go..rust].contains("```go\nfunc greet"));
     assert!(!out[go..rust].contains("Run it"), "no go_run, no run line");
     assert!(out[rust..].contains("```rust,ignore,noplayground\nfn greet"));
-    assert!(out[rust..].contains("Run it: <code>cargo run --example demo</code>"));
+    assert!(out[rust..].contains(
+        "<p class=\"runnable-run\" data-command=\"cargo-run-p-listings-example-demo\">\
+         Run it: <code>cargo run -p listings --example demo</code>"
+    ));
     assert!(out.ends_with("</div>\n</div>\n\n"), "{out}");
 }
 
@@ -193,9 +198,9 @@ Inline `{{#exercise nope}}` and an escaped \\{{#listing nope.rs}}.
 
 #[test]
 fn a_directive_inside_a_list_item_stays_in_the_item() {
-    let out = expand("- step one\n\n  {{#output out/demo.out cmd=\"go run .\"}}\n");
+    let out = expand("- step one\n\n  {{#output out/demo.out cmd=\"cd go && go run ./demo\"}}\n");
     assert!(
-        out.contains("\n  ```console\n  $ go run .\n  hello gopher\n  ```\n"),
+        out.contains("\n  ```console\n  $ cd go && go run ./demo\n  hello gopher\n  ```\n"),
         "{out}"
     );
 }
@@ -345,4 +350,57 @@ fn every_error_in_a_page_is_reported_with_its_line() {
     .unwrap_err();
     let lines: Vec<usize> = errors.iter().map(|e| e.line).collect();
     assert_eq!(lines, [1, 5], "{errors:#?}");
+}
+
+// ---- commands are data ----------------------------------------------------
+
+#[test]
+fn error_a_command_that_does_not_exist() {
+    assert_error(
+        "Text.\n\n{{#listing go/demo.go run=\"cargo run -p listings --example demo_no_such_thing\"}}\n",
+        3,
+        "no example listings/examples/demo_no_such_thing.rs",
+    );
+    assert_error(
+        "{{#compare go=\"go/demo.go\" rust=\"listings/demo.rs\"\n  go_run=\"cd go && go run ./nope\"}}\n",
+        1,
+        "no Go package go/nope",
+    );
+    assert_error(
+        "{{#output out/demo.out cmd=\"cd go && go run ./demo; rm -rf /\"}}\n",
+        1,
+        "is not allowed in a command",
+    );
+    assert_error(
+        "{{#output out/demo.out cmd=\"python3 demo.py\"}}\n",
+        1,
+        "not a command the book can run",
+    );
+}
+
+#[test]
+fn commands_are_collected_with_their_page_and_line() {
+    let root = fixture();
+    let manifest = mdbook_runnable::collect_commands(&root, "src").unwrap();
+    let go = manifest
+        .command("go-run-demo")
+        .expect("the Go demo command");
+    assert_eq!((go.dir.as_str(), go.program.as_str()), ("go", "go"));
+    assert_eq!(go.args, ["run", "./demo"]);
+    let places: Vec<String> = go.shown_at.iter().map(ToString::to_string).collect();
+    assert_eq!(places, ["src/chapter.md:5"]);
+    assert_eq!(go.outputs.len(), 1);
+    assert_eq!(go.outputs[0].file, "out/demo.out");
+    assert_eq!(go.outputs[0].shown_at.to_string(), "src/chapter.md:12");
+    let rust = manifest
+        .command("cargo-run-p-listings-example-demo")
+        .expect("the Rust demo command");
+    let places: Vec<String> = rust.shown_at.iter().map(ToString::to_string).collect();
+    assert_eq!(places, ["src/chapter.md:5", "src/chapter.md:8"]);
+    assert_eq!(manifest.exercises.len(), 1);
+    assert_eq!(manifest.exercises[0].id, "leak_demo");
+    assert_eq!(
+        manifest.exercises[0].shown_at.to_string(),
+        "src/chapter.md:3"
+    );
 }

@@ -90,6 +90,18 @@ fn mdbook_build_renders_every_directive() {
         stderr(&out)
     );
 
+    // The commands manifest, where book.toml's `commands` says.
+    let commands = mdbook_runnable::CommandManifest::load(&root.join("out/build/commands.json"))
+        .expect("the build writes the commands manifest");
+    let go = commands.command("go-run-demo").expect("the Go command");
+    assert_eq!(go.shown_at[0].to_string(), "src/chapter.md:5");
+    assert_eq!(go.outputs[0].file, "out/demo.out");
+    assert!(
+        commands
+            .command("cargo-run-p-listings-example-demo")
+            .is_some()
+    );
+
     let chapter = fs::read_to_string(root.join("book/chapter.html")).unwrap();
     for piece in [
         "<div class=\"runnable-exercise\" data-exercise=\"leak_demo\">",
@@ -106,8 +118,8 @@ fn mdbook_build_renders_every_directive() {
         "<div class=\"runnable-listing\" data-lang=\"rust\">",
         // playground=true: mdBook's Run button
         "<pre class=\"playground\"><code class=\"language-rust edition2024\"><span class=\"boring\">fn greet",
-        "<div class=\"runnable-output\" data-source=\"out/demo.out\">",
-        "<code class=\"language-console\">$ go run ./demo\nhello gopher",
+        "<div class=\"runnable-output\" data-source=\"out/demo.out\" data-command=\"go-run-demo\">",
+        "<code class=\"language-console\">$ cd go &amp;&amp; go run ./demo\nhello gopher",
         "<div class=\"runnable-quiz\" data-quiz=\"quiz/demo.toml\">",
         "<button type=\"button\" class=\"runnable-choice\" data-index=\"1\">",
         "<details class=\"runnable-explanation\">",

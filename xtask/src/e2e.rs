@@ -54,6 +54,20 @@ fn run_built(root: &Path, extra: &[String]) -> Result<(), String> {
         "--chromium".to_owned(),
         CHROMIUM.to_owned(),
     ];
+    // Run and Check with the real local runner (e2e/lib/runner.mjs).
+    process::run(root, "cargo", &["build", "-q", "-p", "runner"])?;
+    let target_dir = std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| target.clone(), std::path::PathBuf::from);
+    args.extend([
+        "--runner".to_owned(),
+        target_dir
+            .join("debug")
+            .join("runner")
+            .display()
+            .to_string(),
+        "--root".to_owned(),
+        root.display().to_string(),
+    ]);
     args.extend(extra.iter().cloned());
     let book = node(&dir, &args);
     let selftest = if extra.is_empty() {

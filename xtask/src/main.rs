@@ -1,6 +1,7 @@
 //! `cargo xtask <command>`: the workbook's commands for learners and maintainers.
 
 mod book;
+mod commands;
 mod e2e;
 mod go;
 mod hint;
@@ -19,7 +20,9 @@ usage: cargo xtask <command>
 
 learner commands:
   serve [ARGS..]   install the pinned mdBook if missing, then serve the book on
-                   http://localhost:3000 (extra ARGS go to `mdbook serve`)
+                   http://localhost:3000 with the local runner (Run and Check
+                   buttons) on 127.0.0.1:3001; open the URL it prints.
+                   `--runner-port N`, `--no-runner`; other ARGS go to `mdbook serve`
   progress         which exercises are done, and the chapter to read for the rest
   hint ID          the next hint for exercise ID (nudge, concept, almost the answer)
   reset ID         restore exercise ID's starter file (your version is backed up)
@@ -31,6 +34,8 @@ maintainer commands:
   mutants [ID]     mutation testing of the checks (cargo-mutants, pinned): mutate
                    each reference solution, run its checks, write mutants/ID.txt;
                    fails on a surviving mutant that mutants/ID.toml does not explain
+  commands         run every command the book shows, once, and compare its
+                   output with the page's output block
   go               the Go side: gofmt, go vet, go test in go/
   e2e [ARGS..]     build the book, then test it in headless Chromium (every
                    chapter page at 1280 and 390 px, offline, in every theme)
@@ -57,6 +62,7 @@ fn main() -> ExitCode {
         Some("verify") => verify::run(&root),
         Some("mutants") => mutants::run(&root, args.get(1).map(String::as_str)),
         Some("go") => go::run(&root).map(|_| ()),
+        Some("commands") => commands::run(&root).map(|_| ()),
         Some("e2e") => e2e::run(&root, &args[1..]),
         Some("help" | "-h" | "--help") => {
             print!("{USAGE}");

@@ -1,6 +1,6 @@
 //! `cargo xtask test`: everything CI checks, in one command. `.ci/run` calls it.
 
-use crate::{book, e2e, go, process, verify};
+use crate::{book, commands, e2e, go, process, verify};
 use std::path::Path;
 use std::time::Instant;
 
@@ -35,6 +35,17 @@ pub fn run(root: &Path) -> Result<(), String> {
         ),
         ("verify", Box::new(|| done(verify::run(root)))),
         ("book", Box::new(|| done(book::build_and_check(root)))),
+        (
+            "commands",
+            Box::new(|| {
+                commands::run(root).map(|outcome| match outcome {
+                    commands::Outcome::Ran => String::new(),
+                    commands::Outcome::GoSkipped(n) => {
+                        format!("skipped: go not found ({n} Go commands)")
+                    }
+                })
+            }),
+        ),
         (
             "e2e",
             Box::new(|| {

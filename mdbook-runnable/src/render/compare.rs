@@ -44,7 +44,8 @@ fn pane(
     out.push_str(&fenced(&info_string(lang, &code, false), &code));
     out.push('\n');
     if let Some(cmd) = run {
-        out.push_str(&run_line(cmd));
+        let id = env.run_command(cmd)?;
+        out.push_str(&run_line(cmd, &id));
     }
     out.push_str("</div>\n");
     Ok(out)

@@ -53,6 +53,7 @@ pub fn render(attrs: Attrs, env: &Env, chapter: Option<&Path>) -> Result<String,
     let starter = read_rust(root, &starter_path)?;
     let solution = read_rust(root, &solution_path)?;
     env.shown_exercises.borrow_mut().insert(id.clone());
+    env.exercise_command(&id, &ex.grade_command());
 
     let id_html = escape_html(&id);
     let mut out = format!(

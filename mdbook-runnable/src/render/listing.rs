@@ -38,7 +38,8 @@ pub fn render(mut attrs: Attrs, env: &Env) -> Result<String, String> {
     out.push_str(&fenced(&info_string(lang, &code, playground), &code));
     out.push('\n');
     if let Some(cmd) = run {
-        out.push_str(&run_line(&cmd));
+        let id = env.run_command(&cmd)?;
+        out.push_str(&run_line(&cmd, &id));
     }
     out.push_str("</div>\n");
     Ok(out)

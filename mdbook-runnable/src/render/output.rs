@@ -19,9 +19,11 @@ pub fn render(mut attrs: Attrs, env: &Env) -> Result<String, String> {
         ));
     };
     let output = anchors::read_file(&env.book_root, &path)?;
+    let id = env.output_command(&cmd, &path)?;
     let mut out = format!(
-        "<div class=\"runnable-output\" data-source=\"{}\">\n\n",
-        escape_html(&path)
+        "<div class=\"runnable-output\" data-source=\"{}\" data-command=\"{}\">\n\n",
+        escape_html(&path),
+        escape_html(&id)
     );
     out.push_str(&fenced("console", &format!("$ {cmd}\n{output}")));
     out.push_str("\n</div>\n");
