@@ -56,18 +56,23 @@ pub fn render(attrs: Attrs, env: &Env, chapter: Option<&Path>) -> Result<String,
     env.exercise_command(&id, &ex.grade_command());
 
     let id_html = escape_html(&id);
+    // A write-the-test exercise says so first: the learner's file is a test.
+    let (tag, edit, starter_label) = match ex.kind {
+        manifest::Kind::Fix => ("Exercise", "Edit", "Starter code"),
+        manifest::Kind::Test => ("Write the test", "Write your test in", "Starter test"),
+    };
     let mut out = format!(
         "<div class=\"runnable-exercise\" data-exercise=\"{id_html}\">\n\
-         <p class=\"runnable-exercise-title\"><span class=\"runnable-tag\">Exercise</span> {}</p>\n\n",
+         <p class=\"runnable-exercise-title\"><span class=\"runnable-tag\">{tag}</span> {}</p>\n\n",
         inline_html(&ex.title)
     );
     out.push_str(ex.task.trim());
     out.push_str(&format!(
         "\n\n<ul class=\"runnable-exercise-facts\">\n\
-         <li>Edit <code>{}</code></li>\n\
+         <li>{edit} <code>{}</code></li>\n\
          <li>Grade <code>{}</code></li>\n\
          </ul>\n\
-         <p class=\"runnable-label\">Starter code, <code>{}</code>:</p>\n\n",
+         <p class=\"runnable-label\">{starter_label}, <code>{}</code>:</p>\n\n",
         escape_html(&ex.file),
         escape_html(&ex.grade_command()),
         escape_html(&starter_path),

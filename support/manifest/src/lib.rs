@@ -41,11 +41,26 @@ pub struct Exercise {
     pub failing_checks: Vec<String>,
     /// Exactly three: a nudge, the concept, almost the answer.
     pub hints: Vec<String>,
+    /// `fix` (the default): the learner fixes code. `test` (chapter 7): the
+    /// learner writes a test, and the checks run it against correct
+    /// implementations (`passes_*`, it must pass) and mutants (`catches_*`, it
+    /// must fail on each).
+    #[serde(default)]
+    pub kind: Kind,
     /// Every requirement the task text states, with the checks that enforce it.
     /// `cargo xtask verify` fails on a requirement with no check and on a check
     /// that enforces no stated requirement.
     #[serde(default)]
     pub requirements: Vec<Requirement>,
+}
+
+/// What the learner writes: a fix, or a test.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    #[default]
+    Fix,
+    Test,
 }
 
 /// One requirement of a task: `says` quotes the task text (whitespace, case and
@@ -176,6 +191,9 @@ impl Manifest {
                     }
                 }
                 problems.extend(requirement_problems(ex, &tests));
+                if ex.kind == Kind::Test {
+                    problems.extend(test_kind_problems(ex, &tests));
+                }
                 for name in &ex.failing_checks {
                     if !tests.contains(name) {
                         problems.push(format!(
@@ -267,6 +285,37 @@ pub fn requirement_problems(ex: &Exercise, tests: &BTreeSet<String>) -> Vec<Stri
         if !covered.contains(test.as_str()) {
             problems.push(format!(
                 "{id}: check `{test}` enforces no listed requirement: name it in `requirements`"
+            ));
+        }
+    }
+    problems
+}
+
+/// A write-the-test exercise grades the learner's test against correct
+/// implementations (`passes_*` checks) and mutants (`catches_*`): it needs both,
+/// and its starter must miss at least one mutant while passing every correct
+/// implementation, so only `catches_*` checks may be declared failing.
+pub fn test_kind_problems(ex: &Exercise, tests: &BTreeSet<String>) -> Vec<String> {
+    let id = &ex.id;
+    let mut problems = Vec::new();
+    for test in tests {
+        if !test.starts_with("passes_") && !test.starts_with("catches_") {
+            problems.push(format!(
+                "{id}: check `{test}` of a write-the-test exercise must be named passes_* (a correct implementation) or catches_* (a mutant)"
+            ));
+        }
+    }
+    for prefix in ["passes_", "catches_"] {
+        if !tests.iter().any(|t| t.starts_with(prefix)) {
+            problems.push(format!(
+                "{id}: a write-the-test exercise needs at least one {prefix}* check"
+            ));
+        }
+    }
+    for name in &ex.failing_checks {
+        if !name.starts_with("catches_") {
+            problems.push(format!(
+                "{id}: declared failing check `{name}`: a starter test must pass every correct implementation, so only catches_* checks may fail on it"
             ));
         }
     }
@@ -385,6 +434,28 @@ mod tests {
         assert!(!problems.contains("return the first error"), "{problems}");
         let none = exercise_with("Do it.", "");
         assert!(requirement_problems(&none, &tests)[0].contains("no `requirements`"));
+    }
+
+    #[test]
+    fn a_test_exercise_needs_both_kinds_of_check_and_may_only_miss_mutants() {
+        let mut ex = exercise_with("t", "kind = 'test'\n");
+        assert_eq!(ex.kind, Kind::Test);
+        ex.failing_checks = vec!["passes_on_fixed".into()];
+        let tests: BTreeSet<String> = ["passes_on_fixed", "other"].map(String::from).into();
+        let problems = test_kind_problems(&ex, &tests).join("\n");
+        assert!(
+            problems.contains("`other` of a write-the-test exercise"),
+            "{problems}"
+        );
+        assert!(
+            problems.contains("at least one catches_* check"),
+            "{problems}"
+        );
+        assert!(
+            problems.contains("only catches_* checks may fail"),
+            "{problems}"
+        );
+        assert_eq!(exercise_with("t", "").kind, Kind::Fix);
     }
 
     #[test]
