@@ -19,7 +19,7 @@ use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// The generated workspace, relative to the workspace root.
 pub const GRADE_DIR: &str = "target/grade";
@@ -75,10 +75,12 @@ pub fn grade(root: &Path, manifest: &Manifest, exercises: &[&Exercise]) -> Resul
             }
         );
     }
+    // Build every test binary in one Cargo run (Cargo compiles the crates in
+    // parallel; one that does not compile stops only itself)...
     let mut args: Vec<String> = [
         "test",
         "--lib",
-        "--no-fail-fast",
+        "--no-run",
         "--message-format=json",
         "--target-dir",
         "target",
@@ -89,35 +91,54 @@ pub fn grade(root: &Path, manifest: &Manifest, exercises: &[&Exercise]) -> Resul
         args.push("-p".to_owned());
         args.push(package_name(&ex.id));
     }
-    let mut command = Command::new(cargo());
-    command
+    let out = Command::new(cargo())
         .args(&args)
         .current_dir(&dir)
-        // Verdicts carry no backtrace anyway (the grader's own hook); this
-        // keeps a check that panics outside the grader short too.
-        .env("RUST_BACKTRACE", "0")
         .stdout(Stdio::piped())
         .stderr(if first_build {
             Stdio::inherit() // say what takes so long
         } else {
             Stdio::piped()
-        });
-    let out = command
+        })
         .output()
         .map_err(|e| format!("cannot start cargo: {e}"))?;
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    let run = parse_output(&stdout);
+    let cargo_json = String::from_utf8_lossy(&out.stdout);
+    let stderr = if first_build {
+        "Cargo failed: its messages are above.".to_owned()
+    } else {
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let build = parse_output(&cargo_json);
+    let binaries = test_binaries(&cargo_json);
+
+    // ...then run them all at once: a starter's deadlock costs one watchdog
+    // period, not one per exercise.
+    let started = Instant::now();
+    let libtest: Vec<String> = std::thread::scope(|s| {
+        let runs: Vec<_> = binaries
+            .values()
+            .map(|binary| s.spawn(move || run_tests(binary)))
+            .collect();
+        runs.into_iter()
+            .map(|r| r.join().unwrap_or_default())
+            .collect()
+    });
+    let test_time = started.elapsed();
+    let mut run = parse_output(&libtest.join("\n"));
+    run.errors = build.errors;
+
     let prefix = format!("{}/", root.display());
     let mut reports = Vec::new();
     for ex in exercises {
         let checks_src = std::fs::read_to_string(root.join(ex.checks_path())).unwrap_or_default();
         let names = manifest::test_names_in_order(&checks_src);
         let mut report = report_for(&ex.id, &names, &run);
-        if report.status != "broken" && run.verdicts.is_empty() && !out.status.success() {
-            // Cargo failed before any test ran and no compiler error names
-            // this exercise: say what Cargo said.
+        if report.status != "broken" && !binaries.contains_key(&package_name(&ex.id)) {
+            // No test program, and no compiler error names this exercise:
+            // say what Cargo said.
             report.status = "broken";
+            report.checks.clear();
+            report.passed = 0;
             report.broken = Some(stderr.trim().to_owned());
         }
         report.broken = report.broken.map(|b| b.replace(&prefix, ""));
@@ -126,10 +147,39 @@ pub fn grade(root: &Path, manifest: &Manifest, exercises: &[&Exercise]) -> Resul
         }
         reports.push(report);
     }
-    Ok(Graded {
-        reports,
-        test_time: run.test_time,
-    })
+    Ok(Graded { reports, test_time })
+}
+
+/// Runs one test binary as `cargo test` would, and returns libtest's output.
+fn run_tests(binary: &Path) -> String {
+    let threads = std::env::var("RUST_TEST_THREADS").unwrap_or_else(|_| "32".to_owned());
+    let out = Command::new(binary)
+        // As `.cargo/config.toml` sets it for `cargo test`: checks mostly wait.
+        .env("RUST_TEST_THREADS", threads)
+        // Verdicts carry no backtrace anyway (the grader's own hook); this
+        // keeps a check that panics outside the grader short too.
+        .env("RUST_BACKTRACE", "0")
+        .stdin(Stdio::null())
+        .output();
+    match out {
+        Ok(out) => String::from_utf8_lossy(&out.stdout).into_owned(),
+        Err(e) => format!("cannot run {}: {e}", binary.display()),
+    }
+}
+
+/// The test programs Cargo built, by package name, from its JSON messages.
+pub fn test_binaries(cargo_json: &str) -> BTreeMap<String, PathBuf> {
+    cargo_json
+        .lines()
+        .filter(|l| l.starts_with('{'))
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|m| m["reason"] == "compiler-artifact" && m["profile"]["test"] == true)
+        .filter_map(|m| {
+            let name = m["target"]["name"].as_str()?.to_owned();
+            let exe = m["executable"].as_str()?;
+            Some((name, PathBuf::from(exe)))
+        })
+        .collect()
 }
 
 fn cargo() -> String {
@@ -357,8 +407,15 @@ fn copy_tree(from: &Path, to: &Path) -> bool {
             .flatten()
             .all(|e| copy_tree(&e.path(), &to.join(e.file_name())))
     } else {
-        std::fs::create_dir_all(to.parent().expect("a file has a folder")).is_ok()
-            && std::fs::copy(from, to).is_ok()
+        // Keep the modification time: Cargo compares the times of a unit's
+        // outputs with those of its dependencies.
+        let copied = std::fs::create_dir_all(to.parent().expect("a file has a folder")).is_ok()
+            && std::fs::copy(from, to).is_ok();
+        let modified = std::fs::metadata(from).and_then(|m| m.modified());
+        copied
+            && modified
+                .and_then(|t| std::fs::File::options().write(true).open(to)?.set_modified(t))
+                .is_ok()
     }
 }
 
