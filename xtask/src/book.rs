@@ -45,7 +45,15 @@ pub fn build_and_check(root: &Path) -> Result<(), String> {
     process::run(
         root,
         "cargo",
-        &["run", "-q", "-p", "mdbook-runnable", "--", "check-html", "book"],
+        &[
+            "run",
+            "-q",
+            "-p",
+            "mdbook-runnable",
+            "--",
+            "check-html",
+            "book",
+        ],
     )
     .map_err(|e| format!("the built book does not look as book.toml promises: {e}"))?;
     println!("book: built and checked");

@@ -54,7 +54,11 @@ pub fn place(root: &Path, ex: &Exercise) -> Place {
     }
     let page_url = format!(
         "{BOOK_URL}/{}",
-        ex.chapter.strip_suffix(".md").unwrap_or(&ex.chapter).to_owned() + ".html"
+        ex.chapter
+            .strip_suffix(".md")
+            .unwrap_or(&ex.chapter)
+            .to_owned()
+            + ".html"
     );
     let section_url = if section.is_empty() {
         page_url.clone()

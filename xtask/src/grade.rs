@@ -210,9 +210,30 @@ pub fn prepare(root: &Path, manifest: &Manifest) -> Result<PathBuf, String> {
     top.insert("workspace".into(), toml::Value::Table(workspace));
     // The same profiles as the root (opt-level of dependencies, debug...):
     // same settings, same compiled dependencies.
-    if let Some(profile) = root_toml.get("profile") {
-        top.insert("profile".into(), profile.clone());
+    let mut profile = root_toml
+        .get("profile")
+        .and_then(|p| p.as_table())
+        .cloned()
+        .unwrap_or_default();
+    // The exercise crates themselves without debug info: about 20 % less
+    // to compile per save (DESIGN §8), and a verdict shows no backtrace
+    // anyway. Dependencies keep the root's settings, so they are shared.
+    let dev = profile
+        .entry("dev")
+        .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+    if let Some(dev) = dev.as_table_mut() {
+        let packages = dev
+            .entry("package")
+            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        if let Some(packages) = packages.as_table_mut() {
+            for ex in &manifest.exercises {
+                let mut no_debug = toml::Table::new();
+                no_debug.insert("debug".into(), 0.into());
+                packages.insert(package_name(&ex.id), toml::Value::Table(no_debug));
+            }
+        }
     }
+    top.insert("profile".into(), toml::Value::Table(profile));
     write_if_changed(
         &dir.join("Cargo.toml"),
         &format!(
@@ -220,10 +241,14 @@ pub fn prepare(root: &Path, manifest: &Manifest) -> Result<PathBuf, String> {
             toml::to_string(&top).map_err(|e| e.to_string())?
         ),
     )?;
-    let lock = root.join("Cargo.lock");
-    if lock.is_file() && !dir.join("Cargo.lock").is_file() {
-        std::fs::copy(&lock, dir.join("Cargo.lock"))
-            .map_err(|e| format!("cannot copy Cargo.lock to {}: {e}", dir.display()))?;
+    // The root's lock, copied again whenever the root's changes (Cargo then
+    // trims the copy to what the exercises use, so compare with the source).
+    if let Ok(lock) = std::fs::read_to_string(root.join("Cargo.lock")) {
+        let source = dir.join("Cargo.lock.source");
+        if std::fs::read_to_string(&source).ok().as_deref() != Some(lock.as_str()) {
+            write_if_changed(&dir.join("Cargo.lock"), &lock)?;
+            write_if_changed(&source, &lock)?;
+        }
     }
 
     for ex in &manifest.exercises {
@@ -414,7 +439,12 @@ fn copy_tree(from: &Path, to: &Path) -> bool {
         let modified = std::fs::metadata(from).and_then(|m| m.modified());
         copied
             && modified
-                .and_then(|t| std::fs::File::options().write(true).open(to)?.set_modified(t))
+                .and_then(|t| {
+                    std::fs::File::options()
+                        .write(true)
+                        .open(to)?
+                        .set_modified(t)
+                })
                 .is_ok()
     }
 }
@@ -496,7 +526,9 @@ pub fn verdict_message(id: &str, output: &str) -> String {
     match output.find(&marker) {
         Some(start) => {
             let rest = &output[start + marker.len()..];
-            let end = rest.find("\n  Stuck? Run `cargo xtask hint").unwrap_or(rest.len());
+            let end = rest
+                .find("\n  Stuck? Run `cargo xtask hint")
+                .unwrap_or(rest.len());
             rest[..end].trim().to_owned()
         }
         None if output.trim().is_empty() => {
@@ -614,7 +646,10 @@ test result: FAILED. 1 passed; 2 failed; 0 ignored; 0 measured; 0 filtered out; 
         let run = parse_output(&format!("{cargo_line}\n{LIBTEST}"));
         let names = ["a", "b", "c", "d"].map(str::to_owned);
         let report = report_for("leak_x", &names, &run);
-        assert_eq!((report.status, report.passed, report.total), ("failed", 1, 4));
+        assert_eq!(
+            (report.status, report.passed, report.total),
+            ("failed", 1, 4)
+        );
         assert_eq!(
             report.checks[1].message,
             "`f()` did not return within 1000 ms.\n  Who owns the Sender?"

@@ -12,7 +12,10 @@ pub fn run(root: &Path, id: &str) -> Result<(), String> {
     let path = root.join(&ex.file);
     let current = std::fs::read(&path).unwrap_or_default();
     if current == shipped {
-        println!("{} is already the starter as shipped; nothing to do.", ex.file);
+        println!(
+            "{} is already the starter as shipped; nothing to do.",
+            ex.file
+        );
         return Ok(());
     }
     let backup = state::back_up(root, id, &current)?;

@@ -43,7 +43,9 @@ fn blob_of(root: &Path, file: &str, write: bool) -> Result<String, String> {
         args.push("-w");
     }
     args.extend(["--", file]);
-    Ok(String::from_utf8_lossy(&git(root, &args)?).trim().to_owned())
+    Ok(String::from_utf8_lossy(&git(root, &args)?)
+        .trim()
+        .to_owned())
 }
 
 /// The starter of `ex` as shipped.

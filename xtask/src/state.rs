@@ -32,7 +32,11 @@ pub fn set_hints_seen(root: &Path, id: &str, seen: usize) -> Result<(), String> 
     let path = dir(root).join("hints.txt");
     let mut table = read_table(&path);
     table.insert(id.to_owned(), seen.to_string());
-    write_table(&path, "hints seen per exercise (`cargo xtask hint`)", &table)
+    write_table(
+        &path,
+        "hints seen per exercise (`cargo xtask hint`)",
+        &table,
+    )
 }
 
 /// The last verdict of an exercise, as `check`, `watch` and `progress` saw it.

@@ -19,8 +19,7 @@ use std::time::Duration;
 /// How long a burst of file events is gathered before grading once.
 pub const DEBOUNCE: Duration = Duration::from_millis(200);
 
-const KEYS: &str =
-    "Keys, then Enter: h = next hint, n = next exercise, r = grade again, q = quit.";
+const KEYS: &str = "Keys, then Enter: h = next hint, n = next exercise, r = grade again, q = quit.";
 
 enum Input {
     /// A file of `exercises/src/` changed.
@@ -60,16 +59,19 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         None
     } else {
         let saves = tx.clone();
-        let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
-            if let Ok(event) = event {
-                if matches!(event.kind, EventKind::Create(_) | EventKind::Modify(_)) {
-                    for path in event.paths {
-                        let _ = saves.send(Input::Saved(path));
+        let mut watcher =
+            notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+                if let Ok(event) = event {
+                    if matches!(event.kind, EventKind::Create(_) | EventKind::Modify(_)) {
+                        for path in event.paths {
+                            let _ = saves.send(Input::Saved(path));
+                        }
                     }
                 }
-            }
-        })
-        .map_err(|e| format!("cannot watch files ({e}); try `cargo xtask watch --manual-run`"))?;
+            })
+            .map_err(|e| {
+                format!("cannot watch files ({e}); try `cargo xtask watch --manual-run`")
+            })?;
         let folder = root.join("exercises/src");
         watcher
             .watch(&folder, RecursiveMode::NonRecursive)

@@ -109,7 +109,10 @@ fn a_broken_file_in_one_exercise_does_not_stop_grading_another() {
     let one = xtask(&root, &["check", "leak_one", "--json"]);
     let v = json(&one);
     assert_eq!(v["status"], "passed", "{}", text(&one));
-    assert_eq!((v["passed"].as_u64(), v["total"].as_u64()), (Some(2), Some(2)));
+    assert_eq!(
+        (v["passed"].as_u64(), v["total"].as_u64()),
+        (Some(2), Some(2))
+    );
     assert!(v["broken"].is_null());
     assert!(one.status.success(), "exit 0 exactly when passed");
 
@@ -121,7 +124,10 @@ fn a_broken_file_in_one_exercise_does_not_stop_grading_another() {
     assert!(!two.status.success());
 
     let human = text(&xtask(&root, &["check", "leak_two"]));
-    assert!(human.contains("exercises/src/leak_two.rs does not compile"), "{human}");
+    assert!(
+        human.contains("exercises/src/leak_two.rs does not compile"),
+        "{human}"
+    );
 }
 
 #[test]
@@ -132,7 +138,10 @@ fn json_verdict_keeps_the_contract_and_the_exit_status() {
     let v = json(&out);
     assert_eq!(v["id"], "leak_one");
     assert_eq!(v["status"], "failed");
-    assert_eq!((v["passed"].as_u64(), v["total"].as_u64()), (Some(1), Some(2)));
+    assert_eq!(
+        (v["passed"].as_u64(), v["total"].as_u64()),
+        (Some(1), Some(2))
+    );
     let checks = v["checks"].as_array().unwrap();
     assert_eq!(checks[0]["name"], "answers_42");
     assert_eq!(checks[0]["ok"], false);
@@ -144,7 +153,10 @@ fn json_verdict_keeps_the_contract_and_the_exit_status() {
     assert_eq!(p["current"], "leak_one", "{}", text(&progress));
     let rows = p["exercises"].as_array().unwrap();
     assert_eq!(rows[0]["chapter"], "leak/index.md");
-    assert_eq!((rows[0]["passed"].as_u64(), rows[0]["total"].as_u64()), (Some(1), Some(2)));
+    assert_eq!(
+        (rows[0]["passed"].as_u64(), rows[0]["total"].as_u64()),
+        (Some(1), Some(2))
+    );
     assert!(["partial", "not_started"].contains(&rows[0]["state"].as_str().unwrap()));
 }
 
@@ -154,10 +166,17 @@ fn a_verdict_carries_no_backtrace_with_rust_backtrace_set() {
     write(&root, "exercises/src/leak_one.rs", PANICS);
     let out = xtask(&root, &["check", "leak_one"]); // RUST_BACKTRACE=1
     let all = text(&out);
-    assert!(all.contains("`answer()` panicked (at exercises/src/leak_one.rs:2): learner bug"), "{all}");
+    assert!(
+        all.contains("`answer()` panicked (at exercises/src/leak_one.rs:2): learner bug"),
+        "{all}"
+    );
     assert!(!all.contains("stack backtrace"), "{all}");
     assert!(!all.contains("RUST_BACKTRACE"), "{all}");
-    assert_eq!(all.matches("learner bug").count(), 1, "each message once:\n{all}");
+    assert_eq!(
+        all.matches("learner bug").count(),
+        1,
+        "each message once:\n{all}"
+    );
 }
 
 fn git(root: &Path, args: &[&str]) {
@@ -192,10 +211,21 @@ fn reset_after_a_commit_restores_the_shipped_starter_and_keeps_the_learners_vers
         .map(|e| e.unwrap().path())
         .collect();
     assert_eq!(backups.len(), 1);
-    let name = backups[0].file_name().unwrap().to_string_lossy().into_owned();
-    assert!(name.starts_with("leak_one-20") && name.ends_with("Z.rs"), "{name}");
+    let name = backups[0]
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    assert!(
+        name.starts_with("leak_one-20") && name.ends_with("Z.rs"),
+        "{name}"
+    );
     assert_eq!(std::fs::read_to_string(&backups[0]).unwrap(), RIGHT);
-    assert!(text(&out).contains("my-work/backups/leak_one-"), "{}", text(&out));
+    assert!(
+        text(&out).contains("my-work/backups/leak_one-"),
+        "{}",
+        text(&out)
+    );
 
     // my-work/ is ignored by git, and `cargo clean` (target/) cannot touch it.
     let status = Command::new("git")
@@ -206,7 +236,11 @@ fn reset_after_a_commit_restores_the_shipped_starter_and_keeps_the_learners_vers
     let status = String::from_utf8_lossy(&status.stdout);
     assert!(!status.contains("my-work"), "{status}");
     let again = xtask(&root, &["reset", "leak_one"]);
-    assert!(text(&again).contains("already the starter as shipped"), "{}", text(&again));
+    assert!(
+        text(&again).contains("already the starter as shipped"),
+        "{}",
+        text(&again)
+    );
 }
 
 #[test]
@@ -264,5 +298,8 @@ fn a_root_cargo_test_names_the_reference_solution() {
         .find("mod reference_solution_not_your_exercise")
         .expect("the solutions' checks sit in a module whose name says whose they are");
     let first_check = lib.find("grader::checks!(").expect("solutions are graded");
-    assert!(module < first_check, "every check of `solutions` is inside that module");
+    assert!(
+        module < first_check,
+        "every check of `solutions` is inside that module"
+    );
 }
