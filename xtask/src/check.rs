@@ -1,7 +1,9 @@
 //! `cargo xtask check [ID] [--json]`: grade one exercise once (default: the
-//! current one), exit 0 exactly when all its checks pass.
+//! current one), exit 0 exactly when all its checks pass. `--all`: every
+//! exercise, its verdicts grouped by exercise in book order.
 
-use crate::grade::{self, Report};
+use crate::grade;
+use crate::verdict::Report;
 use crate::{chapter, state};
 use manifest::{Exercise, Manifest};
 use std::path::Path;
@@ -10,6 +12,9 @@ pub fn run(root: &Path, args: &[String]) -> Result<bool, String> {
     let json = args.iter().any(|a| a == "--json");
     let id = args.iter().find(|a| !a.starts_with("--"));
     let manifest = crate::load_manifest(root)?;
+    if args.iter().any(|a| a == "--all") {
+        return all(root, &manifest);
+    }
     let ex = match id {
         Some(id) => crate::find_exercise(&manifest, id)?,
         None => current(root, &manifest)
@@ -25,6 +30,21 @@ pub fn run(root: &Path, args: &[String]) -> Result<bool, String> {
         print!("{}", render(root, &manifest, ex, &report));
     }
     Ok(report.passed())
+}
+
+/// `check --all`: every exercise, each on its own, verdicts in book order.
+fn all(root: &Path, manifest: &Manifest) -> Result<bool, String> {
+    let exercises: Vec<&Exercise> = manifest.exercises.iter().collect();
+    let graded = grade::grade(root, manifest, &exercises)?;
+    for (ex, report) in exercises.iter().zip(&graded.reports) {
+        remember(root, report);
+        if report.passed() {
+            println!("✓ {}: all {} checks pass.", ex.id, report.total);
+        } else {
+            println!("{}", render(root, manifest, ex, report));
+        }
+    }
+    Ok(graded.reports.iter().all(Report::passed))
 }
 
 /// Grades one exercise and remembers its verdict in `my-work/`.
@@ -147,7 +167,7 @@ pub fn distinct_failures(report: &Report) -> Vec<(String, Vec<String>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::grade::CheckResult;
+    use crate::verdict::CheckResult;
 
     fn check(name: &str, ok: bool, message: &str) -> CheckResult {
         CheckResult {

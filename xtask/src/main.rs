@@ -15,8 +15,10 @@ mod starters;
 mod state;
 mod test_all;
 mod test_results;
+mod verdict;
 mod verify;
 mod watch;
+mod workspace;
 
 use std::process::ExitCode;
 
@@ -30,7 +32,8 @@ learner commands (ID defaults to the current exercise: the first not done):
                    exercise, r grade again, q quit (`--manual-run`: no file
                    events, grade on r only)
   check [ID]       grade ID once; exit status 0 exactly when every check passes
-                   (`--json`: one JSON object, for tools)
+                   (`--json`: one JSON object, for tools; `--all`: every
+                   exercise, verdicts in book order)
   progress         every exercise graded, and the chapter section to read next
                    (`--json` for tools)
   hint [ID]        the next hint (nudge, concept, almost the answer)

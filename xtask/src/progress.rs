@@ -2,7 +2,8 @@
 //! that does not compile stops only its exercise), the current one, and the
 //! chapter section to read for it.
 
-use crate::grade::{self, Report};
+use crate::grade;
+use crate::verdict::Report;
 use crate::{chapter, check, starters};
 use serde::Serialize;
 use std::path::Path;
