@@ -1,6 +1,7 @@
 //! Your workbook. Each module is one exercise: open the file the book names,
-//! fix it, and grade it with `cargo test -p exercises <id>`.
-//! `cargo xtask progress` shows what is done; `cargo xtask hint <id>` helps.
+//! fix it, and grade it on every save with `cargo xtask watch` (or once with
+//! `cargo xtask check <id>`, or the whole crate with `cargo test -p exercises`).
+//! `cargo xtask progress` shows what is done; `cargo xtask hint` helps.
 
 // Chapter 1: the incident, a goroutine leak.
 pub mod leak_coordinator;

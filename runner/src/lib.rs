@@ -15,6 +15,7 @@
 //! API (JSON answers; `Authorization: Bearer TOKEN` on every request):
 //! `GET /api/hello`, `POST /api/run/ID`, `POST /api/check/ID`, `GET /api/progress`.
 
+pub mod book_commands;
 pub mod exec;
 pub mod guard;
 

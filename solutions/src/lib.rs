@@ -31,31 +31,37 @@ pub mod find_consumer;
 pub mod find_runner;
 pub mod find_sum;
 
-// The checks live in `checks/<id>.rs`, shared with the reference solutions.
+// The checks live in `checks/<id>.rs`, shared with the exercises. Here they
+// grade the reference solutions, and every test name says so
+// (`reference_solution_not_your_exercise::checks::leak_coordinator::...`):
+// a learner who runs `cargo test leak_coordinator` at the workspace root
+// (without `-p exercises`) cannot read these passes as their own grade.
 #[cfg(test)]
-mod checks {
-    // Chapter 1
-    grader::checks!(leak_coordinator);
-    grader::checks!(leak_runner);
-    grader::checks!(leak_pipeline);
-    // Chapter 2
-    grader::checks!(close_errgroup);
-    grader::checks!(close_pipeline);
-    grader::checks!(close_no_channel);
-    // Chapter 3
-    grader::checks!(cancel_sink);
-    grader::checks!(cancel_forward);
-    grader::checks!(cancel_fanout);
-    // Chapter 4
-    grader::checks!(slice_add_all);
-    grader::checks!(slice_predict);
-    grader::checks!(slice_alias_fix);
-    // Chapter 5
-    grader::checks!(value_account);
-    grader::checks!(value_predict);
-    grader::checks!(value_site);
-    // Chapter 7
-    grader::checks!(find_consumer);
-    grader::checks!(find_sum);
-    grader::checks!(find_runner);
+mod reference_solution_not_your_exercise {
+    mod checks {
+        // Chapter 1
+        grader::checks!(leak_coordinator);
+        grader::checks!(leak_runner);
+        grader::checks!(leak_pipeline);
+        // Chapter 2
+        grader::checks!(close_errgroup);
+        grader::checks!(close_pipeline);
+        grader::checks!(close_no_channel);
+        // Chapter 3
+        grader::checks!(cancel_sink);
+        grader::checks!(cancel_forward);
+        grader::checks!(cancel_fanout);
+        // Chapter 4
+        grader::checks!(slice_add_all);
+        grader::checks!(slice_predict);
+        grader::checks!(slice_alias_fix);
+        // Chapter 5
+        grader::checks!(value_account);
+        grader::checks!(value_predict);
+        grader::checks!(value_site);
+        // Chapter 7
+        grader::checks!(find_consumer);
+        grader::checks!(find_sum);
+        grader::checks!(find_runner);
+    }
 }

@@ -83,12 +83,22 @@ pub fn serve(root: &Path, extra: &[String]) -> Result<(), String> {
 pub fn build_and_check(root: &Path) -> Result<(), String> {
     ensure_mdbook(root)?;
     process::run(root, "mdbook", &["build"])?;
-    mdbook_runnable::check_built_html(&root.join("book")).map_err(|problems| {
-        format!(
-            "the built book does not look as book.toml promises:\n  {}",
-            problems.join("\n  ")
-        )
-    })?;
+    // Through the preprocessor's binary, not as a library: the learner's
+    // commands are this crate too, and must not wait for mdBook's crates.
+    process::run(
+        root,
+        "cargo",
+        &[
+            "run",
+            "-q",
+            "-p",
+            "mdbook-runnable",
+            "--",
+            "check-html",
+            "book",
+        ],
+    )
+    .map_err(|e| format!("the built book does not look as book.toml promises: {e}"))?;
     println!("book: built and checked");
     Ok(())
 }

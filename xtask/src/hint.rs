@@ -1,46 +1,50 @@
-//! `cargo xtask hint ID`: one more hint each time, remembered per exercise.
+//! `cargo xtask hint [ID]`: one more hint each time, remembered per exercise
+//! in `my-work/hints.txt`. Without an id: the current exercise.
 
-use std::path::{Path, PathBuf};
+use crate::{check, state};
+use std::path::Path;
 
-pub fn run(root: &Path, id: &str) -> Result<(), String> {
+pub fn run(root: &Path, id: Option<&str>) -> Result<(), String> {
     let manifest = crate::load_manifest(root)?;
-    let ex = crate::find_exercise(&manifest, id)?;
-    let state = state_file(root, id);
-    let shown: usize = std::fs::read_to_string(&state)
-        .ok()
-        .and_then(|s| s.trim().parse().ok())
-        .unwrap_or(0);
-
-    let labels = ["nudge", "concept", "almost the answer"];
-    let next = shown.min(ex.hints.len().saturating_sub(1));
-    for (i, hint) in ex.hints.iter().enumerate().take(next + 1) {
-        let fresh = if i == next { "" } else { " (seen)" };
-        println!(
-            "Hint {} of {} ({}){fresh}:",
-            i + 1,
-            ex.hints.len(),
-            labels.get(i).unwrap_or(&"")
-        );
-        println!("  {}\n", hint.trim().replace('\n', "\n  "));
-    }
-    if next + 1 >= ex.hints.len() {
-        println!(
-            "That was the last hint. The reference solution is in {} (the book has it behind a spoiler on src/{}).",
-            ex.solution_path().display(),
-            ex.chapter
-        );
-    } else {
-        println!("Run `cargo xtask hint {id}` again for the next hint.");
-    }
-    println!("Grade: `{}`", ex.grade_command());
-
-    std::fs::create_dir_all(state.parent().expect("state file has a folder"))
-        .map_err(|e| format!("cannot remember hints in {}: {e}", state.display()))?;
-    std::fs::write(&state, (next + 1).to_string())
-        .map_err(|e| format!("cannot remember hints in {}: {e}", state.display()))?;
+    let ex = match id {
+        Some(id) => crate::find_exercise(&manifest, id)?,
+        None => check::current(root, &manifest)
+            .ok_or("every exercise is done: name one, e.g. `cargo xtask hint leak_coordinator`")?,
+    };
+    let id = ex.id.as_str();
+    print!("{}", next_hint(root, ex)?);
+    println!("Grade: `cargo xtask check {id}` (or `cargo xtask watch {id}`)");
     Ok(())
 }
 
-fn state_file(root: &Path, id: &str) -> PathBuf {
-    root.join("target/xtask/hints").join(id)
+/// The hints seen so far plus the next one, and records that it was shown.
+pub fn next_hint(root: &Path, ex: &manifest::Exercise) -> Result<String, String> {
+    let id = ex.id.as_str();
+    let shown = state::hints_seen(root, id);
+    let labels = ["nudge", "concept", "almost the answer"];
+    let next = shown.min(ex.hints.len().saturating_sub(1));
+    let mut out = format!("{id}: {}\n\n", ex.title);
+    for (i, hint) in ex.hints.iter().enumerate().take(next + 1) {
+        let fresh = if i == next { "" } else { " (seen)" };
+        out.push_str(&format!(
+            "Hint {} of {} ({}){fresh}:\n  {}\n\n",
+            i + 1,
+            ex.hints.len(),
+            labels.get(i).unwrap_or(&""),
+            hint.trim().replace('\n', "\n  ")
+        ));
+    }
+    if next + 1 >= ex.hints.len() {
+        out.push_str(&format!(
+            "That was the last hint. The reference solution is in {} (the book has it behind a spoiler on src/{}).\n",
+            ex.solution_path().display(),
+            ex.chapter
+        ));
+    } else {
+        out.push_str(&format!(
+            "Run `cargo xtask hint {id}` again for the next hint.\n"
+        ));
+    }
+    state::set_hints_seen(root, id, next + 1)?;
+    Ok(out)
 }

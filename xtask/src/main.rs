@@ -1,31 +1,48 @@
 //! `cargo xtask <command>`: the workbook's commands for learners and maintainers.
 
+mod bench;
 mod book;
+mod chapter;
+mod check;
 mod commands;
 mod e2e;
 mod go;
+mod grade;
 mod hint;
 mod mutants;
 mod process;
 mod progress;
 mod reset;
+mod starters;
+mod state;
 mod test_all;
 mod test_results;
+mod verdict;
 mod verify;
+mod watch;
+mod workspace;
 
 use std::process::ExitCode;
 
 const USAGE: &str = "\
 usage: cargo xtask <command>
 
-learner commands:
+learner commands (ID defaults to the current exercise: the first not done):
   serve [ARGS..]   install the pinned mdBook if missing, then serve the book on
                    http://localhost:3000 with the local runner (Run and Check
                    buttons) on 127.0.0.1:3001; open the URL it prints.
                    `--runner-port N`, `--no-runner`; other ARGS go to `mdbook serve`
-  progress         which exercises are done, and the chapter to read for the rest
-  hint ID          the next hint for exercise ID (nudge, concept, almost the answer)
-  reset ID         restore exercise ID's starter file (your version is backed up)
+  watch [ID]       grade ID on every save of its file; keys: h hint, n next
+                   exercise, r grade again, q quit (`--manual-run`: no file
+                   events, grade on r only)
+  check [ID]       grade ID once; exit status 0 exactly when every check passes
+                   (`--json`: one JSON object, for tools; `--all`: every
+                   exercise, verdicts in book order)
+  progress         every exercise graded, and the chapter section to read next
+                   (`--json` for tools)
+  hint [ID]        the next hint (nudge, concept, almost the answer)
+  reset ID         restore ID's starter as shipped; your version is kept in
+                   my-work/backups/
 
 maintainer commands:
   test             everything CI checks (this is what .ci/run calls)
@@ -37,6 +54,9 @@ maintainer commands:
   commands         run every command the book shows, once, and compare its
                    output with the page's output block
   go               the Go side: gofmt, go vet, go test in go/
+  bench-loop [ID]  measure edit->verdict of `check ID` against a one-test
+                   crate, with the exercises as they are and twice as many
+  bless-starters   record the current starters as shipped (exercises/starters.txt)
   e2e [ARGS..]     build the book, then test it in headless Chromium (every
                    chapter page at 1280 and 390 px, offline, in every theme)
                    and check every link, then prove each check can fail
@@ -53,17 +73,26 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let rest = &args[args.len().min(1)..];
     let result = match args.first().map(String::as_str) {
-        Some("serve") => book::serve(&root, &args[1..]),
-        Some("progress") => progress::run(&root),
-        Some("hint") => with_id(&args, |id| hint::run(&root, id)),
+        Some("serve") => book::serve(&root, rest),
+        Some("watch") => watch::run(&root, rest),
+        Some("check") => match check::run(&root, rest) {
+            Ok(true) => Ok(()),
+            Ok(false) => return ExitCode::FAILURE, // the verdict said why
+            Err(e) => Err(e),
+        },
+        Some("progress") => progress::run(&root, rest),
+        Some("hint") => hint::run(&root, args.get(1).map(String::as_str)),
         Some("reset") => with_id(&args, |id| reset::run(&root, id)),
         Some("test") => test_all::run(&root),
         Some("verify") => verify::run(&root),
         Some("mutants") => mutants::run(&root, args.get(1).map(String::as_str)),
         Some("go") => go::run(&root).map(|_| ()),
         Some("commands") => commands::run(&root).map(|_| ()),
-        Some("e2e") => e2e::run(&root, &args[1..]),
+        Some("e2e") => e2e::run(&root, rest),
+        Some("bench-loop") => bench::run(&root, rest),
+        Some("bless-starters") => load_manifest(&root).and_then(|m| starters::bless(&root, &m)),
         Some("help" | "-h" | "--help") => {
             print!("{USAGE}");
             Ok(())

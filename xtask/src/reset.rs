@@ -1,36 +1,29 @@
-//! `cargo xtask reset ID`: restore a starter from git, keeping a backup.
+//! `cargo xtask reset ID`: restore the starter as shipped (even after the
+//! learner committed their work), keeping the learner's version in
+//! `my-work/backups/`.
 
-use crate::process;
+use crate::{starters, state};
 use std::path::Path;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 pub fn run(root: &Path, id: &str) -> Result<(), String> {
     let manifest = crate::load_manifest(root)?;
     let ex = crate::find_exercise(&manifest, id)?;
-    let out = process::capture(root, "git", &["show", &format!("HEAD:{}", ex.file)])?;
-    if !out.status.success() {
-        return Err(format!(
-            "cannot read the committed starter of {} from git: {}",
-            ex.file,
-            String::from_utf8_lossy(&out.stderr).trim()
-        ));
-    }
+    let shipped = starters::shipped(root, ex)?;
     let path = root.join(&ex.file);
     let current = std::fs::read(&path).unwrap_or_default();
-    if current == out.stdout {
-        println!("{} is already the starter; nothing to do.", ex.file);
+    if current == shipped {
+        println!(
+            "{} is already the starter as shipped; nothing to do.",
+            ex.file
+        );
         return Ok(());
     }
-    let stamp = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    let backup = root.join(format!("target/xtask/backups/{id}-{stamp}.rs"));
-    std::fs::create_dir_all(backup.parent().expect("backup has a folder"))
-        .and_then(|_| std::fs::write(&backup, &current))
-        .map_err(|e| format!("cannot back up your file to {}: {e}", backup.display()))?;
-    std::fs::write(&path, &out.stdout).map_err(|e| format!("cannot write {}: {e}", ex.file))?;
-    println!("Restored {} to the starter.", ex.file);
-    println!("Your version is saved in {}.", backup.display());
+    let backup = state::back_up(root, id, &current)?;
+    std::fs::write(&path, &shipped).map_err(|e| format!("cannot write {}: {e}", ex.file))?;
+    println!("Restored {} to the starter as shipped.", ex.file);
+    println!(
+        "Your version is saved in {}.",
+        backup.strip_prefix(root).unwrap_or(&backup).display()
+    );
     Ok(())
 }

@@ -40,8 +40,8 @@ pub fn run(root: &Path) -> Result<(), String> {
             Box::new(|| {
                 commands::run(root).map(|outcome| match outcome {
                     commands::Outcome::Ran => String::new(),
-                    commands::Outcome::GoSkipped(n) => {
-                        format!("skipped: go not found ({n} Go commands)")
+                    commands::Outcome::GoSkipped => {
+                        "skipped: go not found (its commands were not run)".to_owned()
                     }
                 })
             }),

@@ -17,6 +17,7 @@ pub fn run(root: &Path) -> Result<(), String> {
     let manifest = crate::load_manifest(root)?;
     let mut problems = manifest.problems(root);
     problems.extend(crate::mutants::stale_reports(root, &manifest));
+    problems.extend(crate::starters::problems(root, &manifest));
 
     println!("verify: grading starters, solutions and fixtures (this compiles three crates)");
     let starters = test_results::run(root, "exercises", None)?;

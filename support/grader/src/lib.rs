@@ -11,10 +11,11 @@
 //! the moment the learner's function returns.
 
 use std::any::Any;
+use std::collections::BTreeSet;
 use std::fmt::Display;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Condvar, Mutex, mpsc};
+use std::sync::{Arc, Condvar, Mutex, Once, mpsc};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -56,13 +57,91 @@ pub fn limit() -> Duration {
 }
 
 /// Fails the current check with a message for the learner.
-#[track_caller]
+///
+/// The verdict is printed (libtest shows it under the check's name) and the
+/// check unwinds without calling the panic hook: no `panicked at` line and no
+/// backtrace, whatever `RUST_BACKTRACE` says. It is a verdict, not a crash.
 pub fn fail(id: &str, what_is_wrong: impl Display) -> ! {
-    panic!("\n[{id}] {what_is_wrong}\n  Stuck? Run `cargo xtask hint {id}` for a hint.\n");
+    let verdict = verdict_text(id, &what_is_wrong.to_string());
+    println!("{verdict}");
+    panic::resume_unwind(Box::new(verdict))
+}
+
+/// The text of a verdict: `[id] what is wrong` and where to find a hint.
+/// `cargo xtask check` finds verdicts in the test output by this shape.
+fn verdict_text(id: &str, what_is_wrong: &str) -> String {
+    format!(
+        "\n{}{what_is_wrong}\n{HINT_LINE}{id}` for a hint.\n",
+        verdict_prefix(id)
+    )
+}
+
+fn verdict_prefix(id: &str) -> String {
+    format!("[{id}] ")
+}
+
+const HINT_LINE: &str = "  Stuck? Run `cargo xtask hint ";
+
+/// Panics on purpose, as a check's stand-in for a component that crashes
+/// (a consumer that runs out of memory, a sink that panics). The payload is
+/// the plain `what` text, so learner code that reads panic messages sees it;
+/// but no `panicked at` line or backtrace is printed (it is not the learner's
+/// panic), and a verdict that quotes it says that the check injected it.
+pub fn inject_panic(what: &str) -> ! {
+    lock(&INJECTED).insert(what.to_owned());
+    panic::resume_unwind(Box::new(what.to_owned()))
+}
+
+/// Texts passed to [`inject_panic`] in this test binary.
+static INJECTED: Mutex<BTreeSet<String>> = Mutex::new(BTreeSet::new());
+
+/// Panics in this test binary whose message shows a failed `send`
+/// (`.unwrap()` or `.expect()` on a `SendError`), counted by the panic hook.
+static SEND_PANICS: AtomicUsize = AtomicUsize::new(0);
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The grader's panic hook: one line per panic, never a backtrace. A panic in
+/// the thread that [`run`] starts is not printed at all: the check reports
+/// it, with its location, in the verdict. Installed once per test binary.
+fn install_quiet_hook() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        panic::set_hook(Box::new(|info| {
+            let message = info
+                .payload()
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| info.payload().downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "a panic with a non-text payload".to_owned());
+            if message.contains("SendError") {
+                SEND_PANICS.fetch_add(1, Ordering::SeqCst);
+            }
+            let at = info
+                .location()
+                .map(|l| format!("{}:{}", l.file(), l.line()))
+                .unwrap_or_default();
+            let thread = thread::current();
+            let name = thread.name().unwrap_or("<unnamed>");
+            if name == LEARNER_THREAD {
+                LAST_PANIC_AT.with(|last| *last.borrow_mut() = Some(at));
+            } else {
+                println!("thread '{name}' panicked at {at}: {message}");
+            }
+        }));
+    });
+}
+
+const LEARNER_THREAD: &str = "learner-code";
+
+thread_local! {
+    /// Where the learner-code thread last panicked (set by the quiet hook).
+    static LAST_PANIC_AT: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
 }
 
 /// Fails the current check unless `ok` holds.
-#[track_caller]
 pub fn ensure(ok: bool, id: &str, what_is_wrong: impl Display) {
     if !ok {
         fail(id, what_is_wrong);
@@ -75,15 +154,24 @@ pub fn ensure(ok: bool, id: &str, what_is_wrong: impl Display) {
 /// If it does not return within [`limit`], the check fails with `if_stuck`, the
 /// likely cause in the learner's terms. If it panics, the check fails with the
 /// panic message (and a pointer at a leftover `todo!()`).
-#[track_caller]
 pub fn run<T, F>(id: &str, call: &str, if_stuck: &str, f: F) -> T
 where
     T: Send + 'static,
     F: FnOnce() -> T + Send + 'static,
 {
-    match run_within(limit(), f) {
+    let send_panics = SEND_PANICS.load(Ordering::SeqCst);
+    let (outcome, at) = run_watched(limit(), f);
+    match outcome {
         Outcome::Returned(value) => value,
-        Outcome::Panicked(message) => fail(id, panicked_message(call, &message)),
+        // A verdict that the check gave inside learner code (say, in a rayon
+        // task): already printed, pass it on as it is.
+        Outcome::Panicked(message) if message.starts_with(&format!("\n{}", verdict_prefix(id))) => {
+            panic::resume_unwind(Box::new(message))
+        }
+        Outcome::Panicked(message) if SEND_PANICS.load(Ordering::SeqCst) > send_panics => {
+            fail(id, send_panicked_message(call, &message))
+        }
+        Outcome::Panicked(message) => fail(id, panicked_message(call, &message, at)),
         Outcome::Stuck(waited) => fail(
             id,
             format!(
@@ -94,12 +182,33 @@ where
     }
 }
 
-fn panicked_message(call: &str, message: &str) -> String {
+/// `at`: where the learner's thread panicked, as the quiet hook saw it.
+fn panicked_message(call: &str, message: &str, at: Option<String>) -> String {
+    let at = at.map(|at| format!(" (at {at})")).unwrap_or_default();
     if message.contains("not yet implemented") {
-        format!("{call} hit a `todo!()`: replace it with your code.")
+        format!("{call} hit a `todo!()`{at}: replace it with your code.")
+    } else if lock(&INJECTED).contains(message) {
+        format!(
+            "{call} panicked with \"{message}\": that panic is the check's, injected on \
+             purpose to stand for a crashing component. Your code passed it on instead of \
+             handling it."
+        )
     } else {
-        format!("{call} panicked: {message}")
+        format!("{call} panicked{at}: {message}")
     }
+}
+
+/// A thread of the learner's code panicked on a refused `send`: the most
+/// likely wrong fix of a consumer that quits early (`.expect()` on `send`).
+fn send_panicked_message(call: &str, message: &str) -> String {
+    format!(
+        "{call} panicked (\"{message}\") because a thread it started called `.unwrap()` or \
+         `.expect()` on a `send` that failed. A `send` fails only when every `Receiver` is \
+         gone: the consumer has quit and nobody will ever take a record again. That is the \
+         consumer saying \"stop\", not a bug: end the producer's loop when `send` returns \
+         `Err` (`if tx.send(r).is_err() {{ break; }}`) and let the job return the error that \
+         made the consumer quit."
+    )
 }
 
 /// What happened to learner code run under the watchdog.
@@ -117,21 +226,37 @@ where
     T: Send + 'static,
     F: FnOnce() -> T + Send + 'static,
 {
+    run_watched(limit, f).0
+}
+
+/// [`run_within`], plus where the learner's code panicked, if it did.
+fn run_watched<T, F>(limit: Duration, f: F) -> (Outcome<T>, Option<String>)
+where
+    T: Send + 'static,
+    F: FnOnce() -> T + Send + 'static,
+{
+    install_quiet_hook();
     let (done_tx, done_rx) = mpsc::channel();
     let spawned = thread::Builder::new()
-        .name("learner-code".into())
+        .name(LEARNER_THREAD.into())
         .spawn(move || {
-            let result = panic::catch_unwind(AssertUnwindSafe(f));
+            let result = panic::catch_unwind(AssertUnwindSafe(f)).map_err(|payload| {
+                let at = LAST_PANIC_AT.with(|last| last.borrow_mut().take());
+                (payload_text(payload.as_ref()), at)
+            });
             // The receiver is gone only if the watchdog already gave up.
             let _ = done_tx.send(result);
         });
     if let Err(e) = spawned {
-        return Outcome::Panicked(format!("could not start a thread: {e}"));
+        return (
+            Outcome::Panicked(format!("could not start a thread: {e}")),
+            None,
+        );
     }
     match done_rx.recv_timeout(limit) {
-        Ok(Ok(value)) => Outcome::Returned(value),
-        Ok(Err(payload)) => Outcome::Panicked(payload_text(payload.as_ref())),
-        Err(_) => Outcome::Stuck(limit),
+        Ok(Ok(value)) => (Outcome::Returned(value), None),
+        Ok(Err((text, at))) => (Outcome::Panicked(text), at),
+        Err(_) => (Outcome::Stuck(limit), None),
     }
 }
 
@@ -299,6 +424,75 @@ mod tests {
         let text = payload_text(result.unwrap_err().as_ref());
         assert!(text.contains("did not return within"), "{text}");
         assert!(text.contains("who still owns a Sender?"), "{text}");
+    }
+
+    /// Checks that fail on purpose, run only as a child process by
+    /// `verdicts_carry_no_backtrace_whatever_rust_backtrace_says`.
+    fn only_in_the_child() -> bool {
+        std::env::var_os("GRADER_SELFTEST_CHILD").is_some()
+    }
+
+    #[test]
+    fn child_learner_code_panics() {
+        if only_in_the_child() {
+            run("leak_demo", "`f()`", "stuck?", || -> u8 {
+                panic!("learner bug")
+            });
+        }
+    }
+
+    #[test]
+    fn child_learner_code_passes_on_an_injected_panic() {
+        if only_in_the_child() {
+            run("leak_demo", "`g()`", "stuck?", || -> u8 {
+                inject_panic("the consumer ran out of memory")
+            });
+        }
+    }
+
+    #[test]
+    fn child_producer_expects_a_send() {
+        if only_in_the_child() {
+            run("cancel_demo", "`h()`", "stuck?", || {
+                let (tx, rx) = mpsc::channel::<u8>();
+                drop(rx);
+                thread::scope(|s| {
+                    s.spawn(|| tx.send(1).expect("the consumer is there"));
+                });
+            });
+        }
+    }
+
+    #[test]
+    fn verdicts_carry_no_backtrace_whatever_rust_backtrace_says() {
+        let out = std::process::Command::new(std::env::current_exe().unwrap())
+            .args(["tests::child_", "--test-threads=1"])
+            .env("GRADER_SELFTEST_CHILD", "1")
+            .env("RUST_BACKTRACE", "full")
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).into_owned()
+            + &String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "the child checks must fail:\n{text}");
+        for expected in [
+            "[leak_demo] `f()` panicked (at support/grader/src/lib.rs:",
+            "): learner bug",
+            "[leak_demo] `g()` panicked with \"the consumer ran out of memory\": that panic is the check's",
+            "[cancel_demo] `h()` panicked (\"a scoped thread panicked\") because a thread it started called `.unwrap()` or `.expect()` on a `send`",
+        ] {
+            assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
+        }
+        for unwanted in [
+            "stack backtrace",
+            "RUST_BACKTRACE",
+            "panicked at support/grader/src/lib.rs",
+        ] {
+            let lines: Vec<&str> = text.lines().filter(|l| l.contains(unwanted)).collect();
+            // The producer's own panic is printed once, in one line.
+            let allowed = usize::from(unwanted.starts_with("panicked at"));
+            assert!(lines.len() <= allowed, "{unwanted:?} appears in:\n{text}");
+        }
+        assert_eq!(text.matches("learner bug").count(), 1, "{text}");
     }
 
     #[test]

@@ -336,7 +336,12 @@ fn normalise(text: &str) -> String {
 
 /// Names of the `#[test]` functions in a checks file.
 pub fn test_names(source: &str) -> BTreeSet<String> {
-    let mut names = BTreeSet::new();
+    test_names_in_order(source).into_iter().collect()
+}
+
+/// Names of the `#[test]` functions in a checks file, in the file's order.
+pub fn test_names_in_order(source: &str) -> Vec<String> {
+    let mut names = Vec::new();
     let mut after_test_attr = false;
     for line in source.lines().map(str::trim) {
         if line.starts_with("#[test]") {
@@ -352,7 +357,9 @@ pub fn test_names(source: &str) -> BTreeSet<String> {
                     .chars()
                     .take_while(|c| c.is_alphanumeric() || *c == '_')
                     .collect();
-                names.insert(name);
+                if !names.contains(&name) {
+                    names.push(name);
+                }
             }
             after_test_attr = false;
         }

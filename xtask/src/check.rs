@@ -1,0 +1,204 @@
+//! `cargo xtask check [ID] [--json]`: grade one exercise once (default: the
+//! current one), exit 0 exactly when all its checks pass. `--all`: every
+//! exercise, its verdicts grouped by exercise in book order.
+
+use crate::grade;
+use crate::verdict::Report;
+use crate::{chapter, state};
+use manifest::{Exercise, Manifest};
+use std::path::Path;
+
+pub fn run(root: &Path, args: &[String]) -> Result<bool, String> {
+    let json = args.iter().any(|a| a == "--json");
+    let id = args.iter().find(|a| !a.starts_with("--"));
+    let manifest = crate::load_manifest(root)?;
+    if args.iter().any(|a| a == "--all") {
+        return all(root, &manifest);
+    }
+    let ex = match id {
+        Some(id) => crate::find_exercise(&manifest, id)?,
+        None => current(root, &manifest)
+            .ok_or("every exercise is done: name one, e.g. `cargo xtask check leak_coordinator`")?,
+    };
+    let report = grade_one(root, &manifest, ex)?;
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string(&report).map_err(|e| e.to_string())?
+        );
+    } else {
+        print!("{}", render(root, &manifest, ex, &report));
+    }
+    Ok(report.passed())
+}
+
+/// `check --all`: every exercise, each on its own, verdicts in book order.
+fn all(root: &Path, manifest: &Manifest) -> Result<bool, String> {
+    let exercises: Vec<&Exercise> = manifest.exercises.iter().collect();
+    let graded = grade::grade(root, manifest, &exercises)?;
+    for (ex, report) in exercises.iter().zip(&graded.reports) {
+        remember(root, report);
+        if report.passed() {
+            println!("✓ {}: all {} checks pass.", ex.id, report.total);
+        } else {
+            println!("{}", render(root, manifest, ex, report));
+        }
+    }
+    Ok(graded.reports.iter().all(Report::passed))
+}
+
+/// Grades one exercise and remembers its verdict in `my-work/`.
+pub fn grade_one(root: &Path, manifest: &Manifest, ex: &Exercise) -> Result<Report, String> {
+    let graded = grade::grade(root, manifest, &[ex])?;
+    let report = graded
+        .reports
+        .into_iter()
+        .next()
+        .expect("one report per exercise");
+    remember(root, &report);
+    Ok(report)
+}
+
+/// Records a verdict; a learner command still works where `my-work/` cannot
+/// be written (a read-only checkout), so a failure here is only a warning.
+pub fn remember(root: &Path, report: &Report) {
+    let verdict = state::LastVerdict {
+        passed: report.passed,
+        total: report.total,
+    };
+    if let Err(e) = state::record_verdict(root, &report.id, &verdict) {
+        eprintln!("warning: {e}");
+    }
+}
+
+/// The current exercise: the first one, in book order, whose last verdict
+/// was not "all checks pass" (or that was never graded).
+pub fn current<'m>(root: &Path, manifest: &'m Manifest) -> Option<&'m Exercise> {
+    let last = state::last_verdicts(root);
+    manifest
+        .exercises
+        .iter()
+        .find(|ex| !last.get(&ex.id).is_some_and(state::LastVerdict::done))
+}
+
+/// The exercise after `ex` in book order.
+pub fn next_after<'m>(manifest: &'m Manifest, ex: &Exercise) -> Option<&'m Exercise> {
+    let i = manifest.exercises.iter().position(|e| e.id == ex.id)?;
+    manifest.exercises.get(i + 1)
+}
+
+/// The verdict for a terminal: each distinct message once, with the checks
+/// that gave it; what to do next.
+pub fn render(root: &Path, manifest: &Manifest, ex: &Exercise, report: &Report) -> String {
+    let mut out = String::new();
+    let id = &ex.id;
+    match report.status {
+        "broken" => {
+            out.push_str(&format!(
+                "✗ {id}: {} does not compile, so its {} checks cannot run. The compiler says:\n\n{}\n\n",
+                ex.file,
+                report.total,
+                report.broken.as_deref().unwrap_or("").trim_end()
+            ));
+            out.push_str("(Other exercises are graded on their own: this does not stop them.)\n");
+        }
+        "passed" => {
+            out.push_str(&format!(
+                "✓ {id}: all {} checks pass. Well done.\n",
+                report.total
+            ));
+            match next_after(manifest, ex) {
+                Some(next) => {
+                    let place = chapter::place(root, next);
+                    out.push_str(&format!(
+                        "Next: {} ({}), {}. Then: `cargo xtask watch {}`.\n",
+                        next.id,
+                        next.title,
+                        place.read_line(),
+                        next.id
+                    ));
+                }
+                None => out.push_str("That was the last exercise of the workbook.\n"),
+            }
+        }
+        _ => {
+            out.push_str(&format!(
+                "✗ {id}: {} of {} checks pass ({}).\n",
+                report.passed, report.total, ex.file
+            ));
+            for (message, names) in distinct_failures(report) {
+                out.push_str(&format!("\n  ✗ {}\n", names.join(", ")));
+                for line in message.lines() {
+                    out.push_str(&format!("    {line}\n"));
+                }
+            }
+            let passing: Vec<&str> = report
+                .checks
+                .iter()
+                .filter(|c| c.ok)
+                .map(|c| c.name.as_str())
+                .collect();
+            if !passing.is_empty() {
+                out.push_str(&format!("\n  ✓ {}\n", passing.join(", ")));
+            }
+            let seen = state::hints_seen(root, id);
+            out.push_str(&format!(
+                "\nStuck? `cargo xtask hint {id}` ({} of {} hints seen).\n",
+                seen.min(ex.hints.len()),
+                ex.hints.len()
+            ));
+        }
+    }
+    out
+}
+
+/// Failed checks grouped by message, in the order of their first check.
+pub fn distinct_failures(report: &Report) -> Vec<(String, Vec<String>)> {
+    let mut groups: Vec<(String, Vec<String>)> = Vec::new();
+    for c in report.checks.iter().filter(|c| !c.ok) {
+        match groups.iter_mut().find(|(m, _)| *m == c.message) {
+            Some((_, names)) => names.push(c.name.clone()),
+            None => groups.push((c.message.clone(), vec![c.name.clone()])),
+        }
+    }
+    groups
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::verdict::CheckResult;
+
+    fn check(name: &str, ok: bool, message: &str) -> CheckResult {
+        CheckResult {
+            name: name.to_owned(),
+            ok,
+            message: message.to_owned(),
+        }
+    }
+
+    #[test]
+    fn each_distinct_message_once_in_check_order() {
+        let report = Report {
+            id: "leak_x".to_owned(),
+            status: "failed",
+            passed: 1,
+            total: 4,
+            checks: vec![
+                check("a", false, "stuck"),
+                check("b", true, ""),
+                check("c", false, "wrong sum"),
+                check("d", false, "stuck"),
+            ],
+            broken: None,
+        };
+        let groups = distinct_failures(&report);
+        assert_eq!(
+            groups,
+            vec![
+                ("stuck".to_owned(), vec!["a".to_owned(), "d".to_owned()]),
+                ("wrong sum".to_owned(), vec!["c".to_owned()]),
+            ]
+        );
+    }
+}

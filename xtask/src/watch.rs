@@ -1,0 +1,185 @@
+//! `cargo xtask watch [ID] [--manual-run]`: grade the current exercise on
+//! every save of its file, showing only its verdict. Keys (then Enter):
+//! `h` next hint, `n` next exercise, `r` grade again, `q` quit.
+//!
+//! File events come from `notify` (inotify, FSEvents, ...). An editor's save
+//! is often several events (write, rename, metadata): they are gathered for
+//! [`DEBOUNCE`] and graded once. Where file events do not arrive (WSL on
+//! `/mnt/c`, network file systems), `--manual-run` grades on `r` only.
+
+use crate::{check, hint};
+use manifest::{Exercise, Manifest};
+use notify::{EventKind, RecursiveMode, Watcher};
+use std::collections::VecDeque;
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::time::Duration;
+
+/// How long a burst of file events is gathered before grading once.
+pub const DEBOUNCE: Duration = Duration::from_millis(200);
+
+const KEYS: &str = "Keys, then Enter: h = next hint, n = next exercise, r = grade again, q = quit.";
+
+enum Input {
+    /// A file of `exercises/src/` changed.
+    Saved(PathBuf),
+    Key(String),
+    /// Standard input closed (Ctrl-D, or a test that is done): quit.
+    Closed,
+}
+
+pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
+    let manual = args.iter().any(|a| a == "--manual-run");
+    let manifest = crate::load_manifest(root)?;
+    let mut ex = match args.iter().find(|a| !a.starts_with("--")) {
+        Some(id) => crate::find_exercise(&manifest, id)?,
+        None => match check::current(root, &manifest) {
+            Some(ex) => ex,
+            None => {
+                println!("Every exercise is done. `cargo xtask watch ID` watches one again.");
+                return Ok(());
+            }
+        },
+    };
+
+    let (tx, rx) = mpsc::channel();
+    let keys = tx.clone();
+    std::thread::spawn(move || {
+        for line in std::io::stdin().lock().lines() {
+            let Ok(line) = line else { break };
+            if keys.send(Input::Key(line.trim().to_owned())).is_err() {
+                return;
+            }
+        }
+        let _ = keys.send(Input::Closed);
+    });
+    // Kept alive for the whole session: dropping it stops the events.
+    let _watcher = if manual {
+        None
+    } else {
+        let saves = tx.clone();
+        let mut watcher =
+            notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+                if let Ok(event) = event {
+                    if matches!(event.kind, EventKind::Create(_) | EventKind::Modify(_)) {
+                        for path in event.paths {
+                            let _ = saves.send(Input::Saved(path));
+                        }
+                    }
+                }
+            })
+            .map_err(|e| {
+                format!("cannot watch files ({e}); try `cargo xtask watch --manual-run`")
+            })?;
+        let folder = root.join("exercises/src");
+        watcher
+            .watch(&folder, RecursiveMode::NonRecursive)
+            .map_err(|e| {
+                format!(
+                    "cannot watch {} ({e}); try `cargo xtask watch --manual-run`",
+                    folder.display()
+                )
+            })?;
+        Some(watcher)
+    };
+    drop(tx);
+
+    let mut pending: VecDeque<Input> = VecDeque::new();
+    loop {
+        let passed = show(root, &manifest, ex, manual)?;
+        let mut passed = passed;
+        loop {
+            let input = match pending.pop_front() {
+                Some(input) => input,
+                None => match rx.recv() {
+                    Ok(input) => input,
+                    Err(_) => return Ok(()),
+                },
+            };
+            match input {
+                Input::Saved(path) if is_file_of(&path, ex) => {
+                    gather_burst(&rx, ex, &mut pending);
+                    passed = show(root, &manifest, ex, manual)?;
+                    // Saves during the grading: grade again, once.
+                    if drain_saves(&rx, ex, &mut pending) {
+                        passed = show(root, &manifest, ex, manual)?;
+                    }
+                }
+                Input::Saved(_) => {}
+                Input::Key(key) => match key.as_str() {
+                    "q" | "quit" => return Ok(()),
+                    "h" | "hint" => print!("\n{}", hint::next_hint(root, ex)?),
+                    "r" | "" => passed = show(root, &manifest, ex, manual)?,
+                    "n" | "next" => match check::next_after(&manifest, ex) {
+                        Some(next) => {
+                            ex = next;
+                            break;
+                        }
+                        None => println!("That was the last exercise of the workbook. (q quits)"),
+                    },
+                    _ => println!("{KEYS}"),
+                },
+                Input::Closed => return Ok(()),
+            }
+            if passed {
+                println!("Press n (then Enter) for the next exercise.");
+            }
+            flush();
+        }
+    }
+}
+
+fn is_file_of(path: &Path, ex: &Exercise) -> bool {
+    Path::new(&ex.file).file_name().is_some() && path.file_name() == Path::new(&ex.file).file_name()
+}
+
+/// Waits until no event came for [`DEBOUNCE`]; keeps keys for later.
+fn gather_burst(rx: &Receiver<Input>, ex: &Exercise, pending: &mut VecDeque<Input>) {
+    loop {
+        match rx.recv_timeout(DEBOUNCE) {
+            Ok(Input::Saved(path)) if is_file_of(&path, ex) => {}
+            Ok(Input::Saved(_)) => {}
+            Ok(other) => pending.push_back(other),
+            Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => return,
+        }
+    }
+}
+
+/// Takes the events that arrived meanwhile; true if one was a save of `ex`.
+fn drain_saves(rx: &Receiver<Input>, ex: &Exercise, pending: &mut VecDeque<Input>) -> bool {
+    let mut saved = false;
+    while let Ok(input) = rx.try_recv() {
+        match input {
+            Input::Saved(path) => saved |= is_file_of(&path, ex),
+            other => pending.push_back(other),
+        }
+    }
+    if saved {
+        gather_burst(rx, ex, pending);
+    }
+    saved
+}
+
+/// Grades `ex` and shows its verdict alone; returns whether it passes.
+fn show(root: &Path, manifest: &Manifest, ex: &Exercise, manual: bool) -> Result<bool, String> {
+    let mut out = std::io::stdout();
+    if out.is_terminal() {
+        let _ = write!(out, "\x1b[2J\x1b[H"); // a clean screen for each verdict
+    }
+    println!("Grading {} ({})...", ex.id, ex.file);
+    flush();
+    let report = check::grade_one(root, manifest, ex)?;
+    println!("{}", check::render(root, manifest, ex, &report));
+    if manual {
+        println!("Edit {}, save, then press r and Enter. {KEYS}", ex.file);
+    } else {
+        println!("Watching {}: save it to grade again. {KEYS}", ex.file);
+    }
+    flush();
+    Ok(report.passed())
+}
+
+fn flush() {
+    let _ = std::io::stdout().flush();
+}

@@ -1,0 +1,305 @@
+//! The learner's loop end to end, on a small workbook of two exercises made
+//! for each test (the real exercises are graded by `cargo xtask verify`):
+//! `check` grades one exercise while another does not compile, `--json`
+//! keeps its contract, `reset` restores the starter as shipped after a commit
+//! and keeps the learner's version, a verdict has no backtrace whatever
+//! `RUST_BACKTRACE` says, and `watch` grades again on a save.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+const GRADER: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../support/grader");
+
+const WRONG: &str = "pub fn answer() -> u32 {\n    41\n}\n";
+const RIGHT: &str = "pub fn answer() -> u32 {\n    42\n}\n";
+const PANICS: &str = "pub fn answer() -> u32 {\n    panic!(\"learner bug\")\n}\n";
+const BROKEN: &str = "pub fn answer() -> u32 {\n    41 +\n}\n";
+
+fn checks(id: &str) -> String {
+    format!(
+        "const ID: &str = {id:?};\n\
+         #[test]\nfn answers_42() {{\n    \
+         let a = grader::run(ID, \"`answer()`\", \"is it stuck?\", exercise::answer);\n    \
+         grader::ensure(a == 42, ID, format!(\"`answer()` returned {{a}}, expected 42\"));\n}}\n\
+         #[test]\nfn answers_a_number() {{\n    \
+         let a = grader::run(ID, \"`answer()`\", \"is it stuck?\", exercise::answer);\n    \
+         grader::ensure(a < 100, ID, format!(\"`answer()` returned {{a}}, expected 42\"));\n}}\n"
+    )
+}
+
+fn manifest_entry(id: &str) -> String {
+    format!(
+        "[[exercise]]\nid = {id:?}\ntitle = \"The answer\"\nchapter = \"leak/index.md\"\n\
+         file = \"exercises/src/{id}.rs\"\ntask = \"Return 42.\"\n\
+         failing_checks = [\"answers_42\"]\nhints = [\"one\", \"two\", \"three\"]\n\n"
+    )
+}
+
+/// A workbook with exercises `leak_one` and `leak_two`, both starters wrong.
+fn workbook(name: &str) -> PathBuf {
+    let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("learner-loop-{name}"));
+    let _ = std::fs::remove_dir_all(&root);
+    let files = [
+        (
+            "Cargo.toml".to_owned(),
+            format!(
+                "[workspace]\nmembers = []\n\n[workspace.package]\nedition = \"2024\"\n\n\
+                 [workspace.dependencies]\ngrader = {{ path = {GRADER:?} }}\n\n\
+                 [profile.dev.package.\"*\"]\nopt-level = 1\n"
+            ),
+        ),
+        (
+            "exercises/Cargo.toml".to_owned(),
+            "[package]\nname = \"exercises\"\n\n[dependencies]\n".to_owned(),
+        ),
+        (
+            "exercises/exercises.toml".to_owned(),
+            manifest_entry("leak_one") + &manifest_entry("leak_two"),
+        ),
+        (
+            "src/leak/index.md".to_owned(),
+            "# The leak\n\n## Exercises\n\n{{#exercise leak_one}}\n\n{{#exercise leak_two}}\n"
+                .to_owned(),
+        ),
+        ("checks/leak_one.rs".to_owned(), checks("leak_one")),
+        ("checks/leak_two.rs".to_owned(), checks("leak_two")),
+        ("exercises/src/leak_one.rs".to_owned(), WRONG.to_owned()),
+        ("exercises/src/leak_two.rs".to_owned(), WRONG.to_owned()),
+        (".gitignore".to_owned(), "/target\n/my-work/\n".to_owned()),
+    ];
+    for (path, text) in files {
+        let path = root.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    root
+}
+
+fn xtask(root: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(args)
+        .current_dir(root)
+        .env("RUST_BACKTRACE", "1")
+        .output()
+        .unwrap()
+}
+
+fn text(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr)
+}
+
+fn json(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("stdout is not one JSON object ({e}):\n{}", text(out)))
+}
+
+fn write(root: &Path, file: &str, content: &str) {
+    std::fs::write(root.join(file), content).unwrap();
+}
+
+#[test]
+fn a_broken_file_in_one_exercise_does_not_stop_grading_another() {
+    let root = workbook("broken");
+    write(&root, "exercises/src/leak_two.rs", BROKEN);
+    write(&root, "exercises/src/leak_one.rs", RIGHT);
+
+    let one = xtask(&root, &["check", "leak_one", "--json"]);
+    let v = json(&one);
+    assert_eq!(v["status"], "passed", "{}", text(&one));
+    assert_eq!(
+        (v["passed"].as_u64(), v["total"].as_u64()),
+        (Some(2), Some(2))
+    );
+    assert!(v["broken"].is_null());
+    assert!(one.status.success(), "exit 0 exactly when passed");
+
+    let two = xtask(&root, &["check", "leak_two", "--json"]);
+    let v = json(&two);
+    assert_eq!(v["status"], "broken", "{}", text(&two));
+    let broken = v["broken"].as_str().unwrap();
+    assert!(broken.contains("exercises/src/leak_two.rs:"), "{broken}");
+    assert!(!two.status.success());
+
+    let human = text(&xtask(&root, &["check", "leak_two"]));
+    assert!(
+        human.contains("exercises/src/leak_two.rs does not compile"),
+        "{human}"
+    );
+}
+
+#[test]
+fn json_verdict_keeps_the_contract_and_the_exit_status() {
+    let root = workbook("json");
+    let out = xtask(&root, &["check", "leak_one", "--json"]);
+    assert!(!out.status.success(), "a failed exercise exits non-zero");
+    let v = json(&out);
+    assert_eq!(v["id"], "leak_one");
+    assert_eq!(v["status"], "failed");
+    assert_eq!(
+        (v["passed"].as_u64(), v["total"].as_u64()),
+        (Some(1), Some(2))
+    );
+    let checks = v["checks"].as_array().unwrap();
+    assert_eq!(checks[0]["name"], "answers_42");
+    assert_eq!(checks[0]["ok"], false);
+    assert_eq!(checks[0]["message"], "`answer()` returned 41, expected 42");
+    assert_eq!(checks[1]["ok"], true);
+
+    let progress = xtask(&root, &["progress", "--json"]);
+    let p = json(&progress);
+    assert_eq!(p["current"], "leak_one", "{}", text(&progress));
+    let rows = p["exercises"].as_array().unwrap();
+    assert_eq!(rows[0]["chapter"], "leak/index.md");
+    assert_eq!(
+        (rows[0]["passed"].as_u64(), rows[0]["total"].as_u64()),
+        (Some(1), Some(2))
+    );
+    assert!(["partial", "not_started"].contains(&rows[0]["state"].as_str().unwrap()));
+}
+
+#[test]
+fn a_verdict_carries_no_backtrace_with_rust_backtrace_set() {
+    let root = workbook("backtrace");
+    write(&root, "exercises/src/leak_one.rs", PANICS);
+    let out = xtask(&root, &["check", "leak_one"]); // RUST_BACKTRACE=1
+    let all = text(&out);
+    assert!(
+        all.contains("`answer()` panicked (at exercises/src/leak_one.rs:2): learner bug"),
+        "{all}"
+    );
+    assert!(!all.contains("stack backtrace"), "{all}");
+    assert!(!all.contains("RUST_BACKTRACE"), "{all}");
+    assert_eq!(
+        all.matches("learner bug").count(),
+        1,
+        "each message once:\n{all}"
+    );
+}
+
+fn git(root: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+        .args(args)
+        .current_dir(root)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "git {args:?}: {}", text(&out));
+}
+
+#[test]
+fn reset_after_a_commit_restores_the_shipped_starter_and_keeps_the_learners_version() {
+    let root = workbook("reset");
+    git(&root, &["init", "-q"]);
+    assert!(xtask(&root, &["bless-starters"]).status.success());
+    git(&root, &["add", "-A"]);
+    git(&root, &["commit", "-qm", "shipped"]);
+    // The learner works and commits, as one should.
+    write(&root, "exercises/src/leak_one.rs", RIGHT);
+    git(&root, &["commit", "-qam", "my fix"]);
+
+    let out = xtask(&root, &["reset", "leak_one"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(
+        std::fs::read_to_string(root.join("exercises/src/leak_one.rs")).unwrap(),
+        WRONG
+    );
+    let backups: Vec<PathBuf> = std::fs::read_dir(root.join("my-work/backups"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(backups.len(), 1);
+    let name = backups[0]
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    assert!(
+        name.starts_with("leak_one-20") && name.ends_with("Z.rs"),
+        "{name}"
+    );
+    assert_eq!(std::fs::read_to_string(&backups[0]).unwrap(), RIGHT);
+    assert!(
+        text(&out).contains("my-work/backups/leak_one-"),
+        "{}",
+        text(&out)
+    );
+
+    // my-work/ is ignored by git, and `cargo clean` (target/) cannot touch it.
+    let status = Command::new("git")
+        .args(["status", "--porcelain"])
+        .current_dir(&root)
+        .output()
+        .unwrap();
+    let status = String::from_utf8_lossy(&status.stdout);
+    assert!(!status.contains("my-work"), "{status}");
+    let again = xtask(&root, &["reset", "leak_one"]);
+    assert!(
+        text(&again).contains("already the starter as shipped"),
+        "{}",
+        text(&again)
+    );
+}
+
+#[test]
+fn watch_grades_again_when_the_file_is_saved() {
+    let root = workbook("watch");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["watch", "leak_one"])
+        .current_dir(&root)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let (tx, lines) = mpsc::channel();
+    let stdout = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            if tx.send(line.unwrap()).is_err() {
+                return;
+            }
+        }
+    });
+    // A bound against a hang, not a timing assertion: the first grading may
+    // compile the grader.
+    let wait_for = |wanted: &str| {
+        let mut seen = String::new();
+        loop {
+            match lines.recv_timeout(Duration::from_secs(300)) {
+                Ok(line) if line.contains(wanted) => return,
+                Ok(line) => seen.push_str(&(line + "\n")),
+                Err(_) => panic!("`watch` never printed {wanted:?}; it printed:\n{seen}"),
+            }
+        }
+    };
+    wait_for("✗ leak_one: 1 of 2 checks pass");
+    wait_for("Watching exercises/src/leak_one.rs");
+    write(&root, "exercises/src/leak_one.rs", RIGHT);
+    wait_for("✓ leak_one: all 2 checks pass");
+    wait_for("Next: leak_two");
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(b"n\n").unwrap();
+    wait_for("Grading leak_two");
+    stdin.write_all(b"q\n").unwrap();
+    assert!(child.wait().unwrap().success());
+}
+
+#[test]
+fn a_root_cargo_test_names_the_reference_solution() {
+    let lib = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../solutions/src/lib.rs"
+    ))
+    .unwrap();
+    let module = lib
+        .find("mod reference_solution_not_your_exercise")
+        .expect("the solutions' checks sit in a module whose name says whose they are");
+    let first_check = lib.find("grader::checks!(").expect("solutions are graded");
+    assert!(
+        module < first_check,
+        "every check of `solutions` is inside that module"
+    );
+}
