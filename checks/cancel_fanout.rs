@@ -13,6 +13,15 @@
 // once (cancel, microseconds after the error); only a job that never does it
 // pays them. A sink that takes 200 ms to close catches a job that returns
 // before joining its threads.
+//
+// "Not one that the cancel caused later" is a race in a wrong job: between
+// sink A's cancel and A's keeping its error, sink B can fail because of the
+// cancel and keep its own. The checks cannot pause A's thread in there, so
+// they make B as fast as a sink can be (it spins on `is_cancelled()`, which
+// turns true at the very start of `cancel()`), give A's cancel threads to
+// wake (producers on silent sources), and run the race in both spawn orders,
+// many rounds. A job that keeps the error *before* it cancels returns A's
+// error every time, whatever the timing.
 
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, bounded};
 use exercise::{Cancel, JobError, Sink, Source, run_job};
@@ -20,7 +29,7 @@ use grader::{ensure, fail, run};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 const ID: &str = "cancel_fanout";
 
@@ -58,10 +67,14 @@ fn stores_every_record_of_a_clean_job() {
         .map(|p| finite((p * 100..p * 100 + 100).map(Ok).collect()))
         .collect();
     let total = Arc::new(AtomicU64::new(0));
+    let cancelled_calls = Arc::new(AtomicU64::new(0));
     let sinks: Vec<Sink> = (0..2)
         .map(|_| {
-            let total = Arc::clone(&total);
-            Box::new(move |r: u64, _: &Cancel| {
+            let (total, cancelled_calls) = (Arc::clone(&total), Arc::clone(&cancelled_calls));
+            Box::new(move |r: u64, cancel: &Cancel| {
+                if cancel.is_cancelled() {
+                    cancelled_calls.fetch_add(1, Ordering::SeqCst);
+                }
                 total.fetch_add(r, Ordering::SeqCst);
                 Ok(())
             }) as Sink
@@ -82,6 +95,15 @@ fn stores_every_record_of_a_clean_job() {
         total.load(Ordering::SeqCst) == (0..300).sum::<u64>(),
         ID,
         "the sinks did not store each of the 300 records exactly once",
+    );
+    let cancelled_calls = cancelled_calls.load(Ordering::SeqCst);
+    ensure(
+        cancelled_calls == 0,
+        ID,
+        format!(
+            "nothing failed, yet {cancelled_calls} writes were handed a token that said \
+             `is_cancelled()`: a clean job is never cancelled"
+        ),
     );
 }
 
@@ -151,7 +173,8 @@ fn a_failed_read_cancels_the_sinks() {
     let (saw_tx, saw_rx) = bounded::<bool>(1);
     let sink: Sink = Box::new(move |_: u64, cancel: &Cancel| {
         let _ = writing_tx.try_send(());
-        let saw = cancelled_soon(cancel.done());
+        // Both faces of the token: `done()` fires, and `is_cancelled()` says so.
+        let saw = cancelled_soon(cancel.done()) && cancel.is_cancelled();
         let _ = saw_tx.try_send(saw);
         if saw {
             Err("write aborted: the job was cancelled".to_owned())
@@ -280,4 +303,77 @@ fn no_thread_outlives_run_job() {
         ID,
         format!("`run_job` returned {result:?}, expected the read error"),
     );
+}
+
+/// Rounds of the race in `the_error_that_caused_the_cancel_wins_every_race`,
+/// per spawn order.
+const ROUNDS: usize = 25;
+
+/// Silent sources per round: producers that A's cancel has to wake.
+const SILENT: usize = 6;
+
+/// Sink A fails on its record once sink B is writing; sink B spins until the
+/// job is cancelled (or GRACE has passed), then fails because of it.
+fn a_then_b() -> (Sink, Sink) {
+    let (b_writing_tx, b_writing_rx) = bounded::<()>(1);
+    let a: Sink = Box::new(move |_: u64, _: &Cancel| {
+        let _ = b_writing_rx.recv_timeout(grader::limit());
+        Err("A: sink unavailable".to_owned())
+    });
+    let b: Sink = Box::new(move |_: u64, cancel: &Cancel| {
+        let _ = b_writing_tx.try_send(());
+        let deadline = Instant::now() + GRACE;
+        while !cancel.is_cancelled() && Instant::now() < deadline {
+            std::hint::spin_loop();
+        }
+        Err("B: write aborted by the cancel".to_owned())
+    });
+    (a, b)
+}
+
+#[test]
+fn the_error_that_caused_the_cancel_wins_every_race() {
+    for b_first in [true, false] {
+        for round in 1..=ROUNDS {
+            let (a, b) = a_then_b();
+            let sinks = if b_first { vec![b, a] } else { vec![a, b] };
+            let mut keep = Vec::new();
+            let mut sources = vec![finite(vec![Ok(1), Ok(2)])];
+            for _ in 0..SILENT {
+                let (tx, rx) = held();
+                keep.push(tx);
+                sources.push(rx);
+            }
+            let result = run(
+                ID,
+                "`run_job` where sink A fails, and sink B fails at once because of the cancel",
+                STUCK,
+                move || run_job(sources, sinks),
+            );
+            drop(keep);
+            let order = if b_first { "B spawned first" } else { "A spawned first" };
+            match result {
+                Err(JobError::Write(e)) if e.starts_with("A:") => {}
+                Err(JobError::Write(e)) if e.starts_with("B:") => fail(
+                    ID,
+                    format!(
+                        "in round {round} of {ROUNDS} ({order}), `run_job` returned sink B's \
+                         error, but B failed only because of the cancel that A's failure \
+                         caused: it reacts to the cancel at once. Keep the first error \
+                         *before* you cancel, and check and fill the slot under one lock \
+                         (`if first.is_none() {{ *first = Some(e) }}` while you hold it): \
+                         cancel first, or check in one lock and fill in another, and a task \
+                         that the cancel woke can fill the slot in between."
+                    ),
+                ),
+                other => fail(
+                    ID,
+                    format!(
+                        "in round {round} ({order}), `run_job` returned {other:?}, expected \
+                         `Err(Write(\"A: sink unavailable\"))`"
+                    ),
+                ),
+            }
+        }
+    }
 }
