@@ -309,22 +309,43 @@ fn no_thread_outlives_run_job() {
 /// per spawn order.
 const ROUNDS: usize = 25;
 
-/// Silent sources per round: producers that A's cancel has to wake.
-const SILENT: usize = 6;
+/// Silent sources per round: producers that A's cancel has to wake, which
+/// keeps A busy while sink B fails.
+const SILENT: usize = 8;
 
-/// Sink A fails on its record once sink B is writing; sink B spins until the
-/// job is cancelled (or GRACE has passed), then fails because of it.
-fn a_then_b() -> (Sink, Sink) {
+/// Sink A fails once sink B is writing *and running* (or GRACE has passed):
+/// B spins on
+/// `is_cancelled()`, counting a heartbeat, and A returns its error right
+/// after it has seen the heartbeat move, so that B is on the other core when
+/// the cancel starts (on a busy machine, B could otherwise be waiting for a
+/// core at that moment and lose every race). B then fails because of the
+/// cancel.
+fn a_then_eager_b() -> (Sink, Sink) {
     let (b_writing_tx, b_writing_rx) = bounded::<()>(1);
+    let heartbeat = Arc::new(AtomicU64::new(0));
+    let beat = Arc::clone(&heartbeat);
     let a: Sink = Box::new(move |_: u64, _: &Cancel| {
+        let deadline = Instant::now() + GRACE;
         let _ = b_writing_rx.recv_timeout(grader::limit());
+        while Instant::now() < deadline {
+            let before = heartbeat.load(Ordering::SeqCst);
+            for _ in 0..64 {
+                std::hint::spin_loop();
+            }
+            if heartbeat.load(Ordering::SeqCst) != before {
+                break;
+            }
+            thread::yield_now();
+        }
         Err("A: sink unavailable".to_owned())
     });
     let b: Sink = Box::new(move |_: u64, cancel: &Cancel| {
         let _ = b_writing_tx.try_send(());
-        let deadline = Instant::now() + GRACE;
+        // Much longer than A takes to fail, so that B never fails first on
+        // its own; only a job that never cancels pays it.
+        let deadline = Instant::now() + grader::limit() / 2;
         while !cancel.is_cancelled() && Instant::now() < deadline {
-            std::hint::spin_loop();
+            beat.fetch_add(1, Ordering::SeqCst);
         }
         Err("B: write aborted by the cancel".to_owned())
     });
@@ -335,7 +356,7 @@ fn a_then_b() -> (Sink, Sink) {
 fn the_error_that_caused_the_cancel_wins_every_race() {
     for b_first in [true, false] {
         for round in 1..=ROUNDS {
-            let (a, b) = a_then_b();
+            let (a, b) = a_then_eager_b();
             let sinks = if b_first { vec![b, a] } else { vec![a, b] };
             let mut keep = Vec::new();
             let mut sources = vec![finite(vec![Ok(1), Ok(2)])];
@@ -359,11 +380,11 @@ fn the_error_that_caused_the_cancel_wins_every_race() {
                     format!(
                         "in round {round} of {ROUNDS} ({order}), `run_job` returned sink B's \
                          error, but B failed only because of the cancel that A's failure \
-                         caused: it reacts to the cancel at once. Keep the first error \
-                         *before* you cancel, and check and fill the slot under one lock \
-                         (`if first.is_none() {{ *first = Some(e) }}` while you hold it): \
-                         cancel first, or check in one lock and fill in another, and a task \
-                         that the cancel woke can fill the slot in between."
+                         caused: it reacts to the cancel at once. Keep the first \
+                         error *before* you cancel, and check and fill the slot under one \
+                         lock (`if first.is_none() {{ *first = Some(e) }}` while you hold \
+                         it): cancel first, or check in one lock and fill in another, and a \
+                         task that the cancel woke can fill the slot in between."
                     ),
                 ),
                 other => fail(

@@ -321,15 +321,17 @@ fn the_channel_keeps_its_10_slots() {
         move || {
             run_job(readers, move |_| {
                 if saw.load(Ordering::SeqCst) == usize::MAX {
-                    saw.store(wait_for_reads(&seen, 1 + SLOTS + 1), Ordering::SeqCst);
+                    saw.store(wait_for_reads(&seen, SLOTS + 2), Ordering::SeqCst);
                 }
                 Ok(())
             })
         },
     );
     let read_ahead = first_write.load(Ordering::SeqCst);
+    // 1 in the sink, SLOTS in the channel, 1 waiting in `send`.
+    let full = 1 + SLOTS + 1;
     ensure(
-        read_ahead >= 1 + SLOTS + 1,
+        read_ahead >= full,
         ID,
         format!(
             "while the sink was busy with record 1, the producer read only {read_ahead} \
