@@ -13,14 +13,26 @@
 // once (cancel, microseconds after the error); only a job that never does it
 // pays them. A sink that takes 200 ms to close catches a job that returns
 // before joining its threads.
+//
+// "Not one that the cancel caused later" is a race in a wrong job: between
+// sink A's cancel and A's keeping its error, sink B can fail because of the
+// cancel and keep its own. The checks cannot pause A's thread in there, so
+// they make B as fast as a sink can be (it spins on `is_cancelled()`, which
+// turns true at the very start of `cancel()`), give A's cancel threads to
+// wake (producers on silent sources), and run the race in both spawn orders,
+// many rounds. A job that keeps the error *before* it cancels returns A's
+// error every time, whatever the timing. (Forcing it outright would need a
+// pause in A's thread between its cancel and its write to the slot: neither
+// `Cancel` nor the sink offers one. The rounds are counted only when A saw B
+// running, and are bounded in time.)
 
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, bounded};
 use exercise::{Cancel, JobError, Sink, Source, run_job};
 use grader::{ensure, fail, run};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 const ID: &str = "cancel_fanout";
 
@@ -58,10 +70,14 @@ fn stores_every_record_of_a_clean_job() {
         .map(|p| finite((p * 100..p * 100 + 100).map(Ok).collect()))
         .collect();
     let total = Arc::new(AtomicU64::new(0));
+    let cancelled_calls = Arc::new(AtomicU64::new(0));
     let sinks: Vec<Sink> = (0..2)
         .map(|_| {
-            let total = Arc::clone(&total);
-            Box::new(move |r: u64, _: &Cancel| {
+            let (total, cancelled_calls) = (Arc::clone(&total), Arc::clone(&cancelled_calls));
+            Box::new(move |r: u64, cancel: &Cancel| {
+                if cancel.is_cancelled() {
+                    cancelled_calls.fetch_add(1, Ordering::SeqCst);
+                }
                 total.fetch_add(r, Ordering::SeqCst);
                 Ok(())
             }) as Sink
@@ -82,6 +98,15 @@ fn stores_every_record_of_a_clean_job() {
         total.load(Ordering::SeqCst) == (0..300).sum::<u64>(),
         ID,
         "the sinks did not store each of the 300 records exactly once",
+    );
+    let cancelled_calls = cancelled_calls.load(Ordering::SeqCst);
+    ensure(
+        cancelled_calls == 0,
+        ID,
+        format!(
+            "nothing failed, yet {cancelled_calls} writes were handed a token that said \
+             `is_cancelled()`: a clean job is never cancelled"
+        ),
     );
 }
 
@@ -151,7 +176,8 @@ fn a_failed_read_cancels_the_sinks() {
     let (saw_tx, saw_rx) = bounded::<bool>(1);
     let sink: Sink = Box::new(move |_: u64, cancel: &Cancel| {
         let _ = writing_tx.try_send(());
-        let saw = cancelled_soon(cancel.done());
+        // Both faces of the token: `done()` fires, and `is_cancelled()` says so.
+        let saw = cancelled_soon(cancel.done()) && cancel.is_cancelled();
         let _ = saw_tx.try_send(saw);
         if saw {
             Err("write aborted: the job was cancelled".to_owned())
@@ -280,4 +306,115 @@ fn no_thread_outlives_run_job() {
         ID,
         format!("`run_job` returned {result:?}, expected the read error"),
     );
+}
+
+/// The race in `the_error_that_caused_the_cancel_wins_every_race` is run
+/// until this many rounds had sink B running when A failed (or BUDGET is
+/// spent): each such round gives a wrong job a real chance to lose.
+const RACES: usize = 20;
+
+/// How long the race check may run in all. A correct job passes every round,
+/// so on a very busy machine the check only catches less, it never fails one.
+const BUDGET: Duration = Duration::from_millis(400);
+
+/// At most this long, sink A waits to see sink B running before it fails
+/// anyway.
+const SEE_B: Duration = Duration::from_millis(20);
+
+/// Silent sources per round: producers that A's cancel has to wake, which
+/// keeps A busy while sink B fails.
+const SILENT: usize = 8;
+
+/// Sink A fails once sink B is writing *and running* (or SEE_B has passed):
+/// B spins on `is_cancelled()`, counting a heartbeat, and A returns its
+/// error right after it has seen the heartbeat move, so that B is on the
+/// other core when the cancel starts (on a busy machine, B could otherwise be
+/// waiting for a core at that moment and lose every race). B then fails
+/// because of the cancel. `b_ran` says whether A saw B running.
+fn a_then_eager_b(b_ran: Arc<AtomicBool>) -> (Sink, Sink) {
+    let (b_writing_tx, b_writing_rx) = bounded::<()>(1);
+    let heartbeat = Arc::new(AtomicU64::new(0));
+    let beat = Arc::clone(&heartbeat);
+    let a: Sink = Box::new(move |_: u64, _: &Cancel| {
+        let _ = b_writing_rx.recv_timeout(grader::limit());
+        let deadline = Instant::now() + SEE_B;
+        while Instant::now() < deadline {
+            let before = heartbeat.load(Ordering::SeqCst);
+            for _ in 0..64 {
+                std::hint::spin_loop();
+            }
+            if heartbeat.load(Ordering::SeqCst) != before {
+                b_ran.store(true, Ordering::SeqCst);
+                break;
+            }
+            thread::yield_now();
+        }
+        Err("A: sink unavailable".to_owned())
+    });
+    let b: Sink = Box::new(move |_: u64, cancel: &Cancel| {
+        let _ = b_writing_tx.try_send(());
+        // Spin while A is about to fail; after GRACE, wait for the cancel
+        // without taking a core. B never fails before the cancel (unless the
+        // watchdog's limit has passed: then the job is stuck anyway).
+        let deadline = Instant::now() + GRACE;
+        while !cancel.is_cancelled() && Instant::now() < deadline {
+            beat.fetch_add(1, Ordering::SeqCst);
+        }
+        let _ = cancel.done().recv_timeout(grader::limit());
+        Err("B: write aborted by the cancel".to_owned())
+    });
+    (a, b)
+}
+
+#[test]
+fn the_error_that_caused_the_cancel_wins_every_race() {
+    let started = Instant::now();
+    let (mut round, mut races) = (0, 0);
+    while races < RACES && started.elapsed() < BUDGET {
+        round += 1;
+        let b_first = round % 2 == 1;
+        let b_ran = Arc::new(AtomicBool::new(false));
+        let (a, b) = a_then_eager_b(Arc::clone(&b_ran));
+        let sinks = if b_first { vec![b, a] } else { vec![a, b] };
+        let mut keep = Vec::new();
+        let mut sources = vec![finite(vec![Ok(1), Ok(2)])];
+        for _ in 0..SILENT {
+            let (tx, rx) = held();
+            keep.push(tx);
+            sources.push(rx);
+        }
+        let result = run(
+            ID,
+            "`run_job` where sink A fails, and sink B fails at once because of the cancel",
+            STUCK,
+            move || run_job(sources, sinks),
+        );
+        drop(keep);
+        if b_ran.load(Ordering::SeqCst) {
+            races += 1;
+        }
+        let order = if b_first { "B spawned first" } else { "A spawned first" };
+        match result {
+            Err(JobError::Write(e)) if e.starts_with("A:") => {}
+            Err(JobError::Write(e)) if e.starts_with("B:") => fail(
+                ID,
+                format!(
+                    "in round {round} ({order}), `run_job` returned sink B's error, but B \
+                     failed only because of the cancel that A's failure caused: it reacts to \
+                     the cancel at once. Keep the first error *before* you cancel, and check \
+                     and fill the slot under one lock (`if first.is_none() {{ *first = \
+                     Some(e) }}` while you hold it): cancel first, or check in one lock and \
+                     fill in another, and a task that the cancel woke can fill the slot in \
+                     between."
+                ),
+            ),
+            other => fail(
+                ID,
+                format!(
+                    "in round {round} ({order}), `run_job` returned {other:?}, expected \
+                     `Err(Write(\"A: sink unavailable\"))`"
+                ),
+            ),
+        }
+    }
 }

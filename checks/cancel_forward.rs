@@ -17,10 +17,14 @@
 // The channels stay connected until `forward` has returned, so the source
 // never "ends" at the cancel and the outcome does not depend on which arm of
 // a `select!` the producer happens to try first.
+// The helper's waits in (1) and (2) end well before the watchdog's limit
+// (half of it, plus `grace()`, at most a fifth), so when `forward` does not
+// return, the check knows what the helper saw and says what the code did:
+// never waited, went on waiting after the cancel, or woke and kept going.
 
 use crossbeam_channel::{Receiver, Select, Sender, bounded, never};
 use exercise::{Forwarded, Stop, forward};
-use grader::{ensure, fail, run};
+use grader::{Outcome, ensure, fail, run, run_within};
 use std::thread;
 use std::time::Duration;
 
@@ -29,7 +33,16 @@ const ID: &str = "cancel_forward";
 /// At most this long, a check waits for a producer that waits on one channel
 /// to wait on `done` as well. A `select!` registers on all its channels in
 /// microseconds; only a producer that never waits on `done` pays this, once.
-const GRACE: Duration = Duration::from_millis(200);
+fn grace() -> Duration {
+    (grader::limit() / 5).min(Duration::from_millis(200))
+}
+
+/// At most this long, the helper waits for the producer to take record 1
+/// and to wait on a channel: half the watchdog's limit, so that with
+/// `grace()` it is done before the watchdog gives up on `forward`.
+fn patience() -> Duration {
+    grader::limit() / 2
+}
 
 /// What the check's helper saw around the cancel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -179,14 +192,14 @@ fn a_cancel_wakes_a_producer_waiting_for_its_source() {
     let (src_keep, done_keep) = (src_rx.clone(), done_rx.clone());
     let (seen, returned, handle) = helper(move || {
         let keep = (src_keep, done_keep);
-        if src_tx.send_timeout(1, grader::limit()).is_err() {
+        if src_tx.send_timeout(1, patience()).is_err() {
             return (Seen::NeverRead, (src_tx, keep));
         }
-        if !a_receiver_waits(&src_tx, grader::limit()) {
+        if !a_receiver_waits(&src_tx, patience()) {
             drop(done_tx);
             return (Seen::NeverWaited, (src_tx, keep));
         }
-        let _ = a_receiver_waits(&done_tx, GRACE);
+        let _ = a_receiver_waits(&done_tx, grace());
         drop(done_tx); // cancel
         let seen = match src_tx.try_send(2) {
             Ok(()) => Seen::StillWaiting,
@@ -194,16 +207,17 @@ fn a_cancel_wakes_a_producer_waiting_for_its_source() {
         };
         (seen, (src_tx, keep))
     });
-    let result = run(
-        ID,
-        "`forward` waiting for its next record when the job is cancelled",
-        "The job was cancelled while `forward` waited for its source, and it never returned. \
-         Does the producer wait for the record *and* for `done` in one `select!`?",
-        move || forward(&src_rx, &out_tx, &done_rx),
-    );
-    match report(seen, returned, handle) {
-        Seen::Fine => {}
-        Seen::StillWaiting => fail(
+    let outcome = run_within(grader::limit(), move || forward(&src_rx, &out_tx, &done_rx));
+    let seen = report(seen, returned, handle);
+    let result = match (seen, outcome) {
+        (Seen::NeverRead, _) => fail(
+            ID,
+            format!(
+                "`forward` never received record 1 from its source within {} ms",
+                patience().as_millis()
+            ),
+        ),
+        (Seen::StillWaiting, _) => fail(
             ID,
             "the job was cancelled while `forward` waited for its next record, and it went on \
              waiting: it took record 2, which arrived *after* the cancel. `source.recv()` \
@@ -211,15 +225,40 @@ fn a_cancel_wakes_a_producer_waiting_for_its_source() {
              comes later. Wait for both at once: `select!` with a `recv(source)` arm and a \
              `recv(done)` arm, Go's `select { case r := <-source: case <-ctx.Done(): }`.",
         ),
-        Seen::NeverRead => fail(ID, "`forward` never received record 1 from its source"),
-        Seen::NeverWaited => fail(
+        (Seen::NeverWaited, Outcome::Returned(result)) => fail(
             ID,
             format!(
-                "after forwarding record 1, `forward` never waited for record 2 (it returned \
-                 {result:?}): the source has not ended and nobody cancelled yet"
+                "after forwarding record 1, `forward` returned {result:?} without waiting for \
+                 record 2: the source had not ended and nobody had cancelled"
             ),
         ),
-    }
+        (Seen::NeverWaited, _) => fail(
+            ID,
+            format!(
+                "after forwarding record 1, `forward` never blocked waiting for record 2 (a \
+                 blocking `recv` or a `select!` on the source), and it had not returned {} ms \
+                 later, although the check cancelled the job after {} ms. Is it busy in a \
+                 loop, or blocked on something else?",
+                grader::limit().as_millis(),
+                patience().as_millis()
+            ),
+        ),
+        (Seen::Fine, Outcome::Returned(result)) => result,
+        (Seen::Fine, Outcome::Panicked(message)) => fail(
+            ID,
+            format!("`forward` panicked after the job was cancelled: {message}"),
+        ),
+        (Seen::Fine, Outcome::Stuck(waited)) => fail(
+            ID,
+            format!(
+                "the cancel woke `forward` while it waited for record 2 (it stopped waiting \
+                 for its source), but it had not returned {} ms later. What does your \
+                 `recv(done)` arm do? A closed `done` means the job is cancelled: return \
+                 `Stop::Cancelled`.",
+                waited.as_millis()
+            ),
+        ),
+    };
     ensure(
         result
             == Forwarded {
@@ -249,11 +288,11 @@ fn a_cancel_wakes_a_producer_waiting_to_send() {
     let (out_keep, done_keep) = (out_tx.clone(), done_rx.clone());
     let (seen, returned, handle) = helper(move || {
         let keep = (src_tx, out_keep, done_keep);
-        if !a_sender_waits(&out_rx, grader::limit()) {
+        if !a_sender_waits(&out_rx, patience()) {
             drop(done_tx);
             return (Seen::NeverWaited, (out_rx, keep));
         }
-        let _ = a_receiver_waits(&done_tx, GRACE);
+        let _ = a_receiver_waits(&done_tx, grace());
         drop(done_tx); // cancel
         let seen = match out_rx.try_recv() {
             Ok(_) => Seen::StillWaiting,
@@ -261,16 +300,10 @@ fn a_cancel_wakes_a_producer_waiting_to_send() {
         };
         (seen, (out_rx, keep))
     });
-    let result = run(
-        ID,
-        "`forward` waiting for room in `out` when the job is cancelled",
-        "The job was cancelled while `forward` waited to send, and it never returned. Does the \
-         producer wait for room *and* for `done` in one `select!`?",
-        move || forward(&src_rx, &out_tx, &done_rx),
-    );
-    match report(seen, returned, handle) {
-        Seen::Fine => {}
-        Seen::StillWaiting => fail(
+    let outcome = run_within(grader::limit(), move || forward(&src_rx, &out_tx, &done_rx));
+    let seen = report(seen, returned, handle);
+    let result = match (seen, outcome) {
+        (Seen::StillWaiting, _) => fail(
             ID,
             "the job was cancelled while `forward` waited to send record 7, and it went on \
              waiting: the record was taken *after* the cancel. `out.send(record)` waits for \
@@ -278,14 +311,40 @@ fn a_cancel_wakes_a_producer_waiting_to_send() {
              and a `recv(done)` arm, Go's `select { case out <- r: case <-ctx.Done(): }`. \
              (The consumer here is alive and simply slow, so no `SendError` will come.)",
         ),
-        Seen::NeverRead | Seen::NeverWaited => fail(
+        (Seen::NeverRead | Seen::NeverWaited, Outcome::Returned(result)) => fail(
             ID,
             format!(
-                "`forward` never waited to send record 7 to `out` (it returned {result:?}): \
-                 the consumer is alive and nobody cancelled yet"
+                "`forward` returned {result:?} without waiting to send record 7 to `out`: the \
+                 consumer is alive (only slow) and nobody had cancelled"
             ),
         ),
-    }
+        (Seen::NeverRead | Seen::NeverWaited, _) => fail(
+            ID,
+            format!(
+                "`forward` never blocked waiting to send record 7 to `out` (a blocking `send` \
+                 or a `select!` with a `send(out, ..)` arm), and it had not returned {} ms \
+                 later, although the check cancelled the job after {} ms. Is it busy in a \
+                 loop, or blocked on something else?",
+                grader::limit().as_millis(),
+                patience().as_millis()
+            ),
+        ),
+        (Seen::Fine, Outcome::Returned(result)) => result,
+        (Seen::Fine, Outcome::Panicked(message)) => fail(
+            ID,
+            format!("`forward` panicked after the job was cancelled: {message}"),
+        ),
+        (Seen::Fine, Outcome::Stuck(waited)) => fail(
+            ID,
+            format!(
+                "the cancel woke `forward` while it waited to send record 7 (it stopped \
+                 waiting on `out`), but it had not returned {} ms later. What does your \
+                 `recv(done)` arm do? A closed `done` means the job is cancelled: return \
+                 `Stop::Cancelled`.",
+                waited.as_millis()
+            ),
+        ),
+    };
     ensure(
         result
             == Forwarded {
@@ -295,4 +354,43 @@ fn a_cancel_wakes_a_producer_waiting_to_send() {
         ID,
         format!("`forward` returned {result:?}, expected 0 records sent and `Stop::Cancelled`"),
     );
+}
+
+#[test]
+fn a_message_on_done_counts_as_a_cancel() {
+    // `done` holds one message and stays open; the source stays open and
+    // silent. Only the message can stop the producer.
+    let (src_tx, src_rx) = bounded::<u64>(1);
+    let (out_tx, _out_rx) = bounded::<u64>(10);
+    let (done_tx, done_rx) = bounded::<()>(1);
+    done_tx.send(()).unwrap();
+    let outcome = run_within(grader::limit(), move || forward(&src_rx, &out_tx, &done_rx));
+    drop((src_tx, done_tx));
+    match outcome {
+        Outcome::Returned(Forwarded {
+            sent: 0,
+            stop: Stop::Cancelled,
+        }) => {}
+        Outcome::Returned(result) => fail(
+            ID,
+            format!(
+                "`done` carried a message (and was not closed), and `forward` returned \
+                 {result:?}, expected 0 records sent and `Stop::Cancelled`"
+            ),
+        ),
+        Outcome::Panicked(message) => fail(
+            ID,
+            format!("`forward` with a message waiting on `done` panicked: {message}"),
+        ),
+        Outcome::Stuck(waited) => fail(
+            ID,
+            format!(
+                "`done` carried a message (and was not closed), and `forward` had not \
+                 returned {} ms later. The task says a message on `done` counts as a cancel \
+                 too: a `recv(done)` arm that gets `Ok(())` must stop the producer just like \
+                 one that gets `Err`.",
+                waited.as_millis()
+            ),
+        ),
+    }
 }

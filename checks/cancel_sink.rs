@@ -9,18 +9,29 @@
 // slots, and one record each that it could not send. One reader owns a drop
 // probe and takes 200 ms to close, so a job that returns without joining
 // its producers returns while that reader is still open.
+//
+// Where a check needs the producers to be blocked on the full channel (the
+// case the disconnection must wake), the sink does not sleep and hope: it
+// waits until the readers' count says every producer holds a record it could
+// not send (10 in the channel, one each in `send`), bounded by half the
+// watchdog's limit. Only one check sleeps on purpose: the slow sink, a
+// database that stalls for a moment, because a producer that gives up on a
+// slow `send` is exactly what it must catch.
 
 use exercise::{Reader, SinkError, run_job};
 use grader::{Outcome, ensure, fail, run, run_within};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 const ID: &str = "cancel_sink";
 
 /// The channel's slots, as the task says.
 const SLOTS: usize = 10;
+
+/// The payload of the panic that the check's own sink injects.
+const INJECTED: &str = "the check's sink crashed on purpose";
 
 const STUCK: &str = "The sink failed and the consumer returned, so the producers should \
      stop. Are they blocked on `send`? A send blocks while the channel is full and some \
@@ -38,6 +49,22 @@ fn counted(first: u64, count: u64, reads: Arc<AtomicUsize>) -> Reader {
         next += 1;
         Some(next - 1)
     })
+}
+
+/// Waits until `reads` has reached `at_least`, for at most half the
+/// watchdog's limit (so that a check's own message can still be given
+/// before the watchdog fires). Returns the count it saw last.
+fn wait_for_reads(reads: &AtomicUsize, at_least: usize) -> usize {
+    let deadline = Instant::now() + grader::limit() / 2;
+    loop {
+        let seen = reads.load(Ordering::SeqCst);
+        if seen >= at_least || Instant::now() >= deadline {
+            return seen;
+        }
+        // Poll gently: a spinning wait would take a core from the code
+        // under test (and from the checks running next to this one).
+        thread::sleep(Duration::from_micros(200));
+    }
 }
 
 /// Three readers of `each` records, counting their reads together.
@@ -130,10 +157,20 @@ fn producers_stop_at_the_first_refused_send() {
     // 3 x 10 000 records; the sink fails at its 5th write. Once the consumer
     // has returned, a producer can only have read what was written, what fit
     // in the channel, and one record each that its send refused.
+    // The 5th write fails only once every producer is blocked on the full
+    // channel (5 taken, 10 in the slots, 3 held in `send`): the refusal
+    // must reach producers that are already waiting, not only the next send.
     let reads = Arc::new(AtomicUsize::new(0));
     let readers = three_readers(10_000, &reads);
     let writes = Arc::new(AtomicUsize::new(0));
-    let sink = failing_at(5, Arc::clone(&writes));
+    let mut fail_fifth = failing_at(5, Arc::clone(&writes));
+    let (seen, counter) = (Arc::clone(&reads), Arc::clone(&writes));
+    let sink = move |record| {
+        if counter.load(Ordering::SeqCst) == 4 {
+            wait_for_reads(&seen, 5 + SLOTS + 3);
+        }
+        fail_fifth(record)
+    };
     let result = run(
         ID,
         "`run_job` with 3 readers of 10 000 records and a sink that fails at its 5th write",
@@ -155,7 +192,8 @@ fn producers_stop_at_the_first_refused_send() {
              writes, where 10 slots and 3 producers allow at most {most}. A `send` that \
              returns `Err` means every `Receiver` is gone: nobody will ever take a record \
              again, so there is no point reading the next one. (With a reader that never \
-             runs dry, this producer would never stop.)"
+             runs dry, this producer would never stop.) If the producers do stop there, \
+             has the channel more than its 10 slots?"
         ),
     );
 }
@@ -172,21 +210,45 @@ fn a_panicking_sink_releases_the_producers() {
     let outcome = run_within(grader::limit(), move || {
         run_job(readers, move |_| {
             if counter.fetch_add(1, Ordering::SeqCst) + 1 == 3 {
-                grader::inject_panic("the sink crashed");
+                // The check's own panic: `inject_panic` prints nothing, and a
+                // verdict that quotes it says it was the check's, not yours.
+                grader::inject_panic(INJECTED);
             }
             Ok(())
         })
     });
     match outcome {
-        Outcome::Panicked(_) | Outcome::Returned(Err(_)) => {}
+        Outcome::Panicked(_) | Outcome::Returned(Err(_)) => {
+            // The producers must have stopped on this path too: the panic
+            // dropped the `Receiver` as a return would, and that is what
+            // tells them. A flag set on the error path is never set here.
+            let (reads, writes) = (reads.load(Ordering::SeqCst), writes.load(Ordering::SeqCst));
+            let most = writes + SLOTS + 3;
+            ensure(
+                reads <= most,
+                ID,
+                format!(
+                    "the check's sink panicked on purpose at its 3rd write, and the producers \
+                     went on reading: {reads} reads for {writes} writes, where 10 slots and 3 \
+                     producers allow at most {most}. The panic unwinds the consumer and drops \
+                     its `Receiver`, exactly like a return: the producers' next `send` is \
+                     refused. Stop on that refusal, not on a flag or a token that only the \
+                     error path sets."
+                ),
+            );
+        }
         Outcome::Returned(Ok(n)) => fail(
             ID,
-            format!("the sink panicked at its 3rd write, but `run_job` returned Ok({n})"),
+            format!(
+                "the check's sink panicked on purpose at its 3rd write, but `run_job` \
+                 returned Ok({n})"
+            ),
         ),
         Outcome::Stuck(waited) => fail(
             ID,
             format!(
-                "the sink panicked, and `run_job` had not finished {} ms later. The panic \
+                "the check's sink panicked on purpose at its 3rd write (the check's own \
+                 panic, not your code's), and `run_job` had not finished {} ms later. The panic \
                  unwinds the consumer and drops its `Receiver`, unless another one is still \
                  alive somewhere. {STUCK}",
                 waited.as_millis()
@@ -240,5 +302,99 @@ fn no_producer_outlives_run_job() {
         result == Err(SinkError("sink unavailable".to_owned())),
         ID,
         format!("`run_job` returned {result:?}, expected the sink's error"),
+    );
+}
+
+#[test]
+fn the_channel_keeps_its_10_slots() {
+    // One reader; the sink's first write waits until the producer has read
+    // 12 records: 1 in the sink, 10 in the slots, 1 held in `send`. A
+    // channel with fewer slots blocks the producer earlier, forever while
+    // the sink waits, so the count never gets there.
+    let reads = Arc::new(AtomicUsize::new(0));
+    let readers = vec![counted(0, 100, Arc::clone(&reads))];
+    let (seen, first_write) = (Arc::clone(&reads), Arc::new(AtomicUsize::new(usize::MAX)));
+    let saw = Arc::clone(&first_write);
+    let result = run(
+        ID,
+        "`run_job` with 1 reader of 100 records and a sink that is busy with its first write",
+        "Nothing fails here: the consumer's loop ends only when every `Sender` is gone.",
+        move || {
+            run_job(readers, move |_| {
+                if saw.load(Ordering::SeqCst) == usize::MAX {
+                    saw.store(wait_for_reads(&seen, SLOTS + 2), Ordering::SeqCst);
+                }
+                Ok(())
+            })
+        },
+    );
+    let read_ahead = first_write.load(Ordering::SeqCst);
+    // 1 in the sink, SLOTS in the channel, 1 waiting in `send`.
+    let full = 1 + SLOTS + 1;
+    ensure(
+        read_ahead >= full,
+        ID,
+        format!(
+            "while the sink was busy with record 1, the producer read only {read_ahead} \
+             records, where 10 slots let it read 12 (1 in the sink, 10 in the channel, 1 \
+             waiting in `send`). Keep the channel's 10 slots: `bounded(10)`. They are what \
+             lets the producers read ahead of a busy sink; the fix is in what a producer \
+             does when its `send` is refused, not in the channel's size."
+        ),
+    );
+    ensure(
+        result == Ok(100),
+        ID,
+        format!("`run_job` with a working sink returned {result:?}, expected Ok(100)"),
+    );
+}
+
+/// How long the slow sink stalls, once: longer than any timeout a producer
+/// could plausibly give a `send`, well under the watchdog's limit.
+fn stall() -> Duration {
+    (grader::limit() / 3).min(Duration::from_millis(300))
+}
+
+#[test]
+fn a_slow_sink_loses_nothing() {
+    // The sink works, but stalls once, for `stall()`, after every producer
+    // is blocked on the full channel: a database that pauses. Nothing fails,
+    // so every record must be stored.
+    let reads = Arc::new(AtomicUsize::new(0));
+    let readers = three_readers(20, &reads);
+    let seen = Arc::clone(&reads);
+    let total = Arc::new(AtomicUsize::new(0));
+    let sum = Arc::clone(&total);
+    let mut stalled = false;
+    let result = run(
+        ID,
+        "`run_job` with 3 readers of 20 records and a sink that stalls once, then works",
+        "Nothing fails here: the sink only pauses, and the consumer's loop ends when every \
+         `Sender` is gone.",
+        move || {
+            run_job(readers, move |r| {
+                if !stalled {
+                    stalled = true;
+                    wait_for_reads(&seen, 1 + SLOTS + 3);
+                    thread::sleep(stall());
+                }
+                sum.fetch_add(r as usize, Ordering::SeqCst);
+                Ok(())
+            })
+        },
+    );
+    let stored_sum = total.load(Ordering::SeqCst);
+    let expected: usize = (0..60).sum();
+    ensure(
+        result == Ok(60) && stored_sum == expected,
+        ID,
+        format!(
+            "the sink stalled once for {} ms and then worked, and `run_job` returned \
+             {result:?}, expected Ok(60) with every record stored. A slow sink is not a dead \
+             one: a producer that gives up on a `send` that waits (`send_timeout`, a \
+             `try_send` that drops the record) loses records. Only a refused send, \
+             `Err(SendError(_))`, means every `Receiver` is gone.",
+            stall().as_millis()
+        ),
     );
 }

@@ -103,3 +103,70 @@ fn add_to_each_grows_every_group() {
         ),
     );
 }
+
+#[test]
+fn add_new_keeps_the_order_of_items_and_adds_each_new_tag_once() {
+    // The caller's tags are unsorted and hold a repeat of their own (which
+    // stays: `add_new` only appends). `items` is unsorted, repeats tags far
+    // apart, and holds tags that are already there but not last. Ten tags are
+    // new: an order taken from a set (sorted, or a `HashSet`'s own) shows.
+    const OLD: [&str; 3] = ["ops", "go", "ops"];
+    const ITEMS: [&str; 16] = [
+        "zeta", "go", "alpha", "mike", "zeta", "ops", "kilo", "bravo", "alpha", "yankee", "echo",
+        "go", "delta", "xray", "charlie", "kilo",
+    ];
+    let tags = run(
+        ID,
+        "`add_new(&mut tags, &items)` with 16 unsorted items, repeats far apart",
+        NO_LOOP,
+        || {
+            let mut tags = strings(&OLD);
+            exercise::add_new(&mut tags, &ITEMS);
+            tags
+        },
+    );
+    let new = [
+        "zeta", "alpha", "mike", "kilo", "bravo", "yankee", "echo", "delta", "xray", "charlie",
+    ];
+    let expected: Vec<String> = strings(&OLD).into_iter().chain(strings(&new)).collect();
+    if tags == expected {
+        return;
+    }
+    let call = format!("after `add_new(&mut tags, &{ITEMS:?})` on tags {OLD:?}");
+    let why = if !tags.starts_with(&strings(&OLD)) {
+        "the caller's own tags changed: `add_new` only appends, it never reorders or removes \
+         what is already there (its repeats included)"
+            .to_owned()
+    } else {
+        let added = &tags[OLD.len()..];
+        let mut seen: Vec<&str> = OLD.to_vec();
+        let mut twice = None;
+        for tag in added {
+            if seen.contains(&tag.as_str()) {
+                twice = Some(tag.as_str());
+                break;
+            }
+            seen.push(tag);
+        }
+        let mut sorted_added = added.to_vec();
+        sorted_added.sort();
+        let mut sorted_new = strings(&new);
+        sorted_new.sort();
+        match twice {
+            Some(tag) => format!(
+                "{tag:?} is in the vector twice: a tag that is already there (anywhere, not \
+                 only last), or that came earlier in `items` (not only just before), is not \
+                 new"
+            ),
+            None if sorted_added == sorted_new => "the right new tags, in the wrong order: \
+                 append them in the order of `items` (a set, sorted or hashed, iterates in \
+                 an order of its own)"
+                .to_owned(),
+            None => "some new tags are missing".to_owned(),
+        }
+    };
+    grader::fail(
+        ID,
+        format!("{call}, the caller's `tags` is {tags:?}; expected {expected:?}: {why}"),
+    );
+}

@@ -165,3 +165,81 @@ fn branches_vec_extends_the_prefix_with_each_stage() {
         );
     }
 }
+
+#[test]
+fn branches_of_branches_share_nothing() {
+    // A planner extends a path stage after stage: the branches of one call
+    // are the prefixes of the next, and their arrays may have spare room
+    // (an append that copies rounds the capacity up). The first prefix
+    // starts in the middle of the caller's array, with room after it.
+    let (full, levels) = run(
+        ID,
+        "`branches` three stages deep, from full[1:3] of full = [1 2 3 4 5 6]",
+        NO_LOOP,
+        || {
+            let full = GoSlice::<i64>::from([1, 2, 3, 4, 5, 6]);
+            let mut levels: Vec<Vec<GoSlice<i64>>> = vec![vec![full.slice(1, 3)]];
+            for stage in [[10, 11, 12], [20, 21, 22], [30, 31, 32]] {
+                let next: Vec<GoSlice<i64>> = levels
+                    .last()
+                    .unwrap()
+                    .iter()
+                    .flat_map(|path| exercise::branches(path, &stage))
+                    .collect();
+                levels.push(next);
+            }
+            (full, levels)
+        },
+    );
+    grader::ensure(
+        full.to_vec() == [1, 2, 3, 4, 5, 6],
+        ID,
+        format!(
+            "the first prefix was full[1:3] of full = [1 2 3 4 5 6], and after three stages of \
+             `branches`, full is {full}: some `append` wrote into the caller's array"
+        ),
+    );
+    // Every path, with the values it must hold, level by level.
+    let mut want: Vec<Vec<i64>> = vec![vec![2, 3]];
+    for stage in [[10, 11, 12], [20, 21, 22], [30, 31, 32]] {
+        want = want.iter().flat_map(|p| expected(p, &stage)).collect();
+    }
+    let last: Vec<Vec<i64>> = levels[3].iter().map(GoSlice::to_vec).collect();
+    grader::ensure(
+        last == want,
+        ID,
+        format!(
+            "three stages of `branches` from [2 3] gave {} paths, not the 27 expected: the \
+             first wrong one is {}, expected {}. A branch of a branch has spare room too: \
+             where did each `append` write?",
+            last.len(),
+            last.iter()
+                .zip(&want)
+                .find(|(g, w)| g != w)
+                .map(|(g, _)| GoSlice::from_vec(g.clone()).to_string())
+                .unwrap_or_else(|| "missing".to_owned()),
+            last.iter()
+                .zip(&want)
+                .find(|(g, w)| g != w)
+                .map(|(_, w)| GoSlice::from_vec(w.clone()).to_string())
+                .unwrap_or_else(|| "none".to_owned()),
+        ),
+    );
+    let all: Vec<&GoSlice<i64>> = levels[1..].iter().flatten().collect();
+    for (i, a) in all.iter().enumerate() {
+        grader::ensure(
+            !a.shares_array_with(&full),
+            ID,
+            format!("the branch {a} shares the caller's array: it needs one of its own"),
+        );
+        if let Some(b) = all[i + 1..].iter().find(|b| a.shares_array_with(b)) {
+            grader::fail(
+                ID,
+                format!(
+                    "the branches {a} and {b} share one array: a write to one would show in \
+                     the other. Every branch needs an array of its own."
+                ),
+            );
+        }
+    }
+}

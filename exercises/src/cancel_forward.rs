@@ -9,7 +9,7 @@
 //! `forward` looks at `done` between records, like chapter 2's producers
 //! looked at their token between reads. A producer that is *waiting* (for
 //! its next record, or for room in `out`) does not look at anything: cancel
-//! the job then, and it waits on, perhaps for ever.
+//! the job then, and it waits on, perhaps forever.
 //!
 //! Grade it: `cargo test -p exercises cancel_forward`
 
