@@ -103,6 +103,23 @@ fn output_is_a_console_block_headed_by_the_command() {
 }
 
 #[test]
+fn output_checked_by_a_test_names_it_and_is_not_a_runnable_command() {
+    let out =
+        expand("{{#output out/demo.out cmd=\"go vet ./x\" checked_by=\"go/demo.go:greet\"}}\n");
+    assert!(!out.contains("data-command"), "{out}");
+    assert!(out.contains("$ go vet ./x\nhello gopher"), "{out}");
+    assert!(
+        out.contains("checked by <code>go/demo.go:greet</code>"),
+        "{out}"
+    );
+    assert_error(
+        "{{#output out/demo.out cmd=\"go vet ./x\" checked_by=\"go/demo.go:TestNope\"}}\n",
+        1,
+        "go/demo.go has no test `TestNope`",
+    );
+}
+
+#[test]
 fn compare_puts_go_and_rust_side_by_side_over_several_lines() {
     let out = expand(
         "{{#compare go=\"go/demo.go:greet\" rust=\"listings/demo.rs:greet\"\n   rust_run=\"cargo run -p listings --example demo\"}}\n",
