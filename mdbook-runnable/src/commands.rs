@@ -130,7 +130,7 @@ impl Parsed {
 }
 
 const SHAPES: &str = "the book can show `cd go && go run ./PACKAGE [ARGS]` \
-     (a main package under go/) or `cargo run [--release] -p CRATE --example NAME` \
+     (a main package under go/) or `cargo run [--release] -p CRATE --example NAME [-- ARGS]` \
      (CRATE/examples/NAME.rs)";
 
 /// Parses and checks one command the book shows. `root` is the book root.
@@ -163,11 +163,19 @@ pub fn parse(text: &str, root: &Path) -> Result<Parsed, String> {
                 ["--release", rest @ ..] => (true, rest),
                 rest => (false, rest),
             };
+            // Arguments for the program come after `--`, as plain words.
+            let (rest, program_args) = match rest.iter().position(|w| *w == "--") {
+                Some(i) => (&rest[..i], &rest[i + 1..]),
+                None => (rest, &[][..]),
+            };
             let ["-p", krate, "--example", example] = rest else {
                 return Err(format!(
                     "`{text}` is not a command the book can run: {SHAPES}"
                 ));
             };
+            if let Some(bad) = program_args.iter().find(|a| **a == "&&") {
+                return Err(format!("`{text}`: one command only (`{bad}`); {SHAPES}"));
+            }
             let file = format!("{krate}/examples/{example}.rs");
             if !root.join(krate).join("Cargo.toml").is_file() {
                 return Err(format!(
@@ -182,6 +190,10 @@ pub fn parse(text: &str, root: &Path) -> Result<Parsed, String> {
                 args.push("--release");
             }
             args.extend(["-p", krate, "--example", example]);
+            if !program_args.is_empty() {
+                args.push("--");
+                args.extend(program_args.iter().copied());
+            }
             Ok(Parsed {
                 dir: ".".to_owned(),
                 program: "cargo".to_owned(),
@@ -437,6 +449,24 @@ mod tests {
         assert_eq!(go.dir, "go");
         assert_eq!(go.args, ["run", "./demo", "-n", "3"]);
         assert_eq!(go.id(), "go-run-demo-n-3");
+        let with_args = parse(
+            "cargo run -p listings --example demo -- --mode leaky",
+            &repo(),
+        )
+        .unwrap();
+        assert_eq!(
+            with_args.args,
+            [
+                "run",
+                "-p",
+                "listings",
+                "--example",
+                "demo",
+                "--",
+                "--mode",
+                "leaky"
+            ]
+        );
         let rust = parse("cargo run --release -p listings --example demo", &repo()).unwrap();
         assert_eq!(rust.dir, ".");
         assert_eq!(
