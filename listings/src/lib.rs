@@ -19,6 +19,9 @@ pub mod cancel;
 // Chapter 4: slices and `Vec`.
 pub mod slices;
 
+// Chapter 6: structured parallelism with rayon.
+pub mod rayon;
+
 pub const PROGRAMS: &[(&str, Program)] = &[
     // Chapter 1
     ("leak_pipeline", leak::pipeline),
@@ -38,4 +41,7 @@ pub const PROGRAMS: &[(&str, Program)] = &[
     ("slice_split", slices::split),
     ("slice_growth", slices::growth),
     ("slice_goslice_alias", goslice::programs::alias),
+    // Chapter 6
+    ("rayon_collect", rayon::collect),
+    ("rayon_starve", rayon::starve),
 ];
