@@ -21,6 +21,11 @@ pub mod slice_add_all;
 pub mod slice_alias_fix;
 pub mod slice_predict;
 
+// Chapter 6: structured parallelism with rayon.
+pub mod rayon_bounded_io;
+pub mod rayon_port;
+pub mod rayon_search;
+
 // The checks live in `checks/<id>.rs`, shared with the reference solutions.
 #[cfg(test)]
 mod checks {
@@ -40,4 +45,8 @@ mod checks {
     grader::checks!(slice_add_all);
     grader::checks!(slice_predict);
     grader::checks!(slice_alias_fix);
+    // Chapter 6
+    grader::checks!(rayon_port);
+    grader::checks!(rayon_bounded_io);
+    grader::checks!(rayon_search);
 }
