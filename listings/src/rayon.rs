@@ -164,6 +164,7 @@ impl Gate {
 /// `cargo run -p listings --example rayon_collect`: the order of
 /// `collect::<Result<Vec<_>, _>>()`, and which error it returns.
 pub fn collect(out: &mut dyn Write) -> io::Result<()> {
+    // ANCHOR: collect
     // Item 0 finishes last: it waits until item 7 is done.
     let last_done = Gate::default();
     let squares = in_pool(2, || {
@@ -195,6 +196,7 @@ pub fn collect(out: &mut dyn Write) -> io::Result<()> {
         })
     });
     writeln!(out, "items 1 and 999 fail, 999 first: {result:?}")?;
+    // ANCHOR_END: collect
     Ok(())
 }
 
