@@ -238,6 +238,7 @@ impl InFlight {
 /// each waiting until all eight run, in a 2-thread rayon pool (where they
 /// give up after 50 ms: only 2 can ever run) and with 8 scoped workers.
 pub fn starve(out: &mut dyn Write) -> io::Result<()> {
+    // ANCHOR: starve
     let limit = Duration::from_millis(50);
     let urls = ["u"; 8];
 
@@ -261,6 +262,7 @@ pub fn starve(out: &mut dyn Write) -> io::Result<()> {
         "8 scoped workers:     at most {} of 8 blocking calls at once",
         workers.max.load(Ordering::SeqCst)
     )?;
+    // ANCHOR_END: starve
     Ok(())
 }
 
