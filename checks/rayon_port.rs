@@ -21,7 +21,7 @@ const ID: &str = "rayon_port";
 /// How long a check's own gate waits: far beyond what a correct answer
 /// needs (microseconds), and below the watchdog so that the check can say
 /// what happened.
-const GATE: Duration = Duration::from_millis(400);
+const GATE: Duration = Duration::from_millis(500);
 
 /// Records started after a failure that a correct answer never gets near:
 /// rayon stops handing out records once the `Err` reaches it.

@@ -18,7 +18,7 @@ use std::time::Duration;
 const ID: &str = "rayon_search";
 
 /// How long a check's own wait lasts at most.
-const GATE: Duration = Duration::from_millis(400);
+const GATE: Duration = Duration::from_millis(500);
 
 /// Values looked at after the hit that a correct answer never gets near:
 /// it stops within a few values.

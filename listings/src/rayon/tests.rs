@@ -201,6 +201,9 @@ fn fetch_all_starts_no_call_after_a_failure_once_the_workers_see_it() {
         if calls.fetch_add(1, Ordering::SeqCst) == 0 {
             Err("503")
         } else {
+            // 1 ms a call: the other workers cannot run through the batch
+            // in the moment between the failure and the flag.
+            std::thread::sleep(Duration::from_millis(1));
             Ok(())
         }
     });
@@ -264,7 +267,11 @@ fn bench_shape(text: &str) -> (usize, u64, Vec<String>, Vec<(String, u64)>) {
     (cpus, items, wall, errors)
 }
 
-fn check_bench_shape(text: &str) {
+/// `strict`: the cancelling rows also ran fewer than all items, which holds
+/// for the committed measurement; on the tiny job of `bench_report_has_every_row`
+/// the rest of the items take microseconds, so a worker preempted between its
+/// failure and setting the flag could see them all run.
+fn check_bench_shape(text: &str, strict: bool) {
     let (cpus, items, wall, errors) = bench_shape(text);
     let mut want = vec!["sequential loop 1".to_owned()];
     for v in ["thread::scope, N workers", "rayon, N-thread pool"] {
@@ -305,11 +312,14 @@ fn bench_report_has_every_row() {
         },
     )
     .unwrap();
-    check_bench_shape(&String::from_utf8(out).unwrap());
+    check_bench_shape(&String::from_utf8(out).unwrap(), false);
 }
 
 #[test]
 fn the_committed_measurement_has_every_row() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/output/rayon_bench.txt");
-    check_bench_shape(&std::fs::read_to_string(path).expect("output/rayon_bench.txt"));
+    check_bench_shape(
+        &std::fs::read_to_string(path).expect("output/rayon_bench.txt"),
+        true,
+    );
 }

@@ -51,7 +51,11 @@ func shape(t *testing.T, report []byte) (cpus, items int, wall []string, itemsRu
 	return cpus, items, wall, itemsRun
 }
 
-func checkShape(t *testing.T, report []byte) {
+// checkShape checks the rows. strict: the cancelling rows also ran fewer
+// than all items, which holds for the committed measurement; on the tiny
+// job of TestReportTiny the rest of the items take microseconds, so a
+// failing goroutine preempted before its cancel could see them all run.
+func checkShape(t *testing.T, report []byte, strict bool) {
 	t.Helper()
 	cpus, items, wall, itemsRun := shape(t, report)
 	want := []string{"sequential loop 1"}
@@ -74,7 +78,7 @@ func checkShape(t *testing.T, report []byte) {
 		t.Errorf("without cancellation %d items ran, want all %d", itemsRun["errgroup SetLimit, no cancel"], items)
 	}
 	for _, v := range []string{"errgroup SetLimit(GOMAXPROCS)", "goroutine per item"} {
-		if n := itemsRun[v]; n < items/2 || n >= items {
+		if n := itemsRun[v]; n < items/2 || n > items || (strict && n == items) {
 			t.Errorf("%s: %d items ran, want from %d (the failing one) to fewer than all %d", v, n, items/2, items)
 		}
 	}
@@ -87,7 +91,7 @@ func TestReportTinyHasEveryRow(t *testing.T) {
 			t.Error(err)
 		}
 	})
-	checkShape(t, out.Bytes())
+	checkShape(t, out.Bytes(), false)
 }
 
 // The committed measurement the book shows has the same shape.
@@ -96,5 +100,5 @@ func TestCommittedMeasurementHasEveryRow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkShape(t, b)
+	checkShape(t, b, true)
 }
