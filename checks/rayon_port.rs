@@ -14,7 +14,7 @@ use grader::{ensure, fail, run};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 const ID: &str = "rayon_port";
 
@@ -26,6 +26,10 @@ const GATE: Duration = Duration::from_millis(500);
 /// Records started after a failure that a correct answer never gets near:
 /// rayon stops handing out records once the `Err` reaches it.
 const STARTED_AFTER_FAILURE: usize = 1000;
+
+/// How long the calls after a failure are slowed down: a correct answer
+/// stops within microseconds; this only gives it room on a loaded machine.
+const SLOW_FOR: Duration = Duration::from_millis(200);
 
 /// Runs `f` on a fresh rayon pool of 2 threads.
 fn in_pool<T: Send>(f: impl FnOnce() -> T + Send) -> T {
@@ -192,8 +196,9 @@ fn returns_the_error_of_a_failing_record() {
 
 #[test]
 fn stops_starting_records_after_a_failure() {
-    // r0 fails. From then on every call counts and takes 0.1 ms until the
-    // verdict is clear; then the rest return at once.
+    // r0 fails. From then on every call counts and takes 0.1 ms (for
+    // `SLOW_FOR` at most, so that a slow machine cannot turn a wrong answer's
+    // verdict into a watchdog timeout); then the rest return at once.
     let (result, after) = run(
         ID,
         "`checksum_all` on 100 000 records, r0 corrupt",
@@ -201,14 +206,17 @@ fn stops_starting_records_after_a_failure() {
         || {
             let failed = AtomicBool::new(false);
             let after = AtomicUsize::new(0);
+            let failed_at = std::sync::OnceLock::new();
             let result = in_pool(|| {
                 checksum_all(&records(100_000), |r| {
                     if r == "r0" {
+                        failed_at.get_or_init(Instant::now);
                         failed.store(true, Ordering::SeqCst);
                         return Err(BadRecord { record: r.to_owned() });
                     }
                     if failed.load(Ordering::SeqCst)
                         && after.fetch_add(1, Ordering::SeqCst) < STARTED_AFTER_FAILURE
+                        && failed_at.get().is_some_and(|t| t.elapsed() < SLOW_FOR)
                     {
                         thread::sleep(Duration::from_micros(100));
                     }
