@@ -366,22 +366,10 @@ mod tests {
              [[exercise.requirements]]\nsays='Keep failures()'\nchecks=[]\n",
         );
         let problems = requirement_problems(&ex, &tests).join("\n");
-        assert!(
-            problems.contains("\"keep the lights on\" is not a quote"),
-            "{problems}"
-        );
-        assert!(
-            problems.contains("names `zz`, which is not a #[test]"),
-            "{problems}"
-        );
-        assert!(
-            problems.contains("\"Keep failures()\" has no check"),
-            "{problems}"
-        );
-        assert!(
-            problems.contains("check `c` enforces no listed requirement"),
-            "{problems}"
-        );
+        assert!(problems.contains("\"keep the lights on\" is not a quote"), "{problems}");
+        assert!(problems.contains("names `zz`, which is not a #[test]"), "{problems}");
+        assert!(problems.contains("\"Keep failures()\" has no check"), "{problems}");
+        assert!(problems.contains("check `c` enforces no listed requirement"), "{problems}");
         assert!(!problems.contains("return the first error"), "{problems}");
         let none = exercise_with("Do it.", "");
         assert!(requirement_problems(&none, &tests)[0].contains("no `requirements`"));
