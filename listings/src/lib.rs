@@ -22,6 +22,9 @@ pub mod slices;
 // Chapter 5: "Go only passes by value" vs moves and borrows.
 pub mod value;
 
+// Chapter 6: structured parallelism with rayon.
+pub mod rayon;
+
 // Chapter 7: finding leaks.
 pub mod find;
 
@@ -57,6 +60,9 @@ pub const PROGRAMS: &[(&str, Program)] = &[
     ("value_in_place", value::in_place),
     ("value_locks", value::locks),
     ("value_closures", value::closures),
+    // Chapter 6
+    ("rayon_collect", rayon::collect),
+    ("rayon_starve", rayon::starve),
     // Chapter 7
     ("find_threads", find::thread_gauge),
 ];

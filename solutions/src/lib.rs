@@ -26,6 +26,11 @@ pub mod value_account;
 pub mod value_predict;
 pub mod value_site;
 
+// Chapter 6: structured parallelism with rayon.
+pub mod rayon_bounded_io;
+pub mod rayon_port;
+pub mod rayon_search;
+
 // Chapter 7: finding leaks (you write the test).
 pub mod find_consumer;
 pub mod find_runner;
@@ -59,6 +64,10 @@ mod reference_solution_not_your_exercise {
         grader::checks!(value_account);
         grader::checks!(value_predict);
         grader::checks!(value_site);
+        // Chapter 6
+        grader::checks!(rayon_port);
+        grader::checks!(rayon_bounded_io);
+        grader::checks!(rayon_search);
         // Chapter 7
         grader::checks!(find_consumer);
         grader::checks!(find_sum);

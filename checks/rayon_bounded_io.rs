@@ -1,0 +1,375 @@
+// Checks for `rayon_bounded_io`, compiled into `exercises`, `solutions` and
+// `fixtures`. `exercise` is the module under test (your
+// `exercises/src/rayon_bounded_io.rs`).
+//
+// Each check runs `fetch_all` inside a rayon pool of its own (2 threads), as
+// if it were called from rayon code. The `fetch` closures are the checks'
+// own "network": they count how many calls run at once, hold calls back
+// until others have started, and fail on purpose. Their waits are bounded
+// well below the grader's watchdog; a wait that runs out is reported after
+// `fetch_all` has returned, in terms of what your code did.
+
+use exercise::{FetchError, fetch_all};
+use grader::{ensure, fail, run};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Condvar, Mutex};
+use std::time::Duration;
+
+const ID: &str = "rayon_bounded_io";
+
+/// How long a check's own wait lasts at most. Once one wait of a check has
+/// run out, the later ones do not wait (the verdict is in), so a wrong
+/// answer fails with the check's message well before the watchdog.
+const GATE: Duration = Duration::from_millis(500);
+
+/// How long a call waits for calls beyond the limit to join it: an answer
+/// without a bound starts them in microseconds.
+const OVERLAP: Duration = Duration::from_millis(300);
+
+/// Calls in all, of 60, that a correct answer never gets near once the first
+/// call has failed: it makes 3, plus at most one per other worker; calls
+/// after the failure take 1 ms each, so a worker reaches its next check long
+/// before it could make 25.
+const CALLS_AFTER_FAILURE: usize = 30;
+
+/// Runs `f` on a fresh rayon pool of 2 threads.
+fn in_pool<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .build()
+        .expect("a rayon pool for the check")
+        .install(f)
+}
+
+fn urls(n: usize) -> Vec<String> {
+    (0..n).map(|i| format!("u{i}")).collect()
+}
+
+fn page(url: &str) -> String {
+    url.to_uppercase()
+}
+
+/// The checks' network: what runs now, and what has happened.
+#[derive(Default)]
+struct Net {
+    state: Mutex<State>,
+    changed: Condvar,
+}
+
+#[derive(Default)]
+struct State {
+    now: usize,
+    max: usize,
+    started: Vec<String>,
+    failed: bool,
+    gave_up: bool,
+}
+
+impl Net {
+    /// A call of `fetch` begins: counted under the lock.
+    fn enter(&self, url: &str) -> std::sync::MutexGuard<'_, State> {
+        let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        s.now += 1;
+        s.max = s.max.max(s.now);
+        s.started.push(url.to_owned());
+        self.changed.notify_all();
+        s
+    }
+
+    /// Waits (at most `GATE`) until `done` holds; says whether it did.
+    fn wait_until<'a>(
+        &self,
+        s: std::sync::MutexGuard<'a, State>,
+        done: impl Fn(&State) -> bool,
+    ) -> (std::sync::MutexGuard<'a, State>, bool) {
+        self.wait_within(s, GATE, done)
+    }
+
+    /// Waits (at most `limit`) until `done` holds; says whether it did.
+    fn wait_within<'a>(
+        &self,
+        s: std::sync::MutexGuard<'a, State>,
+        limit: Duration,
+        done: impl Fn(&State) -> bool,
+    ) -> (std::sync::MutexGuard<'a, State>, bool) {
+        if s.gave_up {
+            let ok = done(&s);
+            return (s, ok);
+        }
+        let (mut s, timeout) = self
+            .changed
+            .wait_timeout_while(s, limit, |s| !done(s))
+            .unwrap_or_else(|e| e.into_inner());
+        if timeout.timed_out() {
+            s.gave_up = true;
+        }
+        let ok = done(&s);
+        (s, ok)
+    }
+
+    /// A call of `fetch` ends.
+    fn leave(&self, mut s: std::sync::MutexGuard<'_, State>) {
+        s.now -= 1;
+        self.changed.notify_all();
+    }
+
+    fn snapshot<T>(&self, f: impl FnOnce(&State) -> T) -> T {
+        f(&self.state.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+}
+
+#[test]
+fn returns_the_pages_in_url_order() {
+    // u0 is held back until u2 has returned; then 50 plain URLs.
+    let (held, plain, empty) = run(
+        ID,
+        "`fetch_all` on 3 URLs (limit 3) where u0 returns last, then on 20 URLs",
+        "u0 waits for u2 to return: does `fetch_all` wait for u0 before it starts u2?",
+        || {
+            let net = Net::default();
+            let urls3 = urls(3);
+            let refs: Vec<&str> = urls3.iter().map(String::as_str).collect();
+            let held = in_pool(|| {
+                fetch_all(&refs, 3, |url| {
+                    let s = net.enter(url);
+                    let s = if url == "u0" {
+                        net.wait_until(s, |s| s.started.iter().any(|u| u == "u2") && s.now == 1).0
+                    } else {
+                        s
+                    };
+                    net.leave(s);
+                    Ok(page(url))
+                })
+            });
+            let urls20 = urls(20);
+            let refs: Vec<&str> = urls20.iter().map(String::as_str).collect();
+            let plain = in_pool(|| fetch_all(&refs, 4, |url| Ok(page(url))));
+            let empty = in_pool(|| fetch_all(&[], 4, |url| Ok(page(url))));
+            (held, plain, empty)
+        },
+    );
+    let want3: Vec<String> = urls(3).iter().map(|u| page(u)).collect();
+    ensure(
+        held.as_ref() == Ok(&want3),
+        ID,
+        format!(
+            "u0 returned after u1 and u2, and `fetch_all` returned {held:?}, expected \
+             {want3:?}: pages in URL order, not in the order the calls returned"
+        ),
+    );
+    let want20: Vec<String> = urls(20).iter().map(|u| page(u)).collect();
+    match &plain {
+        Ok(pages) if *pages == want20 => {}
+        Ok(pages) => fail(
+            ID,
+            format!(
+                "`fetch_all` on u0..u19 returned {} pages, not one page per URL in URL order \
+                 (first: {:?})",
+                pages.len(),
+                pages.first()
+            ),
+        ),
+        Err(e) => fail(ID, format!("`fetch_all` returned Err({e:?}) although no call failed")),
+    }
+    ensure(
+        empty == Ok(vec![]),
+        ID,
+        format!("`fetch_all(&[], 4, ..)` returned {empty:?}, expected Ok([])"),
+    );
+}
+
+#[test]
+fn never_more_than_limit_calls_at_once() {
+    // Each call waits until more than 3 run, or every call has started:
+    // an answer without a bound lets all 6 run together.
+    let (result, max) = run(
+        ID,
+        "`fetch_all` on 6 URLs with limit 3",
+        "Do the calls wait for each other in `fetch_all`?",
+        || {
+            let net = Net::default();
+            let urls6 = urls(6);
+            let refs: Vec<&str> = urls6.iter().map(String::as_str).collect();
+            let result = in_pool(|| {
+                fetch_all(&refs, 3, |url| {
+                    let s = net.enter(url);
+                    // A correct answer waits here in vain, once: 300 ms.
+                    let (s, _) = net.wait_within(s, OVERLAP, |s| s.now > 3 || s.started.len() == 6);
+                    net.leave(s);
+                    Ok(page(url))
+                })
+            });
+            (result, net.snapshot(|s| s.max))
+        },
+    );
+    ensure(
+        max <= 3,
+        ID,
+        format!(
+            "{max} calls of `fetch` ran at the same time with limit 3: nothing bounds them. \
+             Start `limit` workers that take URLs one after the other, instead of one thread \
+             per URL."
+        ),
+    );
+    ensure(result.is_ok(), ID, format!("`fetch_all` returned {result:?} although no call failed"));
+}
+
+#[test]
+fn runs_limit_calls_at_once() {
+    // Each call waits until 4 run, or every call has started.
+    let (result, max) = run(
+        ID,
+        "`fetch_all` on 8 URLs with limit 4",
+        "Do the calls wait for each other in `fetch_all`?",
+        || {
+            let net = Net::default();
+            let urls8 = urls(8);
+            let refs: Vec<&str> = urls8.iter().map(String::as_str).collect();
+            let result = in_pool(|| {
+                fetch_all(&refs, 4, |url| {
+                    let s = net.enter(url);
+                    let (s, _) = net.wait_until(s, |s| s.now >= 4 || s.started.len() == 8);
+                    net.leave(s);
+                    Ok(page(url))
+                })
+            });
+            (result, net.snapshot(|s| s.max))
+        },
+    );
+    ensure(
+        max >= 4,
+        ID,
+        format!(
+            "with limit 4 and 8 URLs, at most {max} calls of `fetch` ever ran at once. If they \
+             ran on rayon's pool, that is its width (2 threads here, one per core by default), \
+             whatever `limit` says: blocking calls need threads of their own."
+        ),
+    );
+    ensure(result.is_ok(), ID, format!("`fetch_all` returned {result:?} although no call failed"));
+}
+
+#[test]
+fn a_slow_call_does_not_hold_up_the_others() {
+    // Limit 2: u0 is slow, it returns only once u5 has started.
+    let (result, went_on) = run(
+        ID,
+        "`fetch_all` on 6 URLs with limit 2, u0 slow",
+        "u0 waits for u5 to start: does `fetch_all` wait for u0 before starting more?",
+        || {
+            let net = Net::default();
+            let urls6 = urls(6);
+            let refs: Vec<&str> = urls6.iter().map(String::as_str).collect();
+            let went_on = AtomicBool::new(true);
+            let result = in_pool(|| {
+                fetch_all(&refs, 2, |url| {
+                    let s = net.enter(url);
+                    let s = if url == "u0" {
+                        let (s, ok) = net.wait_until(s, |s| s.started.iter().any(|u| u == "u5"));
+                        went_on.store(ok, Ordering::SeqCst);
+                        s
+                    } else {
+                        s
+                    };
+                    net.leave(s);
+                    Ok(page(url))
+                })
+            });
+            (result, went_on.into_inner())
+        },
+    );
+    ensure(
+        went_on,
+        ID,
+        format!(
+            "with limit 2, while u0 was slow ({} ms), u5 never started: the other slot did not \
+             go on to u1, u2, ... Are the URLs fetched in batches of `limit` that wait for \
+             each other? Let each worker take the next URL as soon as its call returns.",
+            GATE.as_millis()
+        ),
+    );
+    ensure(result.is_ok(), ID, format!("`fetch_all` returned {result:?} although no call failed"));
+}
+
+#[test]
+fn a_failing_call_is_the_error() {
+    let result = run(
+        ID,
+        "`fetch_all` on 20 URLs with limit 2, u7 failing",
+        "Nothing here blocks: does `fetch_all` wait for something?",
+        || {
+            let urls20 = urls(20);
+            let refs: Vec<&str> = urls20.iter().map(String::as_str).collect();
+            in_pool(|| {
+                fetch_all(&refs, 2, |url| {
+                    if url == "u7" {
+                        Err(FetchError { url: url.to_owned() })
+                    } else {
+                        Ok(page(url))
+                    }
+                })
+            })
+        },
+    );
+    match result {
+        Err(FetchError { url }) if url == "u7" => {}
+        Ok(pages) => fail(
+            ID,
+            format!("`fetch_all` returned Ok with {} pages although u7 failed", pages.len()),
+        ),
+        Err(other) => fail(ID, format!("`fetch_all` returned Err({other:?}), but only u7 failed")),
+    }
+}
+
+#[test]
+fn starts_no_new_call_after_a_failure() {
+    // Limit 3, 60 URLs. The first call to start fails once 3 run; calls
+    // that started before wait for that failure; calls that start after it
+    // take 1 ms each. A correct answer makes 3 calls, and each other worker
+    // at most one more if it took a URL just before the failure: far below
+    // `CALLS_AFTER_FAILURE`. Without a bound or without a stop, all 60 run.
+    let (result, calls) = run(
+        ID,
+        "`fetch_all` on 60 URLs with limit 3, the first call failing",
+        "Calls wait for the first one to fail: is it waiting for a call that cannot start?",
+        || {
+            let net = Net::default();
+            let urls60 = urls(60);
+            let refs: Vec<&str> = urls60.iter().map(String::as_str).collect();
+            let result = in_pool(|| {
+                fetch_all(&refs, 3, |url| {
+                    let s = net.enter(url);
+                    if s.failed {
+                        net.leave(s);
+                        std::thread::sleep(Duration::from_millis(1));
+                        return Ok(page(url));
+                    }
+                    if s.started.len() == 1 {
+                        let (mut s, _) = net.wait_until(s, |s| s.now >= 3);
+                        s.failed = true;
+                        net.leave(s);
+                        return Err(FetchError { url: url.to_owned() });
+                    }
+                    let (s, _) = net.wait_until(s, |s| s.failed);
+                    net.leave(s);
+                    Ok(page(url))
+                })
+            });
+            (result, net.snapshot(|s| s.started.len()))
+        },
+    );
+    ensure(
+        calls < CALLS_AFTER_FAILURE,
+        ID,
+        format!(
+            "`fetch` was called {calls} times for 60 URLs with limit 3 although the first call \
+             failed, and calls went on starting after it had: a failure must stop the workers \
+             from taking more URLs. Set a flag when a call fails and check it before each new \
+             call."
+        ),
+    );
+    ensure(
+        matches!(&result, Err(FetchError { url }) if url.starts_with('u')),
+        ID,
+        format!("`fetch_all` returned {result:?}, expected the failing call's error"),
+    );
+}

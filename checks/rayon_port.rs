@@ -1,0 +1,291 @@
+// Checks for `rayon_port`, compiled into `exercises`, `solutions` and
+// `fixtures`. `exercise` is the module under test (your
+// `exercises/src/rayon_port.rs`).
+//
+// Each check runs `checksum_all` inside a rayon pool of its own (2 threads).
+// The `checksum` closures are the checks' own: they count calls, fail on
+// purpose, hold a record back until another one is done, and notice when
+// records are still started long after a failure. Their waits are bounded
+// well below the grader's watchdog, and a wait that runs out is reported
+// after `checksum_all` has returned, in terms of what your code did.
+
+use exercise::{BadRecord, checksum_all};
+use grader::{ensure, fail, run};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+const ID: &str = "rayon_port";
+
+/// How long a check's own gate waits: far beyond what a correct answer
+/// needs (microseconds), and below the watchdog so that the check can say
+/// what happened.
+const GATE: Duration = Duration::from_millis(500);
+
+/// Records started after a failure that a correct answer never gets near:
+/// rayon stops handing out records once the `Err` reaches it.
+const STARTED_AFTER_FAILURE: usize = 1000;
+
+/// How long the calls after a failure are slowed down: a correct answer
+/// stops within microseconds; this only gives it room on a loaded machine.
+const SLOW_FOR: Duration = Duration::from_millis(200);
+
+/// Runs `f` on a fresh rayon pool of 2 threads.
+fn in_pool<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .build()
+        .expect("a rayon pool for the check")
+        .install(f)
+}
+
+fn records(n: usize) -> Vec<String> {
+    (0..n).map(|i| format!("r{i}")).collect()
+}
+
+fn number(record: &str) -> usize {
+    record[1..].parse().expect("the check's records are r0, r1, ...")
+}
+
+/// The check's checksum: not growing with the record number, so that an
+/// answer that sorts the checksums does not get record order by luck.
+fn sum_of(i: usize) -> u64 {
+    ((i * 7919) % 1009) as u64
+}
+
+/// A one-shot gate with a bounded wait.
+#[derive(Default)]
+struct Gate {
+    open: Mutex<bool>,
+    changed: Condvar,
+}
+
+impl Gate {
+    fn open(&self) {
+        *self.open.lock().unwrap_or_else(|e| e.into_inner()) = true;
+        self.changed.notify_all();
+    }
+    /// Waits until the gate is open or `GATE` has passed; says which.
+    fn wait(&self) -> bool {
+        let open = self.open.lock().unwrap_or_else(|e| e.into_inner());
+        let (open, _) = self
+            .changed
+            .wait_timeout_while(open, GATE, |open| !*open)
+            .unwrap_or_else(|e| e.into_inner());
+        *open
+    }
+}
+
+#[test]
+fn checksums_each_record_of_a_clean_batch_once() {
+    let (result, calls) = run(
+        ID,
+        "`checksum_all` on 1000 clean records",
+        "Nothing here blocks: does `checksum_all` wait for something?",
+        || {
+            let calls = AtomicUsize::new(0);
+            let result = in_pool(|| {
+                checksum_all(&records(1000), |r| {
+                    calls.fetch_add(1, Ordering::SeqCst);
+                    Ok(sum_of(number(r)))
+                })
+            });
+            (result, calls.into_inner())
+        },
+    );
+    let want: Vec<u64> = (0..1000).map(sum_of).collect();
+    match &result {
+        Ok(sums) if *sums == want => {}
+        Ok(sums) if sums.len() != 1000 => fail(
+            ID,
+            format!("`checksum_all` on 1000 records returned {} checksums", sums.len()),
+        ),
+        Ok(_) => fail(
+            ID,
+            "`checksum_all` returned the right checksums in the wrong order: the `Vec` must be \
+             in record order (checksum of records[0] first)",
+        ),
+        Err(e) => fail(ID, format!("`checksum_all` returned Err({e:?}) on a clean batch")),
+    }
+    ensure(
+        calls == 1000,
+        ID,
+        format!("`checksum_all` called `checksum` {calls} times for 1000 records: once per record"),
+    );
+    let empty = run(ID, "`checksum_all(&[], ..)`", "", || {
+        in_pool(|| checksum_all(&[], |_| Ok(1)))
+    });
+    ensure(
+        empty == Ok(vec![]),
+        ID,
+        format!("`checksum_all(&[], ..)` returned {empty:?}, expected Ok([])"),
+    );
+}
+
+#[test]
+fn keeps_record_order_when_the_first_record_finishes_last() {
+    // Record 0 is held back until record 7 is done (or `GATE` passes).
+    let result = run(
+        ID,
+        "`checksum_all` on 8 records where record 0 finishes last",
+        "Record 0 waits for record 7: does `checksum_all` wait for record 0 before it starts \
+         record 7?",
+        || {
+            let last_done = Gate::default();
+            in_pool(|| {
+                checksum_all(&records(8), |r| {
+                    let i = number(r);
+                    if i == 0 {
+                        last_done.wait();
+                    }
+                    if i == 7 {
+                        last_done.open();
+                    }
+                    Ok(sum_of(i))
+                })
+            })
+        },
+    );
+    let want: Vec<u64> = (0..8).map(sum_of).collect();
+    match result {
+        Ok(sums) if sums == want => {}
+        Ok(sums) => fail(
+            ID,
+            format!(
+                "record 0 was held back until record 7 was done, and `checksum_all` returned \
+                 {sums:?}, expected {want:?}: the checksums come out in the order the records \
+                 finished (Go's channel), not in record order. Collect into the `Vec` by \
+                 position."
+            ),
+        ),
+        Err(e) => fail(ID, format!("`checksum_all` returned Err({e:?}) on a clean batch")),
+    }
+}
+
+#[test]
+fn returns_the_error_of_a_failing_record() {
+    let result = run(
+        ID,
+        "`checksum_all` on 100 records, r37 and r73 corrupt",
+        "Nothing here blocks: does `checksum_all` wait for something?",
+        || {
+            in_pool(|| {
+                checksum_all(&records(100), |r| match r {
+                    "r37" | "r73" => Err(BadRecord { record: r.to_owned() }),
+                    _ => Ok(sum_of(number(r))),
+                })
+            })
+        },
+    );
+    match result {
+        Err(BadRecord { record }) if record == "r37" || record == "r73" => {}
+        Ok(sums) => fail(
+            ID,
+            format!(
+                "`checksum_all` returned Ok with {} checksums although r37 and r73 failed",
+                sums.len()
+            ),
+        ),
+        Err(other) => fail(
+            ID,
+            format!("`checksum_all` returned Err({other:?}), but only r37 and r73 failed"),
+        ),
+    }
+}
+
+#[test]
+fn stops_starting_records_after_a_failure() {
+    // r0 fails. From then on every call counts and takes 0.1 ms (for
+    // `SLOW_FOR` at most, so that a slow machine cannot turn a wrong answer's
+    // verdict into a watchdog timeout); then the rest return at once.
+    let (result, after) = run(
+        ID,
+        "`checksum_all` on 100 000 records, r0 corrupt",
+        "Does `checksum_all` wait for something after the failure?",
+        || {
+            let failed = AtomicBool::new(false);
+            let after = AtomicUsize::new(0);
+            let failed_at = std::sync::OnceLock::new();
+            let result = in_pool(|| {
+                checksum_all(&records(100_000), |r| {
+                    if r == "r0" {
+                        failed_at.get_or_init(Instant::now);
+                        failed.store(true, Ordering::SeqCst);
+                        return Err(BadRecord { record: r.to_owned() });
+                    }
+                    if failed.load(Ordering::SeqCst)
+                        && after.fetch_add(1, Ordering::SeqCst) < STARTED_AFTER_FAILURE
+                        && failed_at.get().is_some_and(|t| t.elapsed() < SLOW_FOR)
+                    {
+                        thread::sleep(Duration::from_micros(100));
+                    }
+                    Ok(1)
+                })
+            });
+            (result, after.into_inner())
+        },
+    );
+    ensure(
+        after < STARTED_AFTER_FAILURE,
+        ID,
+        format!(
+            "`checksum_all` called `checksum` on {after} more records after r0 had failed. \
+             rayon stops handing out records only when the `Err` reaches it (`collect` into \
+             a `Result`, `try_for_each`); collecting every `Result` first, or remembering the \
+             error on the side, checksums everything."
+        ),
+    );
+    ensure(
+        result == Err(BadRecord { record: "r0".to_owned() }),
+        ID,
+        format!("`checksum_all` returned {result:?}, expected Err(BadRecord {{ record: \"r0\" }})"),
+    );
+}
+
+#[test]
+fn checksums_run_in_parallel() {
+    // Of 1000 records, the first and the last each wait until the other one
+    // has started (far apart, so that any split of the work, even in pieces
+    // of a few hundred, puts them on different threads).
+    let (result, together) = run(
+        ID,
+        "`checksum_all` on 1000 records where r0 and r999 wait for each other",
+        "Do records wait for each other in `checksum_all`?",
+        || {
+            let first = Gate::default();
+            let last = Gate::default();
+            let together = AtomicBool::new(true);
+            let result = in_pool(|| {
+                checksum_all(&records(1000), |r| {
+                    let i = number(r);
+                    if i == 0 || i == 999 {
+                        let (mine, other) = if i == 0 { (&first, &last) } else { (&last, &first) };
+                        mine.open();
+                        if !other.wait() {
+                            together.store(false, Ordering::SeqCst);
+                        }
+                    }
+                    Ok(sum_of(i))
+                })
+            });
+            (result, together.into_inner())
+        },
+    );
+    ensure(
+        together,
+        ID,
+        "r0 and r999 were never checksummed at the same time: `checksum_all` runs one record \
+         after the other. Use `records.par_iter()`.",
+    );
+    // Order has its own check: here only that every checksum came back.
+    let mut sums = result.clone().unwrap_or_default();
+    sums.sort_unstable();
+    let mut want: Vec<u64> = (0..1000).map(sum_of).collect();
+    want.sort_unstable();
+    ensure(
+        sums == want,
+        ID,
+        format!("`checksum_all` returned {} checksums for 1000 records", result.map_or(0, |s| s.len())),
+    );
+}

@@ -1,0 +1,271 @@
+//! Chapter 6: structured parallelism with rayon. The Go side is `go/rayon`
+//! (package `fanout`): errgroup with `SetLimit`, results by channel or by
+//! index.
+//!
+//! - [`checksum`]: the CPU-bound work of one item, the same function as Go's
+//!   `fanout.Checksum` (both test the same value);
+//! - [`checksum_all`]: `par_iter().map(..).collect::<Result<Vec<_>, _>>()`,
+//!   the port of Go's `Indexed`/`Stopping`;
+//! - [`fetch_all`]: bounded I/O with N scoped workers, where rayon is the
+//!   wrong tool;
+//! - [`find_line`]: early exit inside a long per-item loop with an
+//!   `AtomicBool`;
+//! - programs [`collect`] and [`starve`], with checked output;
+//! - [`bench`]: the measurement, `cargo run --release -p listings --example
+//!   rayon_bench`.
+
+#[path = "rayon/bench.rs"]
+pub mod bench;
+
+use ::rayon::prelude::*;
+use crossbeam_channel as channel;
+use std::io::{self, Write};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex};
+use std::time::Duration;
+
+// ANCHOR: checksum
+/// The CPU-bound work of one item: `rounds` steps of splitmix64 seeded with
+/// the item's id. No memory, no I/O, no locks: only the CPU. Go's
+/// `fanout.Checksum` is the same function.
+pub fn checksum(id: u64, rounds: u32) -> u64 {
+    let mut x = id;
+    for _ in 0..rounds {
+        x = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = x;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        x = z ^ (z >> 31);
+    }
+    x
+}
+// ANCHOR_END: checksum
+
+/// An item that could not be processed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BadItem(pub u64);
+
+// ANCHOR: checksum_all
+/// Go's `Indexed` with `Stopping`'s early stop, in one expression: results
+/// in item order, the error of a failed item, and no new items handed out
+/// once an `Err` has been seen (items already running finish).
+pub fn checksum_all(
+    items: u64,
+    work: impl Fn(u64) -> Result<u64, BadItem> + Sync,
+) -> Result<Vec<u64>, BadItem> {
+    (0..items).into_par_iter().map(&work).collect()
+}
+// ANCHOR_END: checksum_all
+
+// ANCHOR: fetch_all
+/// Bounded I/O: `workers` scoped threads pull indexes from a channel, so at
+/// most `workers` calls of `fetch` run at once, whatever rayon's pool is
+/// doing. After a failure each worker stops before its next call.
+pub fn fetch_all<T: Send, E: Send>(
+    urls: &[&str],
+    workers: usize,
+    fetch: impl Fn(&str) -> Result<T, E> + Sync,
+) -> Result<Vec<T>, E> {
+    let (tx, rx) = channel::unbounded();
+    for i in 0..urls.len() {
+        tx.send(i).expect("rx is alive");
+    }
+    drop(tx); // the queue is complete: workers stop when it is empty
+    let failed = AtomicBool::new(false);
+    let mut results: Vec<(usize, Result<T, E>)> = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..workers)
+            .map(|_| {
+                let (rx, failed, fetch) = (rx.clone(), &failed, &fetch);
+                s.spawn(move || {
+                    let mut done = Vec::new();
+                    for i in rx.iter() {
+                        if failed.load(Ordering::SeqCst) {
+                            break; // another call failed: start nothing new
+                        }
+                        let result = fetch(urls[i]);
+                        if result.is_err() {
+                            failed.store(true, Ordering::SeqCst);
+                        }
+                        done.push((i, result));
+                    }
+                    done
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    });
+    results.sort_by_key(|(i, _)| *i); // item order, like an indexed slice
+    results.into_iter().map(|(_, r)| r).collect()
+}
+// ANCHOR_END: fetch_all
+
+// ANCHOR: find_line
+/// Finds a line for which `is_hit` holds, in any record: `(record, line)`.
+/// rayon's `find_map_any` stops handing out records after a hit, but a
+/// record already being scanned would be scanned to its end; the flag stops
+/// those too, between two lines.
+pub fn find_line<L: Sync>(
+    records: &[Vec<L>],
+    is_hit: impl Fn(&L) -> bool + Sync,
+) -> Option<(usize, usize)> {
+    let found = AtomicBool::new(false);
+    records.par_iter().enumerate().find_map_any(|(r, lines)| {
+        for (l, line) in lines.iter().enumerate() {
+            if found.load(Ordering::Relaxed) {
+                return None; // someone else found one: stop mid-record
+            }
+            if is_hit(line) {
+                found.store(true, Ordering::Relaxed);
+                return Some((r, l));
+            }
+        }
+        None
+    })
+}
+// ANCHOR_END: find_line
+
+/// Runs `f` in a fresh rayon pool of `threads` threads.
+pub fn in_pool<T: Send>(threads: usize, f: impl FnOnce() -> T + Send) -> T {
+    ::rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .expect("a rayon pool")
+        .install(f)
+}
+
+/// A gate that `open`s once and that threads `wait` on (with a limit, so
+/// that a listing never hangs if the pool behaves otherwise than the test
+/// expects).
+#[derive(Default)]
+struct Gate {
+    open: Mutex<bool>,
+    changed: Condvar,
+}
+
+impl Gate {
+    fn open(&self) {
+        *self.open.lock().unwrap() = true;
+        self.changed.notify_all();
+    }
+    /// Waits until the gate is open or `limit` has passed; says which.
+    fn wait(&self, limit: Duration) -> bool {
+        let open = self.open.lock().unwrap();
+        let (open, _) = self
+            .changed
+            .wait_timeout_while(open, limit, |open| !*open)
+            .unwrap();
+        *open
+    }
+}
+
+/// `cargo run -p listings --example rayon_collect`: the order of
+/// `collect::<Result<Vec<_>, _>>()`, and which error it returns.
+pub fn collect(out: &mut dyn Write) -> io::Result<()> {
+    // ANCHOR: collect
+    // Item 0 finishes last: it waits until item 7 is done.
+    let last_done = Gate::default();
+    let squares = in_pool(2, || {
+        checksum_all(8, |i| {
+            if i == 0 {
+                last_done.wait(Duration::from_secs(10));
+            }
+            if i == 7 {
+                last_done.open();
+            }
+            Ok(i * i)
+        })
+    });
+    writeln!(out, "item 0 finishes last:        {squares:?}")?;
+
+    // Items 1 and 999 fail; item 1 only after item 999 has failed.
+    let failed_999 = Gate::default();
+    let result = in_pool(2, || {
+        checksum_all(1000, |i| match i {
+            1 => {
+                failed_999.wait(Duration::from_secs(10));
+                Err(BadItem(1))
+            }
+            999 => {
+                failed_999.open();
+                Err(BadItem(999))
+            }
+            _ => Ok(i),
+        })
+    });
+    writeln!(out, "items 1 and 999 fail, 999 first: {result:?}")?;
+    // ANCHOR_END: collect
+    Ok(())
+}
+
+/// How many calls of a blocking function run at once.
+#[derive(Default)]
+struct InFlight {
+    now: Mutex<usize>,
+    changed: Condvar,
+    max: AtomicUsize,
+    started: AtomicUsize,
+}
+
+impl InFlight {
+    /// A blocking call of a batch of `total`. It waits (10 s at most) until
+    /// `sure` calls run at once, then at most `limit` more until `hoped`
+    /// do; either wait ends early once every call of the batch has started.
+    fn call(&self, sure: usize, hoped: usize, total: usize, limit: Duration) {
+        let mut now = self.now.lock().unwrap();
+        // Counted together under the lock: when the last call has started,
+        // every call that has not left yet is in `now`.
+        self.started.fetch_add(1, Ordering::SeqCst);
+        *now += 1;
+        self.max.fetch_max(*now, Ordering::SeqCst);
+        self.changed.notify_all();
+        let all_started = || self.started.load(Ordering::SeqCst) >= total;
+        for (want, limit) in [(sure, Duration::from_secs(10)), (hoped, limit)] {
+            now = self
+                .changed
+                .wait_timeout_while(now, limit, |now| *now < want && !all_started())
+                .unwrap()
+                .0;
+        }
+        *now -= 1;
+        self.changed.notify_all();
+    }
+}
+
+/// `cargo run -p listings --example rayon_starve`: eight blocking calls,
+/// each waiting until all eight run, in a 2-thread rayon pool (where they
+/// give up after 50 ms: only 2 can ever run) and with 8 scoped workers.
+pub fn starve(out: &mut dyn Write) -> io::Result<()> {
+    // ANCHOR: starve
+    let limit = Duration::from_millis(50);
+    let urls = ["u"; 8];
+
+    let pool = InFlight::default();
+    in_pool(2, || {
+        urls.par_iter().for_each(|_| pool.call(2, 8, 8, limit));
+    });
+    writeln!(
+        out,
+        "2-thread rayon pool:  at most {} of 8 blocking calls at once",
+        pool.max.load(Ordering::SeqCst)
+    )?;
+
+    let workers = InFlight::default();
+    let _: Result<Vec<()>, ()> = fetch_all(&urls, 8, |_| {
+        workers.call(8, 8, 8, limit);
+        Ok(())
+    });
+    writeln!(
+        out,
+        "8 scoped workers:     at most {} of 8 blocking calls at once",
+        workers.max.load(Ordering::SeqCst)
+    )?;
+    // ANCHOR_END: starve
+    Ok(())
+}
+
+#[cfg(test)]
+#[path = "rayon/tests.rs"]
+mod tests;
