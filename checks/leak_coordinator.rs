@@ -53,3 +53,34 @@ fn batches_larger_than_the_buffer_arrive_whole() {
         format!("`sum_job` returned {total}, expected {expected}: some numbers were lost"),
     );
 }
+
+/// Producers with nothing to send, started before the ones that have numbers.
+const EMPTY_BATCHES: usize = 200;
+
+#[test]
+fn numbers_after_a_quiet_start_arrive_whole() {
+    // 200 empty batches, then 2 with numbers. Starting 200 threads takes a
+    // while (from about 4 ms on a fast idle machine to a few hundred on a busy
+    // one), and during it the consumer receives nothing: a quiet moment, not
+    // the end. Only a closed channel means "no more numbers".
+    let mut batches: Vec<Vec<u64>> = vec![Vec::new(); EMPTY_BATCHES];
+    batches.push((1..=100).collect());
+    batches.push((101..=200).collect());
+    let total = run(
+        ID,
+        &format!("`sum_job` with {EMPTY_BATCHES} empty batches, then 2 batches of 100 numbers"),
+        WHO_OWNS_A_SENDER,
+        move || exercise::sum_job(batches),
+    );
+    grader::ensure(
+        total == 20_100,
+        ID,
+        format!(
+            "`sum_job` with {EMPTY_BATCHES} empty batches first, then the numbers 1 to 200, \
+             returned {total}, expected 20100: the numbers that came after a quiet start were \
+             lost. Does the consumer stop when nothing arrives for a moment (`recv_timeout`, \
+             `try_recv`)? A pause is not the end: only a closed channel is, once every \
+             `Sender` is gone."
+        ),
+    );
+}
