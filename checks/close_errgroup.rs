@@ -59,6 +59,42 @@ fn every_task_runs_before_wait_returns() {
 }
 
 #[test]
+fn no_task_sees_the_token_cancelled_while_none_has_failed() {
+    // Only a task's `Err` cancels the group: while every task succeeds, the
+    // token stays uncancelled (a producer that sees it cancelled would stop).
+    let saw_cancelled = run(
+        ID,
+        "`wait()` on a group of 4 tasks that succeed and look at the token",
+        "Nothing here waits for the token: does `wait` join every task?",
+        || {
+            let saw = AtomicUsize::new(0);
+            thread::scope(|s| {
+                let mut g: Group<&str> = Group::new(s);
+                for _ in 0..4 {
+                    g.spawn(|cancel: &Cancel| {
+                        if cancel.is_cancelled() || cancel.done().try_recv().is_err_and(|e| e.is_disconnected()) {
+                            saw.fetch_add(1, Ordering::SeqCst);
+                        }
+                        Ok(())
+                    });
+                }
+                let _ = g.wait();
+            });
+            saw.into_inner()
+        },
+    );
+    ensure(
+        saw_cancelled == 0,
+        ID,
+        format!(
+            "{saw_cancelled} of 4 tasks saw the group's token cancelled although no task had \
+             failed: errgroup cancels the context when a task returns an error (and when Wait \
+             is done), not before."
+        ),
+    );
+}
+
+#[test]
 fn an_empty_group_waits_for_nothing() {
     let result = run(ID, "`wait()` on a group without tasks", "", || {
         thread::scope(|s| Group::<&str>::new(s).wait())
