@@ -54,21 +54,24 @@ fn batches_larger_than_the_buffer_arrive_whole() {
     );
 }
 
-/// Producers with nothing to send, started before the ones that have numbers.
-const EMPTY_BATCHES: usize = 200;
+/// Producers with nothing to send, started before each batch that has numbers.
+const EMPTY_BEFORE: [usize; 2] = [100, 200];
 
 #[test]
 fn numbers_after_a_quiet_start_arrive_whole() {
-    // 200 empty batches, then 2 with numbers. Starting 200 threads takes a
-    // while (from about 4 ms on a fast idle machine to a few hundred on a busy
-    // one), and during it the consumer receives nothing: a quiet moment, not
+    // 100 empty batches, the numbers 1 to 100, 200 more empty batches, the
+    // numbers 101 to 200. Starting a thread is not free (from about 20 us on
+    // a fast idle machine to a few ms on a busy one), so the consumer receives
+    // nothing for a while before each batch of numbers: a quiet moment, not
     // the end. Only a closed channel means "no more numbers".
-    let mut batches: Vec<Vec<u64>> = vec![Vec::new(); EMPTY_BATCHES];
-    batches.push((1..=100).collect());
-    batches.push((101..=200).collect());
+    let mut batches: Vec<Vec<u64>> = Vec::new();
+    for (empty, numbers) in EMPTY_BEFORE.into_iter().zip([1..=100, 101..=200]) {
+        batches.extend(std::iter::repeat_n(Vec::new(), empty));
+        batches.push(numbers.collect());
+    }
     let total = run(
         ID,
-        &format!("`sum_job` with {EMPTY_BATCHES} empty batches, then 2 batches of 100 numbers"),
+        "`sum_job` with 100 empty batches, 1..=100, 200 empty batches, 101..=200",
         WHO_OWNS_A_SENDER,
         move || exercise::sum_job(batches),
     );
@@ -76,9 +79,9 @@ fn numbers_after_a_quiet_start_arrive_whole() {
         total == 20_100,
         ID,
         format!(
-            "`sum_job` with {EMPTY_BATCHES} empty batches first, then the numbers 1 to 200, \
-             returned {total}, expected 20100: the numbers that came after a quiet start were \
-             lost. Does the consumer stop when nothing arrives for a moment (`recv_timeout`, \
+            "`sum_job` with empty batches before the numbers 1 to 100 and before 101 to 200 \
+             returned {total}, expected 20100: numbers that came after a quiet moment were \
+             lost. Does the consumer stop when nothing arrives for a while (`recv_timeout`, \
              `try_recv`)? A pause is not the end: only a closed channel is, once every \
              `Sender` is gone."
         ),
