@@ -59,7 +59,7 @@ fn every_task_runs_before_wait_returns() {
 }
 
 #[test]
-fn no_task_sees_the_token_cancelled_while_none_has_failed() {
+fn the_token_stays_unset_while_every_task_succeeds() {
     // Only a task's `Err` cancels the group: while every task succeeds, the
     // token stays uncancelled (a producer that sees it cancelled would stop).
     let saw_cancelled = run(
