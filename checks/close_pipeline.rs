@@ -77,6 +77,45 @@ fn totals_a_clean_batch() {
     );
 }
 
+/// How long the slow reader of `a_slow_reader_loses_nothing` takes to return
+/// its first record: longer than any plausible "nothing came for a while"
+/// timeout, well under the watchdog's limit.
+const SLOW_READ: Duration = Duration::from_millis(300);
+
+#[test]
+fn a_slow_reader_loses_nothing() {
+    // One reader answers at once; the other takes 300 ms for its first
+    // record (a slow disk), then answers at once. Nothing arrives on the
+    // channel for a while: that is not the end of the batch. The consumer's
+    // loop may end only when every `Sender` is gone.
+    let mut slow_started = false;
+    let mut slow_records = vec![100, 200].into_iter();
+    let slow: Reader = Box::new(move |_: &Cancel| {
+        if !slow_started {
+            slow_started = true;
+            thread::sleep(SLOW_READ);
+        }
+        slow_records.next().map(Ok)
+    });
+    let result = run(
+        ID,
+        "`run_job` with a reader of 1..=10 and one that takes 300 ms to read 100, then 200",
+        "The consumer's `for x in rx` ends only when every `Sender` is gone: which one is still \
+         alive?",
+        move || run_job(vec![finite((1..=10).collect()), slow]),
+    );
+    ensure(
+        result == Ok(355),
+        ID,
+        format!(
+            "`run_job` with a slow reader returned {result:?}, expected Ok(355) (1 + ... + 10 + \
+             100 + 200): records that came after a quiet moment were lost. Does the consumer \
+             stop when nothing arrives for a while (`recv_timeout`, `try_recv`)? A pause is not \
+             the end: only a closed channel is, once every producer has dropped its `Sender`."
+        ),
+    );
+}
+
 #[test]
 fn a_job_without_readers_totals_zero() {
     let total = run(
