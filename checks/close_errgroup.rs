@@ -59,6 +59,42 @@ fn every_task_runs_before_wait_returns() {
 }
 
 #[test]
+fn the_token_stays_unset_while_every_task_succeeds() {
+    // Only a task's `Err` cancels the group: while every task succeeds, the
+    // token stays uncancelled (a producer that sees it cancelled would stop).
+    let saw_cancelled = run(
+        ID,
+        "`wait()` on a group of 4 tasks that succeed and look at the token",
+        "Nothing here waits for the token: does `wait` join every task?",
+        || {
+            let saw = AtomicUsize::new(0);
+            thread::scope(|s| {
+                let mut g: Group<&str> = Group::new(s);
+                for _ in 0..4 {
+                    g.spawn(|cancel: &Cancel| {
+                        if cancel.is_cancelled() || cancel.done().try_recv().is_err_and(|e| e.is_disconnected()) {
+                            saw.fetch_add(1, Ordering::SeqCst);
+                        }
+                        Ok(())
+                    });
+                }
+                let _ = g.wait();
+            });
+            saw.into_inner()
+        },
+    );
+    ensure(
+        saw_cancelled == 0,
+        ID,
+        format!(
+            "{saw_cancelled} of 4 tasks saw the group's token cancelled although no task had \
+             failed: errgroup cancels the context when a task returns an error (and when Wait \
+             is done), not before."
+        ),
+    );
+}
+
+#[test]
 fn an_empty_group_waits_for_nothing() {
     let result = run(ID, "`wait()` on a group without tasks", "", || {
         thread::scope(|s| Group::<&str>::new(s).wait())
@@ -147,38 +183,105 @@ fn wait_returns_the_first_error_to_happen() {
 }
 
 #[test]
+fn wait_returns_the_first_error_whatever_the_spawn_order() {
+    // Three tasks; the one at `first` fails at once, the other two fail only
+    // once they have seen the cancel. Whichever position the first failure
+    // has, its error is the one `wait` returns: not the error of the first
+    // task spawned, nor of the last one, nor of the last one joined.
+    for first in 0..3 {
+        let result = run(
+            ID,
+            &format!("`wait()` after task {first} of 3 failed and the other two failed after it"),
+            NOBODY_CANCELLED,
+            move || {
+                thread::scope(|s| {
+                    let mut g: Group<String> = Group::new(s);
+                    for task in 0..3 {
+                        if task == first {
+                            g.spawn(move |_: &Cancel| Err(format!("task {task}: failed first")));
+                        } else {
+                            g.spawn(move |cancel: &Cancel| {
+                                let _ = cancel.done().recv();
+                                Err(format!("task {task}: failed after the cancel"))
+                            });
+                        }
+                    }
+                    g.wait()
+                })
+            },
+        );
+        let expected = format!("task {first}: failed first");
+        match result {
+            Err(e) if e == expected => {}
+            Err(e) => fail(
+                ID,
+                format!(
+                    "task {first} (of tasks 0, 1, 2, spawned in that order) failed first and \
+                     the other two failed only after its error had cancelled them, but `wait()` \
+                     returned Err({e:?}). errgroup's Wait returns the first error to happen, \
+                     whichever task it comes from: not the one picked by spawn or join order, \
+                     not the last one. Record it where every task can see it, at the moment it \
+                     happens."
+                ),
+            ),
+            Ok(()) => fail(
+                ID,
+                format!("three tasks failed, but `wait()` returned Ok(()): expected Err({expected:?})"),
+            ),
+        }
+    }
+}
+
+#[test]
 fn wait_waits_for_every_task_after_an_error() {
     // One task fails at once; another one is still busy for a moment (it
-    // does not look at the token). `wait` must not return before it is done.
-    let (token, probe) = grader::token();
-    let (result, still_running) = run(
-        ID,
-        "`wait()` after one task failed while another was still busy",
-        "Nothing here waits for the token: does `wait` block on something that never comes?",
-        move || {
-            thread::scope(|s| {
-                let mut g = Group::new(s);
-                g.spawn(move |_: &Cancel| {
-                    let _token = token; // dropped when this task returns
-                    thread::sleep(Duration::from_millis(30)); // busy
-                    Ok(())
-                });
-                g.spawn(|_: &Cancel| Err("boom"));
-                let result = g.wait();
-                (result, !probe.is_dropped())
-            })
-        },
-    );
-    ensure(
-        !still_running,
-        ID,
-        "`wait()` returned while a task was still running. errgroup's Wait returns the first \
-         error only after every task has returned: the cancel asks the others to stop, `wait` \
-         must still join them.",
-    );
-    ensure(
-        result == Err("boom"),
-        ID,
-        format!("`wait()` returned {result:?}, expected `Err(\"boom\")`"),
-    );
+    // does not look at the token). `wait` must not return before it is done,
+    // whether the busy task was spawned before or after the failing one.
+    for busy_first in [true, false] {
+        let (token, probe) = grader::token();
+        let (result, still_running) = run(
+            ID,
+            "`wait()` after one task failed while another was still busy",
+            "Nothing here waits for the token: does `wait` block on something that never comes?",
+            move || {
+                thread::scope(|s| {
+                    let mut g = Group::new(s);
+                    let busy = move |_: &Cancel| {
+                        let _token = token; // dropped when this task returns
+                        thread::sleep(Duration::from_millis(30)); // busy
+                        Ok(())
+                    };
+                    let failing = |_: &Cancel| Err("boom");
+                    if busy_first {
+                        g.spawn(busy);
+                        g.spawn(failing);
+                    } else {
+                        g.spawn(failing);
+                        g.spawn(busy);
+                    }
+                    let result = g.wait();
+                    (result, !probe.is_dropped())
+                })
+            },
+        );
+        let order = if busy_first {
+            "spawned before the failing one"
+        } else {
+            "spawned after the failing one"
+        };
+        ensure(
+            !still_running,
+            ID,
+            format!(
+                "`wait()` returned while a task ({order}) was still running. errgroup's Wait \
+                 returns the first error only after every task has returned: the cancel asks the \
+                 others to stop, `wait` must still join them all, also after it has an error."
+            ),
+        );
+        ensure(
+            result == Err("boom"),
+            ID,
+            format!("`wait()` returned {result:?}, expected `Err(\"boom\")`"),
+        );
+    }
 }

@@ -5,7 +5,8 @@
 // Each check runs `total` inside a rayon pool of its own (2 threads), so a
 // check that keeps rayon's threads busy cannot slow down another one. The
 // `read` closures are the checks' own: they count reads, fail on purpose,
-// and notice when reading goes on long after a failure.
+// and notice when reading goes on long after a failure. None of them panics:
+// every verdict is given after `total` has returned.
 
 use exercise::{ReadError, total};
 use grader::{ensure, fail, run};
@@ -111,17 +112,17 @@ fn a_failed_read_is_the_error() {
 
 #[test]
 fn stops_reading_after_a_failure() {
-    // Record 0 fails. From then on every read counts, and takes 0.1 ms; the
-    // read far beyond what was already in flight panics with the verdict
-    // (once: rayon passes the panic on when both threads are done).
-    let result = run(
+    // Record 0 fails. From then on every read counts, and takes 0.1 ms until
+    // the count is far beyond what was already in flight; past that the
+    // verdict is in, and the reads return at once so the job ends quickly.
+    let (result, after) = run(
         ID,
         "`total(100_000, read)` with record 0 corrupt",
         "rayon stops early only when the error reaches it: does `total` keep reading?",
         || {
             let failed = AtomicBool::new(false);
             let after = AtomicUsize::new(0);
-            in_pool(|| {
+            let result = in_pool(|| {
                 total(100_000, |id| {
                     if id == 0 {
                         failed.store(true, Ordering::SeqCst);
@@ -129,24 +130,25 @@ fn stops_reading_after_a_failure() {
                     }
                     if failed.load(Ordering::SeqCst) {
                         let n = after.fetch_add(1, Ordering::SeqCst) + 1;
-                        if n == READS_AFTER_FAILURE {
-                            panic!(
-                                "it read {n} more records after record 0 had failed. rayon \
-                                 stops handing out records only when the `Err` reaches it: \
-                                 `try_for_each`, `try_reduce` or `collect::<Result<_, _>>()` \
-                                 stop early; `sum()` of `Result`s, or collecting every \
-                                 `Result` and looking at them afterwards, read everything."
-                            );
+                        if n < READS_AFTER_FAILURE {
+                            thread::sleep(Duration::from_micros(100));
                         }
-                        if n > READS_AFTER_FAILURE {
-                            return Ok(1); // the verdict is in: finish fast
-                        }
-                        thread::sleep(Duration::from_micros(100));
                     }
                     Ok(1)
                 })
-            })
+            });
+            (result, after.into_inner())
         },
+    );
+    ensure(
+        after < READS_AFTER_FAILURE,
+        ID,
+        format!(
+            "`total` read {after} more records after record 0 had failed. rayon stops handing \
+             out records only when the `Err` reaches it: `try_for_each`, `try_reduce` or \
+             `collect::<Result<_, _>>()` stop early; `sum()` of `Result`s, or collecting every \
+             `Result` and looking at them afterwards, read everything."
+        ),
     );
     ensure(
         result == Err(ReadError { record: 0 }),
@@ -156,33 +158,115 @@ fn stops_reading_after_a_failure() {
 }
 
 #[test]
-fn reads_run_in_parallel() {
-    // Records 0 and 1 each wait until the other one has started: read one
-    // after the other, they would wait forever.
-    let result = run(
+fn reads_each_record_at_most_once_when_one_fails() {
+    // 1000 records, record 500 corrupt: whatever was read must have been read
+    // once, the corrupt record included (a retry is a second trip to storage).
+    let (result, twice) = run(
         ID,
-        "`total(2, read)` where reads 0 and 1 wait for each other",
-        "The two reads ran one after the other, not in parallel: is `total` a plain loop? Use \
-         `(0..records).into_par_iter()`.",
+        "`total(1000, read)` with record 500 corrupt",
+        "Nothing here blocks: does `total` wait for something?",
         || {
-            let arrived = (Mutex::new(0usize), Condvar::new());
-            in_pool(|| {
-                total(2, |id| {
-                    let (count, all_here) = &arrived;
-                    let mut count = count.lock().unwrap_or_else(|e| e.into_inner());
-                    *count += 1;
-                    all_here.notify_all();
-                    while *count < 2 {
-                        count = all_here.wait(count).unwrap_or_else(|e| e.into_inner());
+            let reads: Vec<AtomicUsize> = (0..1000).map(|_| AtomicUsize::new(0)).collect();
+            let result = in_pool(|| {
+                total(1000, |id| {
+                    reads[id].fetch_add(1, Ordering::SeqCst);
+                    if id == 500 {
+                        Err(ReadError { record: 500 })
+                    } else {
+                        Ok(1)
                     }
-                    Ok(id as u64 + 1)
                 })
-            })
+            });
+            let twice: Vec<(usize, usize)> = reads
+                .iter()
+                .enumerate()
+                .map(|(id, n)| (id, n.load(Ordering::SeqCst)))
+                .filter(|&(_, n)| n > 1)
+                .collect();
+            (result, twice)
         },
     );
-    ensure(
-        result == Ok(3),
+    if let Some(&(id, n)) = twice.first() {
+        fail(
+            ID,
+            format!(
+                "with record 500 corrupt, `total` read record {id} {n} times ({} records were read \
+                 more than once): read each record exactly once, on the error path too. A failed \
+                 read is the answer, not a reason to read again.",
+                twice.len()
+            ),
+        );
+    }
+    // Whether `result` is the error is `a_failed_read_is_the_error`'s verdict.
+    let _ = result;
+}
+
+/// Records in the "stays parallel" job: enough that any sane chunking
+/// (`with_min_len(64)`, one piece per thread...) gives both threads work.
+const PARALLEL_JOB: usize = 4096;
+
+#[test]
+fn reads_run_in_parallel() {
+    // The first read waits (up to its own limit, well under the watchdog's)
+    // for a second read to start while it is still running. Read one after
+    // the other, no read ever has company: the first one gives up waiting,
+    // and the job finishes with the verdict "never two at once".
+    let own_wait = grader::limit() / 3;
+    let (result, overlapped, reads) = run(
         ID,
-        format!("`total(2, read)` returned {result:?}, expected Ok(3)"),
+        &format!("`total({PARALLEL_JOB}, read)` on a clean batch"),
+        "Nothing here blocks for long: does `total` wait for something?",
+        move || {
+            let state = (Mutex::new(Overlap::default()), Condvar::new());
+            let result = in_pool(|| {
+                total(PARALLEL_JOB, |id| {
+                    let (overlap, changed) = &state;
+                    let mut o = overlap.lock().unwrap_or_else(|e| e.into_inner());
+                    o.reads += 1;
+                    o.in_flight += 1;
+                    if o.in_flight >= 2 {
+                        o.seen_together = true;
+                        changed.notify_all();
+                    } else if !o.seen_together && !o.gave_up {
+                        let (guard, waited) = changed
+                            .wait_timeout_while(o, own_wait, |o| !o.seen_together)
+                            .unwrap_or_else(|e| e.into_inner());
+                        o = guard;
+                        if waited.timed_out() {
+                            o.gave_up = true;
+                        }
+                    }
+                    o.in_flight -= 1;
+                    Ok(id as u64)
+                })
+            });
+            let o = state.0.into_inner().unwrap_or_else(|e| e.into_inner());
+            (result, o.seen_together, o.reads)
+        },
     );
+    let expected = (PARALLEL_JOB as u64 - 1) * PARALLEL_JOB as u64 / 2;
+    ensure(
+        result == Ok(expected),
+        ID,
+        format!("`total({PARALLEL_JOB}, read)` returned {result:?}, expected Ok({expected})"),
+    );
+    ensure(
+        overlapped,
+        ID,
+        format!(
+            "`total` read {reads} records on a pool of 2 threads, and no two reads were ever \
+             running at the same time: the reads happen one after the other. Are they done in a \
+             plain `Iterator` (a `for` loop, `.iter()`, or `.into_iter()` after a `collect`) \
+             instead of inside the parallel iterator, next to the sum?"
+        ),
+    );
+}
+
+/// What `reads_run_in_parallel` saw of the reads.
+#[derive(Default)]
+struct Overlap {
+    reads: usize,
+    in_flight: usize,
+    seen_together: bool,
+    gave_up: bool,
 }

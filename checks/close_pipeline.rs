@@ -11,9 +11,9 @@
 // the moment it returns).
 
 use exercise::{Cancel, ReadError, Reader, run_job};
-use grader::{ensure, fail, run};
+use grader::{Outcome, ensure, fail, run};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -25,15 +25,18 @@ fn finite(records: Vec<u64>) -> Reader {
     Box::new(move |_: &Cancel| records.next().map(Ok))
 }
 
-/// Never ends and never looks at the token; counts itself in `started` at
-/// its first read. Each read takes 1 ms, so a producer that never stops costs
+/// Never ends and never obeys the token; counts itself in `started` at its
+/// first read, and notes in `read_after_cancel` a read after the cancel. Each read takes 1 ms, so a producer that never stops costs
 /// no CPU while the check waits.
-fn endless_counted(started: Arc<AtomicUsize>) -> Reader {
+fn endless_counted(started: Arc<AtomicUsize>, read_after_cancel: Arc<AtomicBool>) -> Reader {
     let mut counted = false;
-    Box::new(move |_: &Cancel| {
+    Box::new(move |cancel: &Cancel| {
         if !counted {
             counted = true;
             started.fetch_add(1, Ordering::SeqCst);
+        }
+        if cancel.is_cancelled() {
+            read_after_cancel.store(true, Ordering::SeqCst);
         }
         thread::sleep(Duration::from_millis(1));
         Some(Ok(1))
@@ -43,10 +46,11 @@ fn endless_counted(started: Arc<AtomicUsize>) -> Reader {
 /// Fails at its first read, but only once `others` readers have counted
 /// themselves in `started`: their producers are then past any check made
 /// before the first read, so only a check between reads can stop them.
-/// (Bounded: after 5 s it fails anyway and the watchdog has the last word.)
+/// (Bounded, well under the watchdog's limit: if the others never start, it
+/// fails anyway and the check's verdict says what happened.)
 fn failing_once_others_read(started: Arc<AtomicUsize>, others: usize, message: &'static str) -> Reader {
     Box::new(move |_: &Cancel| {
-        let deadline = Instant::now() + Duration::from_secs(5);
+        let deadline = Instant::now() + grader::limit() / 4;
         while started.load(Ordering::SeqCst) < others && Instant::now() < deadline {
             thread::sleep(Duration::from_millis(1));
         }
@@ -73,6 +77,45 @@ fn totals_a_clean_batch() {
     );
 }
 
+/// How long the slow reader of `a_slow_reader_loses_nothing` takes to return
+/// its first record: longer than any plausible "nothing came for a while"
+/// timeout, well under the watchdog's limit.
+const SLOW_READ: Duration = Duration::from_millis(300);
+
+#[test]
+fn a_slow_reader_loses_nothing() {
+    // One reader answers at once; the other takes 300 ms for its first
+    // record (a slow disk), then answers at once. Nothing arrives on the
+    // channel for a while: that is not the end of the batch. The consumer's
+    // loop may end only when every `Sender` is gone.
+    let mut slow_started = false;
+    let mut slow_records = vec![100, 200].into_iter();
+    let slow: Reader = Box::new(move |_: &Cancel| {
+        if !slow_started {
+            slow_started = true;
+            thread::sleep(SLOW_READ);
+        }
+        slow_records.next().map(Ok)
+    });
+    let result = run(
+        ID,
+        "`run_job` with a reader of 1..=10 and one that takes 300 ms to read 100, then 200",
+        "The consumer's `for x in rx` ends only when every `Sender` is gone: which one is still \
+         alive?",
+        move || run_job(vec![finite((1..=10).collect()), slow]),
+    );
+    ensure(
+        result == Ok(355),
+        ID,
+        format!(
+            "`run_job` with a slow reader returned {result:?}, expected Ok(355) (1 + ... + 10 + \
+             100 + 200): records that came after a quiet moment were lost. Does the consumer \
+             stop when nothing arrives for a while (`recv_timeout`, `try_recv`)? A pause is not \
+             the end: only a closed channel is, once every producer has dropped its `Sender`."
+        ),
+    );
+}
+
 #[test]
 fn a_job_without_readers_totals_zero() {
     let total = run(
@@ -90,22 +133,37 @@ fn a_job_without_readers_totals_zero() {
 
 #[test]
 fn a_failing_read_stops_the_other_producers() {
-    let result = run(
-        ID,
-        "`run_job` with two endless readers and one that fails once they are reading",
-        "After the read error, the two endless readers were still being read. They never end \
-         and never look at the token: only their producers can stop them. Cancellation is \
-         cooperative, in Go (`select` on `ctx.Done()`) as in Rust: does each producer check \
-         `cancel.is_cancelled()` before every read?",
-        || {
-            let started = Arc::new(AtomicUsize::new(0));
-            run_job(vec![
-                endless_counted(Arc::clone(&started)),
-                failing_once_others_read(Arc::clone(&started), 2, "read record 3: corrupt"),
-                endless_counted(started),
-            ])
-        },
-    );
+    let started = Arc::new(AtomicUsize::new(0));
+    let read_after_cancel = Arc::new(AtomicBool::new(false));
+    let readers = vec![
+        endless_counted(Arc::clone(&started), Arc::clone(&read_after_cancel)),
+        failing_once_others_read(Arc::clone(&started), 2, "read record 3: corrupt"),
+        endless_counted(started, Arc::clone(&read_after_cancel)),
+    ];
+    let result = match grader::run_within(grader::limit(), move || run_job(readers)) {
+        Outcome::Returned(result) => result,
+        Outcome::Panicked(message) => fail(ID, format!("`run_job` panicked: {message}")),
+        Outcome::Stuck(waited) if read_after_cancel.load(Ordering::SeqCst) => fail(
+            ID,
+            format!(
+                "`run_job` with two endless readers and one that fails once they are reading \
+                 did not return within {} ms. The job's token was cancelled, but the endless \
+                 readers were still being read after that: they never end and never look at \
+                 the token, so only their producers can stop them. Does each producer check \
+                 `cancel.is_cancelled()` before every read (not only before the first)?",
+                waited.as_millis()
+            ),
+        ),
+        Outcome::Stuck(waited) => fail(
+            ID,
+            format!(
+                "`run_job` with two endless readers and one that fails once they are reading \
+                 did not return within {} ms, and the job's token was never cancelled while \
+                 they were read: after the failed read, who calls `cancel()`?",
+                waited.as_millis()
+            ),
+        ),
+    };
     ensure(
         result == Err(ReadError("read record 3: corrupt".to_owned())),
         ID,
@@ -120,42 +178,53 @@ fn a_failing_read_stops_the_other_producers() {
 fn returns_the_first_read_error() {
     // Reader B fails too, but only once it has seen the cancel, that is
     // after reader A's error: A's error is the first, every time. A fails
-    // only once B is reading, so B's error is certain to happen.
-    let started = Arc::new(AtomicUsize::new(0));
-    let b_started = Arc::clone(&started);
-    let waits_for_the_cancel: Reader = Box::new(move |cancel: &Cancel| {
-        b_started.fetch_add(1, Ordering::SeqCst);
-        let _ = cancel.done().recv(); // returns once the job is cancelled
-        Some(Err(ReadError(
-            "B: connection closed by the cancel".to_owned(),
-        )))
-    });
-    let result = run(
-        ID,
-        "`run_job` where reader A fails and then reader B fails because of the cancel",
-        "Reader B waits for the job's token (`cancel.done()`) and reader A failed: who cancels \
-         after a failed read?",
-        move || {
-            run_job(vec![
-                waits_for_the_cancel,
-                failing_once_others_read(started, 1, "A: read record 0: corrupt"),
-            ])
-        },
-    );
-    match result {
-        Err(ReadError(e)) if e == "A: read record 0: corrupt" => {}
-        Err(ReadError(e)) if e.starts_with("B:") => fail(
+    // only once B is reading, so B's error is certain to happen. Both orders
+    // of the readers: the first error is not picked by position.
+    for a_first in [false, true] {
+        let started = Arc::new(AtomicUsize::new(0));
+        let b_started = Arc::clone(&started);
+        let waits_for_the_cancel: Reader = Box::new(move |cancel: &Cancel| {
+            b_started.fetch_add(1, Ordering::SeqCst);
+            let _ = cancel.done().recv(); // returns once the job is cancelled
+            Some(Err(ReadError(
+                "B: connection closed by the cancel".to_owned(),
+            )))
+        });
+        let fails_first = failing_once_others_read(started, 1, "A: read record 0: corrupt");
+        let (readers, order) = if a_first {
+            (vec![fails_first, waits_for_the_cancel], "A first, then B")
+        } else {
+            (vec![waits_for_the_cancel, fails_first], "B first, then A")
+        };
+        let result = run(
             ID,
-            "`run_job` returned reader B's error, but B failed only because A's error had \
-             cancelled the job. Like errgroup, return the first error: once an error is stored, \
-             a later one must not replace it.",
-        ),
-        other => fail(
-            ID,
-            format!(
-                "`run_job` returned {other:?}, expected `Err(ReadError(\"A: read record 0: corrupt\"))`"
+            &format!(
+                "`run_job` with readers [{order}], where A fails and then B fails because of the \
+                 cancel"
             ),
-        ),
+            "Reader B waits for the job's token (`cancel.done()`) and reader A failed: who cancels \
+             after a failed read?",
+            move || run_job(readers),
+        );
+        match result {
+            Err(ReadError(e)) if e == "A: read record 0: corrupt" => {}
+            Err(ReadError(e)) if e.starts_with("B:") => fail(
+                ID,
+                format!(
+                    "with the readers in the order [{order}], `run_job` returned reader B's \
+                     error, but B failed only because A's error had cancelled the job. Like \
+                     errgroup, return the first error to happen, whatever the reader's place \
+                     in the list: once an error is stored, a later one must not replace it."
+                ),
+            ),
+            other => fail(
+                ID,
+                format!(
+                    "`run_job` returned {other:?}, expected \
+                     `Err(ReadError(\"A: read record 0: corrupt\"))`"
+                ),
+            ),
+        }
     }
 }
 

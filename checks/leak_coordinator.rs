@@ -53,3 +53,37 @@ fn batches_larger_than_the_buffer_arrive_whole() {
         format!("`sum_job` returned {total}, expected {expected}: some numbers were lost"),
     );
 }
+
+/// Producers with nothing to send, started before each batch that has numbers.
+const EMPTY_BEFORE: [usize; 2] = [100, 200];
+
+#[test]
+fn numbers_after_a_quiet_start_arrive_whole() {
+    // 100 empty batches, the numbers 1 to 100, 200 more empty batches, the
+    // numbers 101 to 200. Starting a thread is not free (from about 20 us on
+    // a fast idle machine to a few ms on a busy one), so the consumer receives
+    // nothing for a while before each batch of numbers: a quiet moment, not
+    // the end. Only a closed channel means "no more numbers".
+    let mut batches: Vec<Vec<u64>> = Vec::new();
+    for (empty, numbers) in EMPTY_BEFORE.into_iter().zip([1..=100, 101..=200]) {
+        batches.extend(std::iter::repeat_n(Vec::new(), empty));
+        batches.push(numbers.collect());
+    }
+    let total = run(
+        ID,
+        "`sum_job` with 100 empty batches, 1..=100, 200 empty batches, 101..=200",
+        WHO_OWNS_A_SENDER,
+        move || exercise::sum_job(batches),
+    );
+    grader::ensure(
+        total == 20_100,
+        ID,
+        format!(
+            "`sum_job` with empty batches before the numbers 1 to 100 and before 101 to 200 \
+             returned {total}, expected 20100: numbers that came after a quiet moment were \
+             lost. Does the consumer stop when nothing arrives for a while (`recv_timeout`, \
+             `try_recv`)? A pause is not the end: only a closed channel is, once every \
+             `Sender` is gone."
+        ),
+    );
+}

@@ -11,7 +11,7 @@ use crossbeam_channel::{Receiver, Sender, TryRecvError};
 use exercise::{Consumer, JobError, Producer, Record};
 use grader::{Outcome, Probe, Token, fail, run};
 use std::sync::mpsc::{self, RecvTimeoutError};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const ID: &str = "leak_pipeline";
 
@@ -26,10 +26,16 @@ struct Watch {
     channel: mpsc::Receiver<Receiver<Record>>,
 }
 
+/// How long the consumer of an error-path check takes to finish once the
+/// channel is closed (writing its report, say): slow but working. A `run_job`
+/// that returns without joining the consumer returns inside this moment, so
+/// the check sees the consumer still running when `run_job` returns.
+const REPORT_TIME: Duration = Duration::from_millis(50);
+
 /// A consumer that keeps every record (as the incident's job did) and
-/// returns their total; with `panic_at_end`, it panics once the channel is
-/// closed instead.
-fn consumer(panic_at_end: bool) -> (Consumer, Watch) {
+/// returns their total, `tail` after the channel closed; with `panic_at_end`,
+/// it panics once the channel is closed instead.
+fn consumer_with(panic_at_end: bool, tail: Duration) -> (Consumer, Watch) {
     let (token, done) = grader::token();
     let (peek_tx, peek_rx) = mpsc::channel();
     let consumer: Consumer = Box::new(move |rx: Receiver<Record>| {
@@ -37,6 +43,7 @@ fn consumer(panic_at_end: bool) -> (Consumer, Watch) {
         let _ = peek_tx.send(rx.clone());
         drop(peek_tx);
         let rows: Vec<Record> = rx.iter().collect();
+        std::thread::sleep(tail);
         if panic_at_end {
             grader::inject_panic("the consumer ran out of memory");
         }
@@ -79,14 +86,18 @@ fn ends_last(records: Vec<Record>, others: Vec<Probe>, ending: Ending) -> Produc
                 .map_err(|_| JobError::Read("the consumer hung up".to_owned()))?;
         }
         for other in &others {
-            // Bounded: if another producer is stuck, the watchdog reports it.
-            other.dropped_within(grader::limit());
+            // Bounded, under the watchdog: if another producer is stuck, the watchdog reports it.
+            other.dropped_within(grader::limit() / 2);
         }
         match ending {
             Ending::Fails(error) => Err(error),
             Ending::Panics(message) => grader::inject_panic(message),
         }
     })
+}
+
+fn consumer(panic_at_end: bool) -> (Consumer, Watch) {
+    consumer_with(panic_at_end, Duration::ZERO)
 }
 
 fn read_error(record: usize) -> JobError {
@@ -115,6 +126,33 @@ fn run_job(call: &str, producers: Vec<Producer>, consumer: Consumer) -> Result<u
     })
 }
 
+/// What had finished at the moment `run_job` returned, looked at on its own
+/// thread right then (not later, when a thread left running may have ended).
+struct AtReturn {
+    consumer_done: bool,
+    producers_running: usize,
+}
+
+/// Runs `run_job` and looks at the consumer and the probed producers the
+/// moment it returns.
+fn observed(
+    producers: Vec<Producer>,
+    consumer: Consumer,
+    watch: &Watch,
+    probes: &[Probe],
+) -> impl FnOnce() -> (Result<u64, JobError>, AtReturn) + Send + 'static {
+    let done = watch.done.clone();
+    let probes = probes.to_vec();
+    move || {
+        let result = exercise::run_job(producers, consumer);
+        let at_return = AtReturn {
+            consumer_done: done.is_dropped(),
+            producers_running: probes.iter().filter(|p| !p.is_dropped()).count(),
+        };
+        (result, at_return)
+    }
+}
+
 /// The message when `run_job` itself panicked after a thread of the job did.
 fn panicked_too(message: &str, what: &str, advice: &str) -> String {
     if message.contains("not yet implemented") {
@@ -125,27 +163,21 @@ fn panicked_too(message: &str, what: &str, advice: &str) -> String {
 }
 
 /// Right after `run_job` returned: is any `Sender` of the job still alive?
-/// With `wait`, give threads that nobody joined up to the watchdog's limit to
-/// end on their own.
-fn open_channel(watch: &Watch, wait: bool) -> Option<String> {
+fn open_channel(watch: &Watch) -> Option<String> {
     let rx = match watch.channel.recv_timeout(grader::limit()) {
         Ok(rx) => rx,
         // The consumer closure was dropped without being called.
         Err(RecvTimeoutError::Disconnected) => return None,
         Err(RecvTimeoutError::Timeout) => return Some("the consumer never started".to_owned()),
     };
-    let deadline = Instant::now() + grader::limit();
     loop {
         match rx.try_recv() {
             Ok(_) => continue, // records still queued: look past them
             Err(TryRecvError::Disconnected) => return None,
-            Err(TryRecvError::Empty) if wait && Instant::now() < deadline => {
-                std::thread::sleep(Duration::from_millis(1));
-            }
             Err(TryRecvError::Empty) => {
                 return Some(
                     "the job's channel is still open: some `Sender` is still alive, so the \
-                     consumer thread stays blocked in `for record in rx` for ever"
+                     consumer thread stays blocked in `for record in rx` forever"
                         .to_owned(),
                 );
             }
@@ -153,16 +185,10 @@ fn open_channel(watch: &Watch, wait: bool) -> Option<String> {
     }
 }
 
-/// Fails unless the consumer has finished: at once, or (with `wait`) within
-/// the watchdog's limit.
-fn ensure_consumer_done(watch: &Watch, wait: bool, after: &str) {
-    let done = if wait {
-        watch.done.dropped_within(grader::limit())
-    } else {
-        watch.done.is_dropped()
-    };
+/// Fails unless the consumer had finished when `run_job` returned.
+fn ensure_consumer_done(at_return: &AtReturn, after: &str) {
     grader::ensure(
-        done,
+        at_return.consumer_done,
         ID,
         format!(
             "{after}, the consumer was still running when `run_job` returned. \
@@ -172,8 +198,8 @@ fn ensure_consumer_done(watch: &Watch, wait: bool, after: &str) {
 }
 
 /// Fails unless every probed producer had returned when `run_job` returned.
-fn ensure_producers_done(producers: &[Probe], after: &str) {
-    let running = producers.iter().filter(|p| !p.is_dropped()).count();
+fn ensure_producers_done(at_return: &AtReturn, after: &str) {
+    let running = at_return.producers_running;
     grader::ensure(
         running == 0,
         ID,
@@ -195,17 +221,22 @@ fn totals_a_clean_batch() {
         probes.push(probe);
     }
     let (consumer, watch) = consumer(false);
-    let result = run_job("`run_job` on records 0..9", producers, consumer);
+    let (result, at_return) = run(
+        ID,
+        "`run_job` on records 0..9",
+        IF_STUCK,
+        observed(producers, consumer, &watch, &probes),
+    );
     grader::ensure(
         result == Ok(36),
         ID,
         format!("records 0 to 8 add up to 36, but `run_job` returned {result:?}"),
     );
-    if let Some(why) = open_channel(&watch, false) {
+    if let Some(why) = open_channel(&watch) {
         fail(ID, format!("after a clean batch, {why}"));
     }
-    ensure_producers_done(&probes, "After a clean batch");
-    ensure_consumer_done(&watch, false, "After a clean batch");
+    ensure_producers_done(&at_return, "After a clean batch");
+    ensure_consumer_done(&at_return, "After a clean batch");
 }
 
 #[test]
@@ -217,7 +248,7 @@ fn a_job_without_producers_totals_zero() {
         ID,
         format!("a job without producers should total 0, but `run_job` returned {result:?}"),
     );
-    if let Some(why) = open_channel(&watch, false) {
+    if let Some(why) = open_channel(&watch) {
         fail(ID, format!("after a job without producers, {why}"));
     }
 }
@@ -260,11 +291,12 @@ fn returns_the_error_of_any_failing_producer() {
             }
         }
         let expected = read_error(3 * bad + 1);
-        let (consumer, watch) = consumer(false);
-        let result = run_job(
+        let (consumer, watch) = consumer_with(false, REPORT_TIME);
+        let (result, at_return) = run(
+            ID,
             &format!("`run_job` with producer {bad} failing"),
-            producers,
-            consumer,
+            IF_STUCK,
+            observed(producers, consumer, &watch, &[]),
         );
         grader::ensure(
             result.as_ref() == Err(&expected),
@@ -272,10 +304,10 @@ fn returns_the_error_of_any_failing_producer() {
             format!("producer {bad} failed with {expected:?}, but `run_job` returned {result:?}"),
         );
         let after = format!("After producer {bad} failed");
-        if let Some(why) = open_channel(&watch, true) {
+        if let Some(why) = open_channel(&watch) {
             fail(ID, format!("{after}, {why}"));
         }
-        ensure_consumer_done(&watch, true, &after);
+        ensure_consumer_done(&at_return, &after);
     }
 }
 
@@ -283,29 +315,35 @@ fn returns_the_error_of_any_failing_producer() {
 fn after_a_read_error_nothing_is_left_running() {
     let error = read_error(7);
     let (producers, probes) = job_ending(Ending::Fails(error.clone()));
-    let (consumer, watch) = consumer(false);
-    let result = run_job("`run_job` with record 7 corrupt", producers, consumer);
+    let (consumer, watch) = consumer_with(false, REPORT_TIME);
+    let (result, at_return) = run(
+        ID,
+        "`run_job` with record 7 corrupt",
+        IF_STUCK,
+        observed(producers, consumer, &watch, &probes),
+    );
     grader::ensure(
         result.as_ref() == Err(&error),
         ID,
         format!("the third producer failed with {error:?}, but `run_job` returned {result:?}"),
     );
     let after = "After a read error";
-    if let Some(why) = open_channel(&watch, false) {
+    if let Some(why) = open_channel(&watch) {
         fail(ID, format!("{after}, when `run_job` returned {why}"));
     }
-    ensure_producers_done(&probes, after);
-    ensure_consumer_done(&watch, true, after);
+    ensure_producers_done(&at_return, after);
+    ensure_consumer_done(&at_return, after);
 }
 
 #[test]
 fn a_panicking_producer_is_an_error_and_leaves_nothing_behind() {
     let (producers, probes) = job_ending(Ending::Panics("disk on fire"));
-    let (consumer, watch) = consumer(false);
-    let result = match grader::run_within(grader::limit(), move || {
-        exercise::run_job(producers, consumer)
-    }) {
-        Outcome::Returned(result) => result,
+    let (consumer, watch) = consumer_with(false, REPORT_TIME);
+    let (result, at_return) = match grader::run_within(
+        grader::limit(),
+        observed(producers, consumer, &watch, &probes),
+    ) {
+        Outcome::Returned(returned) => returned,
         Outcome::Panicked(message) => fail(
             ID,
             panicked_too(
@@ -332,11 +370,11 @@ fn a_panicking_producer_is_an_error_and_leaves_nothing_behind() {
         ),
     }
     let after = "After a producer panicked";
-    if let Some(why) = open_channel(&watch, false) {
+    if let Some(why) = open_channel(&watch) {
         fail(ID, format!("{after}, when `run_job` returned {why}"));
     }
-    ensure_producers_done(&probes, after);
-    ensure_consumer_done(&watch, true, after);
+    ensure_producers_done(&at_return, after);
+    ensure_consumer_done(&at_return, after);
 }
 
 #[test]
