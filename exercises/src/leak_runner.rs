@@ -3,7 +3,7 @@
 //! `JobRunner` is a long-lived service, like the one of the incident: it runs
 //! job after job in the same process, and it remembers the jobs that failed,
 //! for the afternoon alert. Every failed job leaves its consumer thread
-//! blocked for ever, holding every record it had received. Fix `run` so that a
+//! blocked forever, holding every record it had received. Fix `run` so that a
 //! failed job leaves nothing behind, and keep `failures` working.
 //!
 //! Grade it: `cargo test -p exercises leak_runner`

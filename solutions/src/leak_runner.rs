@@ -3,7 +3,7 @@
 //! `JobRunner` is a long-lived service, like the one of the incident: it runs
 //! job after job in the same process, and it remembers the jobs that failed,
 //! for the afternoon alert. Every failed job leaves its consumer thread
-//! blocked for ever, holding every record it had received. Reference
+//! blocked forever, holding every record it had received. Reference
 //! solution: the runner remembers a failed job by its name, not by its
 //! `JobCtx`, and joins the consumer on every path.
 
