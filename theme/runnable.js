@@ -184,12 +184,22 @@
     // a refresh asked for meanwhile runs once the current one is done.
     var progressInFlight = null;
     var progressAgain = false;
+    // When each card was last checked: a progress answer asked for before
+    // that is older than the card's own verdict and must not overwrite it
+    // (the first progress answer can take seconds: it grades every exercise).
+    var checkedAt = {};
+
+    function setBadge(badge, entry) {
+        badge.textContent = badgeText(entry);
+        badge.setAttribute("data-state", entry.state);
+    }
 
     function refreshProgress(runner) {
         if (progressInFlight) {
             progressAgain = true;
             return progressInFlight;
         }
+        var askedAt = Date.now();
         progressInFlight = api(runner, "GET", "/api/progress")
             .then(function (answer) {
                 if (answer.status !== 200 || !answer.body.exercises) {
@@ -198,9 +208,8 @@
                 answer.body.exercises.forEach(function (entry) {
                     var card = document.querySelector('.runnable-exercise[data-exercise="' + entry.id + '"]');
                     var badge = card && card.querySelector(".runnable-progress");
-                    if (badge) {
-                        badge.textContent = badgeText(entry);
-                        badge.setAttribute("data-state", entry.state);
+                    if (badge && !(checkedAt[entry.id] > askedAt)) {
+                        setBadge(badge, entry);
                     }
                 });
             })
@@ -267,6 +276,16 @@
             api(runner, "POST", "/api/check/" + encodeURIComponent(id))
                 .then(function (answer) {
                     showVerdict(box, answer);
+                    var v = answer.body;
+                    if (answer.status === 200 && v.status) {
+                        // This card's badge comes from its own verdict, now.
+                        checkedAt[id] = Date.now();
+                        setBadge(badge, {
+                            state: v.status === "passed" ? "done" : "partial",
+                            passed: v.passed,
+                            total: v.total
+                        });
+                    }
                     return refreshProgress(runner);
                 })
                 .catch(function () {

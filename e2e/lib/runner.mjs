@@ -98,6 +98,9 @@ export async function runRunnerSuite({ bookDir, root, runnerBin, scratchDir, bro
         await card.locator('.runnable-check-button').click();
         await verdict.locator('p', { hasText: /^Passed/ }).waitFor().catch(() => {});
         const after = await verdict.innerText();
+        // The badge follows the card's own verdict at once; give it a moment
+        // anyway rather than race the page.
+        await card.locator('.runnable-progress', { hasText: /^done$/ }).waitFor({ timeout: 30_000 }).catch(() => {});
         const badge = await card.locator('.runnable-progress').innerText();
         check('Check with the reference solution passes, and the badge says done', [
           ...(after.startsWith('Passed') ? [] : [`verdict: ${after.slice(0, 300)}`]),
