@@ -96,16 +96,23 @@ fn checksums_each_record_of_a_clean_batch_once() {
     );
     let want: Vec<u64> = (0..1000).map(sum_of).collect();
     match &result {
-        Ok(sums) if *sums == want => {}
         Ok(sums) if sums.len() != 1000 => fail(
             ID,
             format!("`checksum_all` on 1000 records returned {} checksums", sums.len()),
         ),
-        Ok(_) => fail(
-            ID,
-            "`checksum_all` returned the right checksums in the wrong order: the `Vec` must be \
-             in record order (checksum of records[0] first)",
-        ),
+        Ok(sums) => {
+            // The order is `keeps_record_order_when_the_first_record_finishes_last`'s
+            // to check, with an input that shows it every time; here the
+            // schedule of one run must not decide the verdict.
+            let (mut got, mut all) = (sums.clone(), want.clone());
+            got.sort_unstable();
+            all.sort_unstable();
+            ensure(
+                got == all,
+                ID,
+                "`checksum_all` on 1000 clean records returned checksums that are not those of the records",
+            );
+        }
         Err(e) => fail(ID, format!("`checksum_all` returned Err({e:?}) on a clean batch")),
     }
     ensure(

@@ -58,14 +58,19 @@ struct JobCtx {
     tx: SyncSender<Record>,
 }
 
+/// A failed job as the leaky runners keep it: its context (`Sender`
+/// included) and its consumer thread, blocked until the context goes.
+type FailedJob = (Arc<JobCtx>, thread::JoinHandle<u64>);
+
 /// Runs a job whose producers share an `Arc<JobCtx>`. Joins the consumer
 /// only on success (on failure the runner may keep the context, and joining
-/// would then wait forever). Returns a failed job's context with the error.
+/// would then wait forever). Returns a failed job's context and its consumer,
+/// still running, with the error.
 fn run_sharing_ctx(
     name: &str,
     batches: Vec<Batch>,
     mut sink: Sink,
-) -> (Option<Arc<JobCtx>>, Result<u64, ReadError>) {
+) -> (Option<FailedJob>, Result<u64, ReadError>) {
     let (tx, rx) = sync_channel(crate::consumer::CAPACITY);
     let ctx = Arc::new(JobCtx {
         name: name.to_owned(),
@@ -100,7 +105,7 @@ fn run_sharing_ctx(
         }
     }
     match first {
-        Some(e) => (Some(ctx), Err(e)),
+        Some(e) => (Some((ctx, consumer)), Err(e)),
         None => {
             drop(ctx); // the last `Arc`: the channel closes, the consumer ends
             (None, Ok(consumer.join().expect("the consumer panicked")))
@@ -118,8 +123,9 @@ pub struct KeepsJobContext {
 
 impl Runner for KeepsJobContext {
     fn run(&mut self, name: &str, batches: Vec<Batch>, sink: Sink) -> Result<u64, ReadError> {
-        let (ctx, result) = run_sharing_ctx(name, batches, sink);
-        self.failed.extend(ctx);
+        let (failed, result) = run_sharing_ctx(name, batches, sink);
+        // Keeps the context; the consumer thread is left blocked, detached.
+        self.failed.extend(failed.map(|(ctx, _consumer)| ctx));
         result
     }
     fn failures(&self) -> Vec<String> {
@@ -128,24 +134,29 @@ impl Runner for KeepsJobContext {
 }
 
 /// Mutant: keeps the context of the last failed job only, "for the alert's
-/// details", and lets it go when the next job starts. Each failed job's
-/// consumer is released, but only once another job runs: until then it is
-/// blocked, holding its records. A test that runs another job before it
-/// looks passes it.
+/// details", and lets it go (and joins its consumer) when the next job
+/// starts. Each failed job's consumer ends, but only once another job runs:
+/// until then it is blocked, holding its records. A test that runs another
+/// job before it looks passes it, every time.
 #[derive(Default)]
 pub struct KeepsContextUntilNextRun {
     failed: Vec<String>,
-    last: Option<Arc<JobCtx>>,
+    last: Option<FailedJob>,
 }
 
 impl Runner for KeepsContextUntilNextRun {
     fn run(&mut self, name: &str, batches: Vec<Batch>, sink: Sink) -> Result<u64, ReadError> {
-        self.last = None;
-        let (ctx, result) = run_sharing_ctx(name, batches, sink);
+        // The previous failed job is released, and its consumer joined, before
+        // this one starts: so after this `run` it has ended, every time.
+        if let Some((ctx, consumer)) = self.last.take() {
+            drop(ctx);
+            let _ = consumer.join();
+        }
+        let (failed, result) = run_sharing_ctx(name, batches, sink);
         if result.is_err() {
             self.failed.push(name.to_owned());
         }
-        self.last = ctx;
+        self.last = failed;
         result
     }
     fn failures(&self) -> Vec<String> {
