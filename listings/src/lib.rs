@@ -7,6 +7,10 @@
 /// that writes its output). `tests/golden.rs` runs each one.
 pub type Program = fn(&mut dyn std::io::Write) -> std::io::Result<()>;
 
+// Listings the compiler must reject (`rejected!`), for chapters 4 and 5.
+#[macro_use]
+mod compile_fail;
+
 // Chapter 1: the incident, a goroutine leak.
 pub mod leak;
 

@@ -130,26 +130,6 @@ pub fn growth(out: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
-/// Declares each rejected listing twice from one line: as a rustdoc
-/// `compile_fail,E....` doctest, and in the table [`rejected::LISTINGS`] that
-/// `tests::each_rejected_listing_fails_with_exactly_its_code` compiles.
-macro_rules! rejected {
-    ($($(#[doc = $doc:literal])* $name:ident => $code:literal;)*) => {
-        $(
-            $(#[doc = $doc])*
-            #[doc = concat!(
-                "```compile_fail,", $code, "\n",
-                include_str!(concat!("slices/", stringify!($name), ".rs")),
-                "```"
-            )]
-            pub mod $name {}
-        )*
-
-        /// (file in `listings/src/slices/`, the one error code it must fail with).
-        pub const LISTINGS: &[(&str, &str)] = &[$((concat!(stringify!($name), ".rs"), $code)),*];
-    };
-}
-
 /// Code the book shows that the compiler must reject, each with the error
 /// code the book states. The book includes these very files
 /// (`listings/src/slices/*.rs`). Stable rustdoc checks that each doctest
@@ -158,6 +138,7 @@ macro_rules! rejected {
 /// one error code.
 pub mod rejected {
     rejected! {
+        "slices";
         /// Two appenders to one vector: a second `&mut` while the first is alive.
         two_appenders => "E0499";
         /// A view of a vector, then a `push` that may move its buffer.
@@ -175,52 +156,9 @@ pub mod rejected {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeSet;
-    use std::path::Path;
-    use std::process::Command;
-
-    /// The `rustc` of the toolchain that runs this test (next to its `cargo`).
-    fn rustc() -> Command {
-        let next_to_cargo = Path::new(env!("CARGO")).with_file_name("rustc");
-        if next_to_cargo.is_file() {
-            Command::new(next_to_cargo)
-        } else {
-            Command::new("rustc")
-        }
-    }
-
     #[test]
     fn each_rejected_listing_fails_with_exactly_its_code() {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/slices");
-        let out = std::env::temp_dir().join(format!("listings-rejected-{}", std::process::id()));
-        std::fs::create_dir_all(&out).unwrap();
-        let mut problems = Vec::new();
-        for (file, code) in super::rejected::LISTINGS {
-            let run = rustc()
-                .args([
-                    "--edition",
-                    "2024",
-                    "--crate-type",
-                    "bin",
-                    "--emit=metadata",
-                ])
-                .arg("--out-dir")
-                .arg(&out)
-                .arg(dir.join(file))
-                .output()
-                .expect("run rustc");
-            let stderr = String::from_utf8_lossy(&run.stderr);
-            let codes: BTreeSet<&str> = stderr
-                .match_indices("error[E")
-                .map(|(at, _)| &stderr[at + 6..at + 11])
-                .collect();
-            if run.status.success() || codes != BTreeSet::from([*code]) {
-                problems.push(format!(
-                    "{file}: expected to fail with exactly {code}, got {codes:?}:\n{stderr}"
-                ));
-            }
-        }
-        let _ = std::fs::remove_dir_all(&out);
+        let problems = crate::compile_fail::wrong_codes("slices", super::rejected::LISTINGS);
         assert!(problems.is_empty(), "{}", problems.join("\n"));
     }
 }

@@ -228,31 +228,12 @@ pub fn closures(out: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
-/// Declares each rejected listing twice from one line: as a rustdoc
-/// `compile_fail,E....` doctest, and in the table [`rejected::LISTINGS`] that
-/// `tests::each_rejected_listing_fails_with_exactly_its_code` compiles.
-macro_rules! rejected {
-    ($($(#[doc = $doc:literal])* $name:ident => $code:literal;)*) => {
-        $(
-            $(#[doc = $doc])*
-            #[doc = concat!(
-                "```compile_fail,", $code, "\n",
-                include_str!(concat!("value/", stringify!($name), ".rs")),
-                "```"
-            )]
-            pub mod $name {}
-        )*
-
-        /// (file in `listings/src/value/`, the one error code it must fail with).
-        pub const LISTINGS: &[(&str, &str)] = &[$((concat!(stringify!($name), ".rs"), $code)),*];
-    };
-}
-
 /// Code the book shows that the compiler must reject, each with the error
 /// code the book states (the book includes these files). As in chapter 4, a
 /// test compiles each with `rustc` and requires exactly that one code.
 pub mod rejected {
     rejected! {
+        "value";
         /// A `String` used after it was moved.
         used_after_move => "E0382";
         /// `Copy` on a struct with a `String` in it.
@@ -272,52 +253,9 @@ pub mod rejected {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeSet;
-    use std::path::Path;
-    use std::process::Command;
-
-    /// The `rustc` of the toolchain that runs this test (next to its `cargo`).
-    fn rustc() -> Command {
-        let next_to_cargo = Path::new(env!("CARGO")).with_file_name("rustc");
-        if next_to_cargo.is_file() {
-            Command::new(next_to_cargo)
-        } else {
-            Command::new("rustc")
-        }
-    }
-
     #[test]
     fn each_rejected_listing_fails_with_exactly_its_code() {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/value");
-        let out = std::env::temp_dir().join(format!("listings-value-{}", std::process::id()));
-        std::fs::create_dir_all(&out).unwrap();
-        let mut problems = Vec::new();
-        for (file, code) in super::rejected::LISTINGS {
-            let run = rustc()
-                .args([
-                    "--edition",
-                    "2024",
-                    "--crate-type",
-                    "bin",
-                    "--emit=metadata",
-                ])
-                .arg("--out-dir")
-                .arg(&out)
-                .arg(dir.join(file))
-                .output()
-                .expect("run rustc");
-            let stderr = String::from_utf8_lossy(&run.stderr);
-            let codes: BTreeSet<&str> = stderr
-                .match_indices("error[E")
-                .map(|(at, _)| &stderr[at + 6..at + 11])
-                .collect();
-            if run.status.success() || codes != BTreeSet::from([*code]) {
-                problems.push(format!(
-                    "{file}: expected to fail with exactly {code}, got {codes:?}:\n{stderr}"
-                ));
-            }
-        }
-        let _ = std::fs::remove_dir_all(&out);
+        let problems = crate::compile_fail::wrong_codes("value", super::rejected::LISTINGS);
         assert!(problems.is_empty(), "{}", problems.join("\n"));
     }
 }

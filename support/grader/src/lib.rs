@@ -19,6 +19,7 @@ use std::sync::{Arc, Condvar, Mutex, Once, mpsc};
 use std::thread;
 use std::time::{Duration, Instant};
 
+pub mod predict;
 pub mod test_of_tests;
 
 /// Compiles `checks/<id>.rs` as the module `<id>` of the calling crate, with the
