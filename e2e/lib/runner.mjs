@@ -157,8 +157,13 @@ function startRunner(bin, scratch, root, bookPort) {
       '--book-port', bookPort,
       '--commands', join(root, 'target/runnable/commands.json'),
     ], {
-      // The scratch copy builds into the real target/ (one cargo cache).
-      env: { ...process.env, CARGO_TARGET_DIR: join(root, 'target') },
+      // The scratch copy builds into a target folder of its own (kept between
+      // runs, so only the first is slow). Sharing the real
+      // one saved a build, but Cargo then recorded the scratch copy's source
+      // files in the workspace's fingerprints, and later builds of the real
+      // tree compared the wrong files' times: edits to xtask or listings went
+      // unnoticed ("Fresh") until `cargo clean`.
+      env: { ...process.env, CARGO_TARGET_DIR: join(root, 'target', 'e2e-scratch-target') },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let seen = '';

@@ -51,37 +51,20 @@ pub fn grade(root: &Path, manifest: &Manifest, exercises: &[&Exercise]) -> Resul
     }
     // Build every test binary in one Cargo run (Cargo compiles the crates in
     // parallel; one that does not compile stops only itself)...
-    let mut args: Vec<String> = [
-        "test",
-        "--lib",
-        "--no-run",
-        "--message-format=json",
-        "--target-dir",
-        "target",
-    ]
-    .map(str::to_owned)
-    .to_vec();
-    for ex in exercises {
-        args.push("-p".to_owned());
-        args.push(package_name(&ex.id));
+    let packages: Vec<String> = exercises.iter().map(|ex| package_name(&ex.id)).collect();
+    let (mut cargo_json, stderr) = build(&dir, &packages, first_build)?;
+    // ...and, should Cargo have stopped before some crate (seen with
+    // `--keep-going` too, when one crate fails while others wait), build each
+    // exercise it left without a test program or an error on its own.
+    let built = test_binaries(&cargo_json);
+    let errors = parse_output(&cargo_json).errors;
+    for package in &packages {
+        if !built.contains_key(package) && !errors.contains_key(package) {
+            let (json, _) = build(&dir, std::slice::from_ref(package), false)?;
+            cargo_json.push('\n');
+            cargo_json.push_str(&json);
+        }
     }
-    let out = Command::new(cargo())
-        .args(&args)
-        .current_dir(&dir)
-        .stdout(Stdio::piped())
-        .stderr(if first_build {
-            Stdio::inherit() // say what takes so long
-        } else {
-            Stdio::piped()
-        })
-        .output()
-        .map_err(|e| format!("cannot start cargo: {e}"))?;
-    let cargo_json = String::from_utf8_lossy(&out.stdout);
-    let stderr = if first_build {
-        "Cargo failed: its messages are above.".to_owned()
-    } else {
-        String::from_utf8_lossy(&out.stderr).into_owned()
-    };
     let build = parse_output(&cargo_json);
     let binaries = test_binaries(&cargo_json);
 
@@ -122,6 +105,44 @@ pub fn grade(root: &Path, manifest: &Manifest, exercises: &[&Exercise]) -> Resul
         reports.push(report);
     }
     Ok(Graded { reports, test_time })
+}
+
+/// Builds the test programs of `packages` in the generated workspace `dir`;
+/// returns Cargo's JSON messages and, unless it printed them, its stderr.
+fn build(dir: &Path, packages: &[String], first_build: bool) -> Result<(String, String), String> {
+    // `build --tests` makes the same test programs as `test --no-run`, and
+    // unlike it takes `--keep-going`.
+    let mut args: Vec<String> = [
+        "build",
+        "--tests",
+        "--keep-going",
+        "--message-format=json",
+        "--target-dir",
+        "target",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    for package in packages {
+        args.push("-p".to_owned());
+        args.push(package.clone());
+    }
+    let out = Command::new(cargo())
+        .args(&args)
+        .current_dir(dir)
+        .stdout(Stdio::piped())
+        .stderr(if first_build {
+            Stdio::inherit() // say what takes so long
+        } else {
+            Stdio::piped()
+        })
+        .output()
+        .map_err(|e| format!("cannot start cargo: {e}"))?;
+    let stderr = if first_build {
+        "Cargo failed: its messages are above.".to_owned()
+    } else {
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    Ok((String::from_utf8_lossy(&out.stdout).into_owned(), stderr))
 }
 
 /// Runs one test binary as `cargo test` would, and returns libtest's output.

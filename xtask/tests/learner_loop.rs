@@ -106,6 +106,15 @@ fn a_broken_file_in_one_exercise_does_not_stop_grading_another() {
     write(&root, "exercises/src/leak_two.rs", BROKEN);
     write(&root, "exercises/src/leak_one.rs", RIGHT);
 
+    // Both in one Cargo run first (as `progress` and `check --all` do, on a
+    // workbook never graded before): the broken one must not take the other down.
+    let all = text(&xtask(&root, &["check", "--all"]));
+    assert!(all.contains("leak_one: all 2 checks pass"), "{all}");
+    assert!(
+        all.contains("exercises/src/leak_two.rs does not compile"),
+        "{all}"
+    );
+
     let one = xtask(&root, &["check", "leak_one", "--json"]);
     let v = json(&one);
     assert_eq!(v["status"], "passed", "{}", text(&one));
