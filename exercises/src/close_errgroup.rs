@@ -13,7 +13,7 @@
 
 use crossbeam_channel::{Receiver, Sender, bounded};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::thread::{Scope, ScopedJoinHandle};
 
 /// The group's cancellation token, the `ctx` of `errgroup.WithContext`.
@@ -25,6 +25,8 @@ pub struct Cancel {
     /// The only `Sender` of the `done` channel: dropping it is the broadcast.
     closer: Mutex<Option<Sender<()>>>,
     done: Receiver<()>,
+    /// The checks' probe (see `on_cancel_for_checks`).
+    check_hook: OnceLock<Box<dyn Fn() + Send + Sync>>,
 }
 
 impl Cancel {
@@ -34,6 +36,7 @@ impl Cancel {
             cancelled: AtomicBool::new(false),
             closer: Mutex::new(Some(closer)),
             done,
+            check_hook: OnceLock::new(),
         }
     }
 
@@ -48,6 +51,17 @@ impl Cancel {
                 .unwrap_or_else(PoisonError::into_inner)
                 .take(),
         );
+        if let Some(hook) = self.check_hook.get() {
+            hook();
+        }
+    }
+
+    /// Leave this as it is: the checks use it. `hook` runs inside every
+    /// `cancel()` from now on, on the thread that calls it, after the
+    /// broadcast. A check pauses threads there to make two failures happen in
+    /// the order it wants, instead of hoping a race comes out that way.
+    pub fn on_cancel_for_checks(&self, hook: impl Fn() + Send + Sync + 'static) {
+        let _ = self.check_hook.set(Box::new(hook));
     }
 
     pub fn is_cancelled(&self) -> bool {

@@ -20,6 +20,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 pub mod predict;
+pub mod race;
 pub mod test_of_tests;
 
 /// Compiles `checks/<id>.rs` as the module `<id>` of the calling crate, with the
