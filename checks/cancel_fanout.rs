@@ -331,7 +331,7 @@ fn a_then_b_caused(race: &CancelRace, b_saw_cancel: Arc<AtomicBool>) -> (Sink, S
 }
 
 #[test]
-fn an_error_the_cancel_caused_never_replaces_the_first() {
+fn an_error_it_caused_never_replaces_the_first() {
     for schedule in [Schedule::EffectFinishesFirst, Schedule::Interleaved] {
         for b_first in [true, false] {
             let race = CancelRace::new(schedule);

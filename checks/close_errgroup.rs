@@ -7,10 +7,15 @@
 // for the group's cancel token, one that cleans up for a while after seeing
 // it. Waiting on the token (not on a clock) is what makes these checks
 // deterministic: a task that needs the cancel to finish proves it happened.
+// The race between the first error and an error its cancel causes is forced
+// with `grader::race`, through the hook the given `Cancel` runs in `cancel()`.
 
+use crossbeam_channel::{RecvTimeoutError, bounded};
 use exercise::{Cancel, Group};
+use grader::race::{CancelRace, Schedule};
 use grader::{ensure, fail, run};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::thread;
 use std::time::Duration;
 
@@ -283,5 +288,97 @@ fn wait_waits_for_every_task_after_an_error() {
             ID,
             format!("`wait()` returned {result:?}, expected `Err(\"boom\")`"),
         );
+    }
+}
+
+#[test]
+fn an_error_it_caused_never_replaces_the_first() {
+    // Task A fails once task B is running; B fails because of the cancel.
+    // `grader::race` holds the threads inside `cancel()` so that B's error
+    // arrives while A is still cancelling, every run: a group that records
+    // the first error *before* it cancels returns A's error whatever the
+    // schedule. Both schedules, both spawn orders.
+    for schedule in [Schedule::EffectFinishesFirst, Schedule::Interleaved] {
+        for b_first in [true, false] {
+            let race = CancelRace::new(schedule);
+            let b_saw_cancel = Arc::new(AtomicBool::new(false));
+            let (race_a, race_b, saw) = (race.clone(), race.clone(), Arc::clone(&b_saw_cancel));
+            let result = run(
+                ID,
+                "`wait()` where task A fails, and task B fails because of the cancel",
+                NOBODY_CANCELLED,
+                move || {
+                    let (b_running_tx, b_running_rx) = bounded::<()>(1);
+                    let task_a = move |cancel: &Cancel| {
+                        let _ = b_running_rx.recv_timeout(grader::limit());
+                        cancel.on_cancel_for_checks(race_a.hook());
+                        race_a.a_is_here();
+                        Err("A: failed first")
+                    };
+                    let task_b = move |cancel: &Cancel| {
+                        race_b.b_is_here();
+                        let _ = b_running_tx.send(());
+                        if let Err(RecvTimeoutError::Disconnected) =
+                            cancel.done().recv_timeout(grader::limit())
+                        {
+                            saw.store(true, Ordering::SeqCst);
+                        }
+                        Err("B: failed because of the cancel")
+                    };
+                    thread::scope(|s| {
+                        let mut g = Group::new(s);
+                        if b_first {
+                            g.spawn(task_b);
+                            g.spawn(task_a);
+                        } else {
+                            g.spawn(task_a);
+                            g.spawn(task_b);
+                        }
+                        g.wait()
+                    })
+                },
+            );
+            ensure(
+                !b_saw_cancel.load(Ordering::SeqCst) || race.hook_calls() > 0,
+                ID,
+                "the group was cancelled, but not through `Cancel::cancel()` as given: its \
+                 `on_cancel_for_checks` hook never ran. Put the given `Cancel` back as it was \
+                 (`cargo xtask reset close_errgroup` restores the file; your version is kept in \
+                 my-work/backups/).",
+            );
+            match result {
+                Err("A: failed first") => {}
+                Err("B: failed because of the cancel") => fail(
+                    ID,
+                    format!(
+                        "`wait()` returned task B's error, but B failed only because of the \
+                         cancel that A's error caused: {}. Your group let B's error take the \
+                         place of A's. Record the first error *before* you cancel, and check and \
+                         fill the slot under one lock (`if first.is_none() {{ *first = Some(e) \
+                         }}` while you hold it): cancel first, or check in one lock and fill in \
+                         another, and a task woken by the cancel can fill the slot in between.",
+                        held(schedule)
+                    ),
+                ),
+                other => fail(
+                    ID,
+                    format!("`wait()` returned {other:?}, expected `Err(\"A: failed first\")`"),
+                ),
+            }
+        }
+    }
+}
+
+/// What the check did to the threads, in the verdict's words.
+fn held(schedule: Schedule) -> &'static str {
+    match schedule {
+        Schedule::EffectFinishesFirst => {
+            "the check held A's thread inside `cancel()`, as a busy machine may, until B, woken \
+             by that cancel, had failed and its thread had finished"
+        }
+        Schedule::Interleaved => {
+            "the check held A's thread inside `cancel()` until B was inside a `cancel()` of its \
+             own, then held B there until A's thread had finished"
+        }
     }
 }

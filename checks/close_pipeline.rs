@@ -8,9 +8,12 @@
 // reads stops them), one that fails only once it has seen the cancel (so its
 // error is certainly the second), and a slow one that owns a drop probe (so
 // "every thread has finished when `run_job` returns" is a fact we can look at
-// the moment it returns).
+// the moment it returns). The race between the first error and an error its
+// cancel causes is forced with `grader::race`, through the hook the given
+// `Cancel` runs in `cancel()`.
 
 use exercise::{Cancel, ReadError, Reader, run_job};
+use grader::race::{CancelRace, Schedule};
 use grader::{Outcome, ensure, fail, run};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -273,4 +276,89 @@ fn no_thread_outlives_run_job() {
             "`run_job` returned {result:?}, expected `Err(ReadError(\"read record 0: corrupt\"))`"
         ),
     );
+}
+
+#[test]
+fn an_error_it_caused_never_replaces_the_first() {
+    // As in `returns_the_first_read_error`, reader B fails because of the
+    // cancel that reader A's error caused; here `grader::race` also holds
+    // the threads inside `cancel()` so that B's error arrives while A is
+    // still cancelling, every run. A job that stores the first error
+    // *before* it cancels returns A's error whatever the schedule. Both
+    // schedules, both orders of the readers.
+    for schedule in [Schedule::EffectFinishesFirst, Schedule::Interleaved] {
+        for a_first in [false, true] {
+            let race = CancelRace::new(schedule);
+            let b_saw_cancel = Arc::new(AtomicBool::new(false));
+            let (race_a, race_b, saw) = (race.clone(), race.clone(), Arc::clone(&b_saw_cancel));
+            let (b_reading_tx, b_reading_rx) = crossbeam_channel::bounded::<()>(1);
+            let fails_first: Reader = Box::new(move |cancel: &Cancel| {
+                let _ = b_reading_rx.recv_timeout(grader::limit());
+                cancel.on_cancel_for_checks(race_a.hook());
+                race_a.a_is_here();
+                Some(Err(ReadError("A: read record 0: corrupt".to_owned())))
+            });
+            let fails_because_of_the_cancel: Reader = Box::new(move |cancel: &Cancel| {
+                race_b.b_is_here();
+                let _ = b_reading_tx.try_send(());
+                if let Err(crossbeam_channel::RecvTimeoutError::Disconnected) =
+                    cancel.done().recv_timeout(grader::limit())
+                {
+                    saw.store(true, Ordering::SeqCst);
+                }
+                Some(Err(ReadError("B: connection closed by the cancel".to_owned())))
+            });
+            let readers = if a_first {
+                vec![fails_first, fails_because_of_the_cancel]
+            } else {
+                vec![fails_because_of_the_cancel, fails_first]
+            };
+            let result = run(
+                ID,
+                "`run_job` where reader A fails, and reader B fails because of the cancel",
+                "Reader B waits for the job's token (`cancel.done()`) and reader A failed: who \
+                 cancels after a failed read?",
+                move || run_job(readers),
+            );
+            ensure(
+                !b_saw_cancel.load(Ordering::SeqCst) || race.hook_calls() > 0,
+                ID,
+                "the job was cancelled, but not through `Cancel::cancel()` as given: its \
+                 `on_cancel_for_checks` hook never ran. Put the given `Cancel` back as it was \
+                 (`cargo xtask reset close_pipeline` restores the file; your version is kept in \
+                 my-work/backups/).",
+            );
+            let held = match schedule {
+                Schedule::EffectFinishesFirst => {
+                    "the check held A's thread inside `cancel()`, as a busy machine may, until \
+                     B, woken by that cancel, had failed and its thread had finished"
+                }
+                Schedule::Interleaved => {
+                    "the check held A's thread inside `cancel()` until B was inside a \
+                     `cancel()` of its own, then held B there until A's thread had finished"
+                }
+            };
+            match result {
+                Err(ReadError(e)) if e.starts_with("A:") => {}
+                Err(ReadError(e)) if e.starts_with("B:") => fail(
+                    ID,
+                    format!(
+                        "`run_job` returned reader B's error, but B failed only because of the \
+                         cancel that A's error caused: {held}. Your job let B's error take the \
+                         place of A's. Store the first error *before* you cancel, and check and \
+                         fill the slot under one lock (`if first.is_none() {{ *first = Some(e) \
+                         }}` while you hold it): cancel first, or check in one lock and fill in \
+                         another, and a reader woken by the cancel can fill the slot in between."
+                    ),
+                ),
+                other => fail(
+                    ID,
+                    format!(
+                        "`run_job` returned {other:?}, expected \
+                         `Err(ReadError(\"A: read record 0: corrupt\"))`"
+                    ),
+                ),
+            }
+        }
+    }
 }
