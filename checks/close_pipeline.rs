@@ -51,14 +51,39 @@ fn endless_counted(started: Arc<AtomicUsize>, read_after_cancel: Arc<AtomicBool>
 /// before the first read, so only a check between reads can stop them.
 /// (Bounded, well under the watchdog's limit: if the others never start, it
 /// fails anyway and the check's verdict says what happened.)
-fn failing_once_others_read(started: Arc<AtomicUsize>, others: usize, message: &'static str) -> Reader {
-    Box::new(move |_: &Cancel| {
+/// It also notes in `cancelled` whether the job's token was ever cancelled
+/// (the given `Cancel` runs the checks' hook inside `cancel()`), so that a
+/// stuck job is told the right cause.
+fn failing_once_others_read(
+    started: Arc<AtomicUsize>,
+    others: usize,
+    message: &'static str,
+    cancelled: Arc<AtomicBool>,
+) -> Reader {
+    Box::new(move |cancel: &Cancel| {
+        let cancelled = Arc::clone(&cancelled);
+        cancel.on_cancel_for_checks(move || cancelled.store(true, Ordering::SeqCst));
         let deadline = Instant::now() + grader::limit() / 4;
         while started.load(Ordering::SeqCst) < others && Instant::now() < deadline {
             thread::sleep(Duration::from_millis(1));
         }
         Some(Err(ReadError(message.to_owned())))
     })
+}
+
+/// The likely cause of a job stuck after a failed read, by whether the
+/// token was cancelled by then.
+fn stuck_after_a_failed_read(cancelled: bool) -> String {
+    if cancelled {
+        "The failed read did cancel the job, and the job still never returned. The \
+         consumer's `for x in rx` ends only when every `Sender` is gone: which one is still \
+         alive? (Or which thread is still waiting for something?)"
+            .to_owned()
+    } else {
+        "A read failed, and the job's token was never cancelled: who cancels after a failed \
+         read?"
+            .to_owned()
+    }
 }
 
 #[test]
@@ -138,9 +163,15 @@ fn a_job_without_readers_totals_zero() {
 fn a_failing_read_stops_the_other_producers() {
     let started = Arc::new(AtomicUsize::new(0));
     let read_after_cancel = Arc::new(AtomicBool::new(false));
+    let cancelled = Arc::new(AtomicBool::new(false));
     let readers = vec![
         endless_counted(Arc::clone(&started), Arc::clone(&read_after_cancel)),
-        failing_once_others_read(Arc::clone(&started), 2, "read record 3: corrupt"),
+        failing_once_others_read(
+            Arc::clone(&started),
+            2,
+            "read record 3: corrupt",
+            Arc::clone(&cancelled),
+        ),
         endless_counted(started, Arc::clone(&read_after_cancel)),
     ];
     let result = match grader::run_within(grader::limit(), move || run_job(readers)) {
@@ -161,9 +192,10 @@ fn a_failing_read_stops_the_other_producers() {
             ID,
             format!(
                 "`run_job` with two endless readers and one that fails once they are reading \
-                 did not return within {} ms, and the job's token was never cancelled while \
-                 they were read: after the failed read, who calls `cancel()`?",
-                waited.as_millis()
+                 did not return within {} ms, and the endless readers were not read after a \
+                 cancel. {}",
+                waited.as_millis(),
+                stuck_after_a_failed_read(cancelled.load(Ordering::SeqCst))
             ),
         ),
     };
@@ -193,20 +225,25 @@ fn returns_the_first_read_error() {
                 "B: connection closed by the cancel".to_owned(),
             )))
         });
-        let fails_first = failing_once_others_read(started, 1, "A: read record 0: corrupt");
+        let cancelled = Arc::new(AtomicBool::new(false));
+        let fails_first = failing_once_others_read(
+            started,
+            1,
+            "A: read record 0: corrupt",
+            Arc::clone(&cancelled),
+        );
         let (readers, order) = if a_first {
             (vec![fails_first, waits_for_the_cancel], "A first, then B")
         } else {
             (vec![waits_for_the_cancel, fails_first], "B first, then A")
         };
-        let result = run(
+        let result = grader::run_explained(
             ID,
             &format!(
                 "`run_job` with readers [{order}], where A fails and then B fails because of the \
                  cancel"
             ),
-            "Reader B waits for the job's token (`cancel.done()`) and reader A failed: who cancels \
-             after a failed read?",
+            || stuck_after_a_failed_read(cancelled.load(Ordering::SeqCst)),
             move || run_job(readers),
         );
         match result {
@@ -251,14 +288,16 @@ fn no_thread_outlives_run_job() {
         thread::sleep(Duration::from_millis(250));
         Some(Ok(1))
     });
-    let result = run(
+    let cancelled = Arc::new(AtomicBool::new(false));
+    let cancelled_seen = Arc::clone(&cancelled);
+    let result = grader::run_explained(
         ID,
         "`run_job` with a slow reader and one that fails at once",
-        "Does a producer wait for something that never comes after the cancel?",
+        || stuck_after_a_failed_read(cancelled_seen.load(Ordering::SeqCst)),
         move || {
             run_job(vec![
                 slow,
-                failing_once_others_read(started, 1, "read record 0: corrupt"),
+                failing_once_others_read(started, 1, "read record 0: corrupt", cancelled),
             ])
         },
     );
@@ -313,11 +352,11 @@ fn an_error_it_caused_never_replaces_the_first() {
             } else {
                 vec![fails_because_of_the_cancel, fails_first]
             };
-            let result = run(
+            let cancel_calls = race.clone();
+            let result = grader::run_explained(
                 ID,
                 "`run_job` where reader A fails, and reader B fails because of the cancel",
-                "Reader B waits for the job's token (`cancel.done()`) and reader A failed: who \
-                 cancels after a failed read?",
+                || stuck_after_a_failed_read(cancel_calls.hook_calls() > 0),
                 move || run_job(readers),
             );
             ensure(

@@ -10,6 +10,8 @@ pub struct TestRun {
     pub verdicts: BTreeMap<String, bool>,
     /// Time of the test binary's run, as the harness reports it (no compilation).
     pub test_time: Option<Duration>,
+    /// What each failed test printed (its verdict), by full test name.
+    pub printed: BTreeMap<String, String>,
 }
 
 impl TestRun {
@@ -49,6 +51,7 @@ pub fn run(root: &Path, krate: &str, filter: Option<&str>) -> Result<TestRun, St
     Ok(TestRun {
         verdicts: parse_verdicts(&stdout),
         test_time: parse_finished_in(&stdout),
+        printed: parse_printed(&stdout),
     })
 }
 
@@ -66,6 +69,33 @@ pub fn parse_verdicts(stdout: &str) -> BTreeMap<String, bool> {
             }
         })
         .collect()
+}
+
+/// Reads the `---- NAME stdout ----` sections libtest prints for the tests
+/// that failed: what each one printed (for a check, its verdict).
+pub fn parse_printed(stdout: &str) -> BTreeMap<String, String> {
+    let mut printed = BTreeMap::new();
+    let mut current: Option<(String, String)> = None;
+    for line in stdout.lines() {
+        let header = line
+            .strip_prefix("---- ")
+            .and_then(|rest| rest.strip_suffix(" stdout ----"));
+        if header.is_some() || line == "failures:" || line.starts_with("test result: ") {
+            if let Some((name, text)) = current.take() {
+                printed.insert(name, text);
+            }
+        }
+        if let Some(name) = header {
+            current = Some((name.to_owned(), String::new()));
+        } else if let Some((_, text)) = current.as_mut() {
+            text.push_str(line);
+            text.push('\n');
+        }
+    }
+    if let Some((name, text)) = current {
+        printed.insert(name, text);
+    }
+    printed
 }
 
 /// Adds up the `finished in 0.12s` of every test binary in the output.
@@ -88,6 +118,16 @@ test checks::leak_x::a ... ok
 test checks::leak_x::b ... FAILED
 test checks::leak_y::alt_one::a ... ok
 
+failures:
+
+---- checks::leak_x::b stdout ----
+
+[leak_x] the consumer was still running.
+  Stuck? Run `cargo xtask hint leak_x` for a hint.
+
+failures:
+    checks::leak_x::b
+
 test result: FAILED. 1 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out; finished in 1.25s
 ";
 
@@ -104,10 +144,20 @@ test result: FAILED. 1 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out; 
         let run = TestRun {
             verdicts: parse_verdicts(SAMPLE),
             test_time: None,
+            printed: BTreeMap::new(),
         };
         let x = run.of_exercise("leak_x");
         assert_eq!(x.len(), 2);
         assert_eq!(run.of_exercise("leak_y").get("alt_one::a"), Some(&true));
+    }
+
+    #[test]
+    fn reads_what_a_failed_check_printed() {
+        let printed = parse_printed(SAMPLE);
+        assert_eq!(printed.len(), 1);
+        let text = &printed["checks::leak_x::b"];
+        assert!(text.contains("[leak_x] the consumer was still running."));
+        assert!(!text.contains("failures:"), "{text}");
     }
 
     #[test]

@@ -30,7 +30,7 @@ pub fn run(root: &Path) -> Result<(), String> {
         "exercise", "starter: declared fail", "solution", "alt fixes"
     );
     for ex in &manifest.exercises {
-        let row = grade(ex, &starters, &solutions, &fixtures, &mut problems);
+        let row = grade(root, ex, &starters, &solutions, &fixtures, &mut problems);
         println!(
             "{:<28} {:<26} {:<14} {:<10} {}",
             ex.id, row.starter, row.solution, row.alt, row.wrong
@@ -58,6 +58,7 @@ struct Row {
 }
 
 fn grade(
+    root: &Path,
     ex: &Exercise,
     starters: &TestRun,
     solutions: &TestRun,
@@ -136,6 +137,7 @@ fn grade(
                 ));
             } else {
                 wrong_caught += 1;
+                problems.extend(verdict_problems(root, id, variant, fixtures));
             }
         }
     }
@@ -160,6 +162,49 @@ fn grade(
         alt: format!("{alt_ok}/{alt_total}"),
         wrong: format!("{wrong_caught}/{wrong_total}"),
     }
+}
+
+/// A wrong fixture may say what its verdict must tell the learner, in lines
+/// of its header: `//! Verdict says: TEXT` (some failing check of the fixture
+/// prints TEXT) and `//! Verdict never says: TEXT` (none does). Whitespace
+/// is compared loosely. A verdict that points the wrong way is a defect too.
+fn verdict_problems(root: &Path, id: &str, variant: &str, fixtures: &TestRun) -> Vec<String> {
+    let file = format!("fixtures/{id}/{variant}.rs");
+    let Ok(source) = std::fs::read_to_string(root.join(&file)) else {
+        return vec![format!("{file}: cannot be read")];
+    };
+    let prefix = format!("checks::{id}::{variant}::");
+    let printed: String = fixtures
+        .printed
+        .iter()
+        .filter(|(name, _)| name.contains(&prefix))
+        .map(|(_, text)| squeeze(text))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let mut problems = Vec::new();
+    for line in source.lines() {
+        if let Some(text) = line.strip_prefix("//! Verdict says: ") {
+            if !printed.contains(&squeeze(text)) {
+                problems.push(format!(
+                    "{file}: no verdict says \"{}\" (it is caught, but not for the reason it names)",
+                    text.trim()
+                ));
+            }
+        } else if let Some(text) = line.strip_prefix("//! Verdict never says: ") {
+            if printed.contains(&squeeze(text)) {
+                problems.push(format!(
+                    "{file}: a verdict says \"{}\", which points the learner the wrong way",
+                    text.trim()
+                ));
+            }
+        }
+    }
+    problems
+}
+
+/// Collapses every run of whitespace to one space.
+fn squeeze(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn report_times(manifest: &Manifest, starters: &TestRun) {

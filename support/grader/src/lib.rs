@@ -19,6 +19,7 @@ use std::sync::{Arc, Condvar, Mutex, Once, mpsc};
 use std::thread;
 use std::time::{Duration, Instant};
 
+mod busy;
 pub mod predict;
 pub mod race;
 pub mod test_of_tests;
@@ -48,7 +49,8 @@ macro_rules! checks {
 
 /// How long learner code may run before a check calls it stuck. A correct
 /// solution finishes in milliseconds; the default leaves a wide margin on a
-/// busy 2-core machine and still fails a starter in about a second.
+/// 2-core machine and still fails a starter in about a second. The watchdog
+/// stretches it when the machine is busy (at most 5 times; see `busy`).
 /// Override with `GRADER_TIMEOUT_MS`.
 pub fn limit() -> Duration {
     let ms = std::env::var("GRADER_TIMEOUT_MS")
@@ -161,6 +163,17 @@ where
     T: Send + 'static,
     F: FnOnce() -> T + Send + 'static,
 {
+    run_explained(id, call, || if_stuck.to_owned(), f)
+}
+
+/// [`run`], for a check whose likely cause of a stuck call depends on what
+/// its fakes saw by then (was the token cancelled?): `if_stuck` is asked
+/// only once the watchdog has given up.
+pub fn run_explained<T, F>(id: &str, call: &str, if_stuck: impl FnOnce() -> String, f: F) -> T
+where
+    T: Send + 'static,
+    F: FnOnce() -> T + Send + 'static,
+{
     let send_panics = SEND_PANICS.load(Ordering::SeqCst);
     let (outcome, at) = run_watched(limit(), f);
     match outcome {
@@ -177,8 +190,9 @@ where
         Outcome::Stuck(waited) => fail(
             id,
             format!(
-                "{call} did not return within {} ms: it is probably blocked forever.\n  {if_stuck}",
-                waited.as_millis()
+                "{call} did not return within {} ms: it is probably blocked forever.\n  {}",
+                waited.as_millis(),
+                if_stuck()
             ),
         ),
     }
@@ -255,10 +269,30 @@ where
             None,
         );
     }
-    match done_rx.recv_timeout(limit) {
-        Ok(Ok(value)) => (Outcome::Returned(value), None),
-        Ok(Err((text, at))) => (Outcome::Panicked(text), at),
-        Err(_) => (Outcome::Stuck(limit), None),
+    // Wait `limit`; when it is reached, stretch it by how slow a runnable
+    // thread is here right now (see `busy`): a deadlock waits forever
+    // anyway, slow code on a busy machine gets the time it needs.
+    let started = Instant::now();
+    let mut allowed = limit;
+    loop {
+        let left = allowed.saturating_sub(started.elapsed());
+        match done_rx.recv_timeout(left) {
+            Ok(Ok(value)) => return (Outcome::Returned(value), None),
+            Ok(Err((text, at))) => return (Outcome::Panicked(text), at),
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                let stretched = limit.mul_f64(busy::slowdown());
+                if stretched <= started.elapsed() || stretched <= allowed {
+                    return (Outcome::Stuck(allowed), None);
+                }
+                allowed = stretched;
+            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                return (
+                    Outcome::Panicked("the thread running the code ended without a result".into()),
+                    None,
+                );
+            }
+        }
     }
 }
 
