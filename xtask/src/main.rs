@@ -15,6 +15,7 @@ mod progress;
 mod reset;
 mod starters;
 mod state;
+mod stress;
 mod test_all;
 mod test_results;
 mod verdict;
@@ -56,6 +57,8 @@ maintainer commands:
   go               the Go side: gofmt, go vet, go test in go/
   bench-loop [ID]  measure edit->verdict of `check ID` against a one-test
                    crate, with the exercises as they are and twice as many
+  stress [N]       run the starters', solutions' and fixtures' checks N times
+                   (50) with a CPU hog per core; list every verdict that changed
   bless-starters   record the current starters as shipped (exercises/starters.txt)
   e2e [ARGS..]     build the book, then test it in headless Chromium (every
                    chapter page at 1280 and 390 px, offline, in every theme)
@@ -92,6 +95,7 @@ fn main() -> ExitCode {
         Some("commands") => commands::run(&root).map(|_| ()),
         Some("e2e") => e2e::run(&root, rest),
         Some("bench-loop") => bench::run(&root, rest),
+        Some("stress") => stress::run(&root, rest),
         Some("bless-starters") => load_manifest(&root).and_then(|m| starters::bless(&root, &m)),
         Some("help" | "-h" | "--help") => {
             print!("{USAGE}");

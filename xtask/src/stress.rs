@@ -1,0 +1,117 @@
+//! `cargo xtask stress [N]`: are the checks' verdicts the same every time, on
+//! a busy machine? Builds the test programs of `exercises` (the starters),
+//! `solutions` and `fixtures` once, starts one CPU hog per core, runs each
+//! program N times (50 by default), and lists every check whose verdict was
+//! not the same in all N runs. Exit status 0 exactly when none changed.
+//!
+//! Slow (about 5 minutes for 50 runs on 2 cores), so it is not part of
+//! `cargo xtask test`; the numbers go into the closing note of a change to
+//! the checks.
+
+use crate::test_results::parse_verdicts;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread;
+use std::time::Instant;
+
+const CRATES: [&str; 3] = ["exercises", "solutions", "fixtures"];
+
+pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
+    let runs: usize = match args.first() {
+        Some(n) => n
+            .parse()
+            .map_err(|_| format!("stress: `{n}` is not a number of runs"))?,
+        None => 50,
+    };
+    let programs = build(root)?;
+    let cores = thread::available_parallelism().map_or(1, |n| n.get());
+    println!("stress: {runs} runs of each test program, with {cores} CPU hog(s) running");
+    let stop = Arc::new(AtomicBool::new(false));
+    let hogs: Vec<_> = (0..cores)
+        .map(|_| {
+            let stop = Arc::clone(&stop);
+            thread::spawn(move || {
+                let mut x = 0u64;
+                while !stop.load(Ordering::Relaxed) {
+                    x = std::hint::black_box(x.wrapping_mul(6364136223846793005).wrapping_add(1));
+                }
+            })
+        })
+        .collect();
+    let started = Instant::now();
+    let mut changed_in_all = 0;
+    for (krate, program) in &programs {
+        // Per check: how many runs passed it, and how many ran it.
+        let mut tally: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+        for _ in 0..runs {
+            let out = Command::new(program)
+                .current_dir(root.join(krate))
+                .env("RUST_BACKTRACE", "0")
+                // What .cargo/config.toml sets for `cargo test`: the program
+                // is run directly here, without Cargo.
+                .env("RUST_TEST_THREADS", "32")
+                .output()
+                .map_err(|e| format!("stress: cannot run {}: {e}", program.display()))?;
+            for (name, ok) in parse_verdicts(&String::from_utf8_lossy(&out.stdout)) {
+                let entry = tally.entry(name).or_default();
+                entry.1 += 1;
+                if ok {
+                    entry.0 += 1;
+                }
+            }
+        }
+        let changed: Vec<_> = tally
+            .iter()
+            .filter(|(_, (passed, ran))| (*passed != 0 && passed != ran) || *ran != runs)
+            .collect();
+        println!(
+            "{krate}: {} checks x {runs} runs; verdicts that changed between runs: {}",
+            tally.len(),
+            changed.len()
+        );
+        for (name, (passed, ran)) in &changed {
+            println!("  {name}: passed {passed} of {ran} runs");
+        }
+        changed_in_all += changed.len();
+    }
+    stop.store(true, Ordering::Relaxed);
+    for hog in hogs {
+        let _ = hog.join();
+    }
+    println!("stress: {:.0} s", started.elapsed().as_secs_f64());
+    if changed_in_all == 0 {
+        Ok(())
+    } else {
+        Err(format!(
+            "{changed_in_all} check(s) changed their verdict between runs"
+        ))
+    }
+}
+
+/// Builds the three crates' test programs; their paths by crate.
+fn build(root: &Path) -> Result<Vec<(&'static str, PathBuf)>, String> {
+    let mut args = vec!["test", "--no-run", "--message-format=json"];
+    for krate in CRATES {
+        args.extend(["-p", krate]);
+    }
+    let out = crate::process::capture(root, "cargo", &args)?;
+    if !out.status.success() {
+        return Err(format!(
+            "stress: the test programs do not build:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    let built = crate::verdict::test_binaries(&String::from_utf8_lossy(&out.stdout));
+    CRATES
+        .iter()
+        .map(|krate| {
+            built
+                .get(*krate)
+                .map(|p| (*krate, p.clone()))
+                .ok_or_else(|| format!("stress: cargo built no test program for `{krate}`"))
+        })
+        .collect()
+}
