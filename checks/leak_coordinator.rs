@@ -6,7 +6,8 @@ use grader::run;
 const ID: &str = "leak_coordinator";
 
 const WHO_OWNS_A_SENDER: &str = "The consumer's `for x in rx` ends only when every `Sender` is gone. \
-     While `sum_job` waits in `join()`, which `Sender` is still alive, and who owns it?";
+     While `sum_job` waits in `join()`, which `Sender` is still alive, and who owns it? \
+     (`mem::forget` skips `Drop`: a forgotten `Sender` is never dropped, so it never closes the channel.)";
 
 #[test]
 fn sums_every_batch() {

@@ -167,7 +167,9 @@ fn left_behind(watch: &Watch, consumer_done: bool) -> Option<String> {
                          the consumer thread stays blocked in `for record in rx` forever, \
                          holding every record it received. `run` has returned, so its local \
                          variables are gone: who else still owns the job's `Sender`? Look at \
-                         what outlives `run`, such as what it keeps in `self`."
+                         what outlives `run`, such as what it keeps in `self`, and at what it \
+                         never drops: `mem::forget` skips `Drop`, so a forgotten `Arc` or \
+                         `Sender` is never released."
                             .to_owned(),
                     );
                 }

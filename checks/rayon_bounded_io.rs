@@ -206,9 +206,10 @@ fn never_more_than_limit_calls_at_once() {
         max <= 3,
         ID,
         format!(
-            "{max} calls of `fetch` ran at the same time with limit 3: nothing bounds them. \
-             Start `limit` workers that take URLs one after the other, instead of one thread \
-             per URL."
+            "{max} calls of `fetch` ran at the same time with limit 3: something lets more \
+             than `limit` run. Start `limit` workers that take URLs one after the other \
+             (not one thread per URL), and let only them call `fetch`, not the calling thread \
+             as well."
         ),
     );
     ensure(result.is_ok(), ID, format!("`fetch_all` returned {result:?} although no call failed"));

@@ -185,8 +185,8 @@ fn stops_mid_record_after_a_hit() {
         format!(
             "after the hit in record 1, `find_hit` still called `is_hit` on {after} values of \
              record 0, which was being scanned when the hit was found. `find_map_any` only \
-             stops handing out records; check the flag before every value, and set it when \
-             you find a hit."
+             stops handing out records; a shared flag stops a record mid-scan only if the \
+             thread that finds a hit sets it and every scan checks it before each value."
         ),
     );
     ensure(

@@ -93,13 +93,22 @@ fn add_to_each_grows_every_group() {
         strings(&["retry", "urgent"]),
         strings(&["slow", "retry", "retry", "urgent"]),
     ];
+    let before = vec![strings(&["retry"]), Vec::new(), strings(&["slow", "retry"])];
+    let why = if groups == before {
+        "Does the loop get each group itself, or a copy?"
+    } else if groups.iter().map(Vec::len).sum::<usize>() < expected.iter().map(Vec::len).sum() {
+        "Items are missing: an item a group already holds must be appended all the same \
+         (`add_new` would drop it)."
+    } else {
+        ""
+    };
     grader::ensure(
         groups == expected,
         ID,
         format!(
             "after `add_to_each(&mut groups, &[\"retry\", \"urgent\"])`, the caller's groups are \
              {groups:?}; expected {expected:?}: every item appended to every group, like \
-             `add_all` (no de-duplication). Does the loop get each group itself, or a copy?"
+             `add_all` (no de-duplication). {why}"
         ),
     );
 }

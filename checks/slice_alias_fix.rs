@@ -158,10 +158,16 @@ fn branches_vec_extends_the_prefix_with_each_stage() {
             move || exercise::branches_vec(prefix, next),
         );
         let want = expected(prefix, next);
+        let why = if got.iter().any(|b| b.len() > prefix.len() + 1) {
+            ": a branch is the prefix and one stage, but one held several stages. Do the \
+             branches grow one shared vector? Start each from its own copy of the prefix."
+        } else {
+            ""
+        };
         grader::ensure(
             got == want,
             ID,
-            format!("`branches_vec(&{prefix:?}, &{next:?})` returned {got:?}; expected {want:?}"),
+            format!("`branches_vec(&{prefix:?}, &{next:?})` returned {got:?}; expected {want:?}{why}"),
         );
     }
 }
