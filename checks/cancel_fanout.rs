@@ -325,6 +325,7 @@ fn a_then_b_caused(race: &CancelRace, b_saw_cancel: Arc<AtomicBool>) -> (Sink, S
         if let Err(RecvTimeoutError::Disconnected) = cancel.done().recv_timeout(grader::limit()) {
             b_saw_cancel.store(true, Ordering::SeqCst);
         }
+        race_b.b_fails_now();
         Err("B: write aborted by the cancel".to_owned())
     });
     (a, b)
@@ -332,7 +333,10 @@ fn a_then_b_caused(race: &CancelRace, b_saw_cancel: Arc<AtomicBool>) -> (Sink, S
 
 #[test]
 fn an_error_it_caused_never_replaces_the_first() {
-    for schedule in [Schedule::EffectFinishesFirst, Schedule::Interleaved] {
+    // Every schedule of `grader::race` (the first leaves nothing to race, so
+    // that a job that picks the error by order is told so, not told it lost
+    // a race), both spawn orders.
+    for schedule in Schedule::ALL {
         for b_first in [true, false] {
             let race = CancelRace::new(schedule);
             let b_saw_cancel = Arc::new(AtomicBool::new(false));
@@ -353,28 +357,35 @@ fn an_error_it_caused_never_replaces_the_first() {
                  (`cargo xtask reset cancel_fanout` shows the original; your version is kept \
                  in my-work/backups/).",
             );
-            let held = match schedule {
-                Schedule::EffectFinishesFirst => {
-                    "the check held A's thread inside `cancel()`, as a busy machine may, until \
-                     B, woken by that cancel, had failed and its thread had finished"
-                }
-                Schedule::Interleaved => {
-                    "the check held A's thread inside `cancel()` until B was inside a \
-                     `cancel()` of its own, then held B there until A's thread had finished"
-                }
-            };
             match result {
                 Err(JobError::Write(e)) if e.starts_with("A:") => {}
+                Err(JobError::Write(e))
+                    if e.starts_with("B:") && schedule == Schedule::CauseFinishesFirst =>
+                {
+                    fail(
+                        ID,
+                        format!(
+                            "`run_job` returned sink B's error, but A failed first: B failed \
+                             only because of the cancel that A's failure caused, and only once \
+                             A's thread had finished ({}). Nothing raced: your code picks the \
+                             error by the order of the threads, or keeps the last one. Keep the \
+                             first error to *happen*, where every task sees it, at the moment it \
+                             happens.",
+                            schedule.what_the_check_did(),
+                        ),
+                    )
+                }
                 Err(JobError::Write(e)) if e.starts_with("B:") => fail(
                     ID,
                     format!(
                         "`run_job` returned sink B's error, but B failed only because of the \
-                         cancel that A's failure caused: {held}. Your code let B's error take \
+                         cancel that A's failure caused: {}. Your code let B's error take \
                          the place of A's. Keep the first error *before* you cancel, and check \
                          and fill the slot under one lock (`if first.is_none() {{ *first = \
                          Some(e) }}` while you hold it): cancel first, or check in one lock and \
                          fill in another, and a task woken by the cancel can fill the slot in \
-                         between."
+                         between.",
+                        schedule.what_the_check_did(),
                     ),
                 ),
                 other => fail(

@@ -297,8 +297,10 @@ fn an_error_it_caused_never_replaces_the_first() {
     // `grader::race` holds the threads inside `cancel()` so that B's error
     // arrives while A is still cancelling, every run: a group that records
     // the first error *before* it cancels returns A's error whatever the
-    // schedule. Both schedules, both spawn orders.
-    for schedule in [Schedule::EffectFinishesFirst, Schedule::Interleaved] {
+    // schedule. Every schedule (the first leaves nothing to race, so that a
+    // group that picks the error by order is told so, not told it lost a
+    // race), both spawn orders.
+    for schedule in Schedule::ALL {
         for b_first in [true, false] {
             let race = CancelRace::new(schedule);
             let b_saw_cancel = Arc::new(AtomicBool::new(false));
@@ -323,6 +325,7 @@ fn an_error_it_caused_never_replaces_the_first() {
                         {
                             saw.store(true, Ordering::SeqCst);
                         }
+                        race_b.b_fails_now();
                         Err("B: failed because of the cancel")
                     };
                     thread::scope(|s| {
@@ -348,6 +351,22 @@ fn an_error_it_caused_never_replaces_the_first() {
             );
             match result {
                 Err("A: failed first") => {}
+                Err("B: failed because of the cancel")
+                    if schedule == Schedule::CauseFinishesFirst =>
+                {
+                    fail(
+                        ID,
+                        format!(
+                            "`wait()` returned task B's error, but A failed first: B failed only \
+                             because of the cancel that A's error caused, and only once A's \
+                             thread had finished ({}). Nothing raced: your group picks the error \
+                             by the order of the tasks, or keeps the last one. Keep the first \
+                             error to *happen*, where every task sees it, at the moment it \
+                             happens.",
+                            schedule.what_the_check_did(),
+                        ),
+                    )
+                }
                 Err("B: failed because of the cancel") => fail(
                     ID,
                     format!(
@@ -357,7 +376,7 @@ fn an_error_it_caused_never_replaces_the_first() {
                          fill the slot under one lock (`if first.is_none() {{ *first = Some(e) \
                          }}` while you hold it): cancel first, or check in one lock and fill in \
                          another, and a task woken by the cancel can fill the slot in between.",
-                        held(schedule)
+                        schedule.what_the_check_did()
                     ),
                 ),
                 other => fail(
@@ -365,20 +384,6 @@ fn an_error_it_caused_never_replaces_the_first() {
                     format!("`wait()` returned {other:?}, expected `Err(\"A: failed first\")`"),
                 ),
             }
-        }
-    }
-}
-
-/// What the check did to the threads, in the verdict's words.
-fn held(schedule: Schedule) -> &'static str {
-    match schedule {
-        Schedule::EffectFinishesFirst => {
-            "the check held A's thread inside `cancel()`, as a busy machine may, until B, woken \
-             by that cancel, had failed and its thread had finished"
-        }
-        Schedule::Interleaved => {
-            "the check held A's thread inside `cancel()` until B was inside a `cancel()` of its \
-             own, then held B there until A's thread had finished"
         }
     }
 }

@@ -140,15 +140,23 @@ fn stops_reading_after_a_failure() {
             (result, after.into_inner())
         },
     );
+    let why = if result.is_ok() {
+        format!(
+            "It returned {result:?}: the error never reached rayon at all (turned into a \
+             number on the way), so rayon had no reason to stop. Keep it an `Err` and use a \
+             method that stops on one: `try_for_each`, `try_reduce` or \
+             `collect::<Result<_, _>>()`."
+        )
+    } else {
+        "rayon stops handing out records only when the `Err` reaches it: `try_for_each`, \
+         `try_reduce` or `collect::<Result<_, _>>()` stop early; `sum()` of `Result`s, or \
+         collecting every `Result` and looking at them afterwards, read everything."
+            .to_owned()
+    };
     ensure(
         after < READS_AFTER_FAILURE,
         ID,
-        format!(
-            "`total` read {after} more records after record 0 had failed. rayon stops handing \
-             out records only when the `Err` reaches it: `try_for_each`, `try_reduce` or \
-             `collect::<Result<_, _>>()` stop early; `sum()` of `Result`s, or collecting every \
-             `Result` and looking at them afterwards, read everything."
-        ),
+        format!("`total` read {after} more records after record 0 had failed. {why}"),
     );
     ensure(
         result == Err(ReadError { record: 0 }),

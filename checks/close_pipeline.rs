@@ -323,9 +323,11 @@ fn an_error_it_caused_never_replaces_the_first() {
     // cancel that reader A's error caused; here `grader::race` also holds
     // the threads inside `cancel()` so that B's error arrives while A is
     // still cancelling, every run. A job that stores the first error
-    // *before* it cancels returns A's error whatever the schedule. Both
-    // schedules, both orders of the readers.
-    for schedule in [Schedule::EffectFinishesFirst, Schedule::Interleaved] {
+    // *before* it cancels returns A's error whatever the schedule. Every
+    // schedule (the first leaves nothing to race, so that a job that picks
+    // the error by order is told so, not told it lost a race), both orders
+    // of the readers.
+    for schedule in Schedule::ALL {
         for a_first in [false, true] {
             let race = CancelRace::new(schedule);
             let b_saw_cancel = Arc::new(AtomicBool::new(false));
@@ -345,6 +347,7 @@ fn an_error_it_caused_never_replaces_the_first() {
                 {
                     saw.store(true, Ordering::SeqCst);
                 }
+                race_b.b_fails_now();
                 Some(Err(ReadError("B: connection closed by the cancel".to_owned())))
             });
             let readers = if a_first {
@@ -367,27 +370,34 @@ fn an_error_it_caused_never_replaces_the_first() {
                  (`cargo xtask reset close_pipeline` restores the file; your version is kept in \
                  my-work/backups/).",
             );
-            let held = match schedule {
-                Schedule::EffectFinishesFirst => {
-                    "the check held A's thread inside `cancel()`, as a busy machine may, until \
-                     B, woken by that cancel, had failed and its thread had finished"
-                }
-                Schedule::Interleaved => {
-                    "the check held A's thread inside `cancel()` until B was inside a \
-                     `cancel()` of its own, then held B there until A's thread had finished"
-                }
-            };
             match result {
                 Err(ReadError(e)) if e.starts_with("A:") => {}
+                Err(ReadError(e))
+                    if e.starts_with("B:") && schedule == Schedule::CauseFinishesFirst =>
+                {
+                    fail(
+                        ID,
+                        format!(
+                            "`run_job` returned reader B's error, but A failed first: B failed \
+                             only because of the cancel that A's error caused, and only once \
+                             A's thread had finished ({}). Nothing raced: your job picks the \
+                             error by the order of the threads, or keeps the last one. Keep the \
+                             first error to *happen*: once one is stored, a later one must not \
+                             replace it.",
+                            schedule.what_the_check_did(),
+                        ),
+                    )
+                }
                 Err(ReadError(e)) if e.starts_with("B:") => fail(
                     ID,
                     format!(
                         "`run_job` returned reader B's error, but B failed only because of the \
-                         cancel that A's error caused: {held}. Your job let B's error take the \
+                         cancel that A's error caused: {}. Your job let B's error take the \
                          place of A's. Store the first error *before* you cancel, and check and \
                          fill the slot under one lock (`if first.is_none() {{ *first = Some(e) \
                          }}` while you hold it): cancel first, or check in one lock and fill in \
-                         another, and a reader woken by the cancel can fill the slot in between."
+                         another, and a reader woken by the cancel can fill the slot in between.",
+                        schedule.what_the_check_did(),
                     ),
                 ),
                 other => fail(

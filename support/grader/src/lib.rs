@@ -175,7 +175,7 @@ where
     F: FnOnce() -> T + Send + 'static,
 {
     let send_panics = SEND_PANICS.load(Ordering::SeqCst);
-    let (outcome, at) = run_watched(limit(), f);
+    let (outcome, at) = run_watched(limit(), Stretch::WhenBusy, f);
     match outcome {
         Outcome::Returned(value) => value,
         // A verdict that the check gave inside learner code (say, in a rayon
@@ -190,7 +190,7 @@ where
         Outcome::Stuck(waited) => fail(
             id,
             format!(
-                "{call} did not return within {} ms: it is probably blocked forever.\n  {}",
+                "{call} did not return within {} ms: it is probably stuck (blocked, or looping, for good).\n  {}",
                 waited.as_millis(),
                 if_stuck()
             ),
@@ -242,11 +242,30 @@ where
     T: Send + 'static,
     F: FnOnce() -> T + Send + 'static,
 {
-    run_watched(limit, f).0
+    run_watched(limit, Stretch::WhenBusy, f).0
+}
+
+/// [`run_within`] with a limit that never stretches, for a check whose
+/// requirement *is* a time: a learner's test must give its verdict on a hang
+/// within the task's time, however busy the machine (its own timer is wall
+/// time too).
+pub fn run_within_fixed<T, F>(limit: Duration, f: F) -> Outcome<T>
+where
+    T: Send + 'static,
+    F: FnOnce() -> T + Send + 'static,
+{
+    run_watched(limit, Stretch::Never, f).0
+}
+
+/// Whether the watchdog may stretch its limit on a busy machine.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Stretch {
+    WhenBusy,
+    Never,
 }
 
 /// [`run_within`], plus where the learner's code panicked, if it did.
-fn run_watched<T, F>(limit: Duration, f: F) -> (Outcome<T>, Option<String>)
+fn run_watched<T, F>(limit: Duration, stretch: Stretch, f: F) -> (Outcome<T>, Option<String>)
 where
     T: Send + 'static,
     F: FnOnce() -> T + Send + 'static,
@@ -280,6 +299,9 @@ where
             Ok(Ok(value)) => return (Outcome::Returned(value), None),
             Ok(Err((text, at))) => return (Outcome::Panicked(text), at),
             Err(mpsc::RecvTimeoutError::Timeout) => {
+                if stretch == Stretch::Never {
+                    return (Outcome::Stuck(allowed), None);
+                }
                 let stretched = limit.mul_f64(busy::slowdown());
                 if stretched <= started.elapsed() || stretched <= allowed {
                     return (Outcome::Stuck(allowed), None);

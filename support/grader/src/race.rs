@@ -34,6 +34,11 @@ pub fn pause() -> Duration {
 /// In which order the two threads are made to go.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Schedule {
+    /// No thread is held in `cancel()`; instead B, once woken by the cancel,
+    /// fails only after A's thread has finished. Nothing can be racy here:
+    /// code that returns B's error picks it by thread order or keeps the
+    /// last error, which is a different fault from the two below.
+    CauseFinishesFirst,
     /// A, inside its `cancel()`, waits until B (woken by the cancel) has
     /// failed and its thread has finished. Catches "cancel, then record".
     EffectFinishesFirst,
@@ -42,6 +47,33 @@ pub enum Schedule {
     /// Catches "check the slot, cancel, then fill the slot": both threads
     /// found it empty, and B fills it last.
     Interleaved,
+}
+
+impl Schedule {
+    /// Every schedule, the one that leaves nothing to race first.
+    pub const ALL: [Schedule; 3] = [
+        Schedule::CauseFinishesFirst,
+        Schedule::EffectFinishesFirst,
+        Schedule::Interleaved,
+    ];
+
+    /// What the check did to the threads, in a verdict's words (A failed
+    /// first, B failed because of the cancel).
+    pub fn what_the_check_did(self) -> &'static str {
+        match self {
+            Schedule::CauseFinishesFirst => {
+                "the check let A's thread finish before B, woken by the cancel, failed"
+            }
+            Schedule::EffectFinishesFirst => {
+                "the check held A's thread inside `cancel()`, as a busy machine may, until B, \
+                 woken by that cancel, had failed and its thread had finished"
+            }
+            Schedule::Interleaved => {
+                "the check held A's thread inside `cancel()` until B was inside a `cancel()` of \
+                 its own, then held B there until A's thread had finished"
+            }
+        }
+    }
 }
 
 /// One forced race. Clone it into the check's tasks (it is an `Arc`).
@@ -134,6 +166,16 @@ impl CancelRace {
         });
     }
 
+    /// Call on task B's thread after it saw the cancel, just before it
+    /// fails: in [`Schedule::CauseFinishesFirst`], waits until A's thread
+    /// has finished (at most [`pause`]); otherwise returns at once.
+    pub fn b_fails_now(&self) {
+        if self.inner.schedule == Schedule::CauseFinishesFirst {
+            let state = self.inner.lock();
+            drop(self.inner.wait_until(state, |s| s.a_finished));
+        }
+    }
+
     /// The hook to give to `Cancel::on_cancel_for_checks`.
     pub fn hook(&self) -> impl Fn() + Send + Sync + 'static {
         let inner = Arc::clone(&self.inner);
@@ -166,6 +208,7 @@ impl Inner {
             self.changed.notify_all();
             let schedule = self.schedule;
             let mut state = self.wait_until(state, |s| match schedule {
+                Schedule::CauseFinishesFirst => true,
                 Schedule::EffectFinishesFirst => s.b_finished,
                 Schedule::Interleaved => s.b_in_cancel || s.b_finished,
             });
@@ -241,6 +284,7 @@ mod tests {
                 while !token.cancelled.load(Ordering::SeqCst) {
                     thread::yield_now();
                 }
+                race.b_fails_now();
                 token.cancel();
                 record("B");
             });
@@ -259,6 +303,13 @@ mod tests {
         assert_eq!(winner, "B");
         assert!(race.forced());
         assert_eq!(race.hook_calls(), 2);
+    }
+
+    #[test]
+    fn the_cause_finishing_first_leaves_no_race_to_lose() {
+        let (winner, race) = cancel_then_record(Schedule::CauseFinishesFirst);
+        assert_eq!(winner, "A");
+        assert!(!race.forced());
     }
 
     #[test]

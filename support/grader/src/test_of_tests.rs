@@ -3,7 +3,7 @@
 //! rather than hang). The learner's test is ordinary code that panics on a
 //! failed assertion, run under the same watchdog as everything else.
 
-use crate::{Outcome, fail, limit, run_within};
+use crate::{Outcome, fail, limit, run_within_fixed};
 
 /// What the learner's test did against one implementation.
 enum Verdict {
@@ -13,7 +13,10 @@ enum Verdict {
 }
 
 fn verdict(test: impl FnOnce() + Send + 'static) -> Verdict {
-    match run_within(limit(), test) {
+    // Not stretched on a busy machine: the learner's test keeps wall time
+    // too, and a test whose own limit is longer than this one must not pass
+    // because the machine was slow.
+    match run_within_fixed(limit(), test) {
         Outcome::Returned(()) => Verdict::Passed,
         Outcome::Panicked(message) => Verdict::Failed(message),
         Outcome::Stuck(_) => Verdict::Hung,
@@ -61,7 +64,8 @@ pub fn must_catch(id: &str, subject: &str, bug: &str, test: impl FnOnce() + Send
             id,
             format!(
                 "your test hung on {subject} ({bug}) instead of failing: it was still running \
-                 after {} ms. Run the call under a time limit of your own and fail when it expires.",
+                 after {} ms. Run the call under a time limit of your own, shorter than that, and \
+                 fail when it expires: a limit of seconds is still waiting when this check gives up.",
                 limit().as_millis()
             ),
         ),
