@@ -23,7 +23,7 @@
 // its part. A job that keeps the error *before* it cancels returns A's error
 // whatever the schedule.
 
-use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, bounded};
+use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, bounded, select};
 use exercise::{Cancel, JobError, Sink, Source, run_job};
 use grader::race::{CancelRace, Schedule};
 use grader::{ensure, fail, run};
@@ -308,8 +308,15 @@ fn no_thread_outlives_run_job() {
 
 /// Sink A fails once sink B is writing; B waits for the cancel, then fails.
 /// `race` holds the threads inside `cancel()` in its schedule's order.
-/// `b_saw_cancel` says whether B was woken by a cancel (not by the limit).
-fn a_then_b_caused(race: &CancelRace, b_saw_cancel: Arc<AtomicBool>) -> (Sink, Sink) {
+/// `b_saw_cancel` says whether B was woken by a cancel. B waits for nothing
+/// else but the end of the check (`over`, dropped once `run` is done): with
+/// no timer of its own, a job that never cancels is stuck every run, however
+/// long the watchdog waits on a busy machine.
+fn a_then_b_caused(
+    race: &CancelRace,
+    b_saw_cancel: Arc<AtomicBool>,
+    over: Receiver<()>,
+) -> (Sink, Sink) {
     let (b_writing_tx, b_writing_rx) = bounded::<()>(1);
     let race_a = race.clone();
     let a: Sink = Box::new(move |_: u64, cancel: &Cancel| {
@@ -322,8 +329,9 @@ fn a_then_b_caused(race: &CancelRace, b_saw_cancel: Arc<AtomicBool>) -> (Sink, S
     let b: Sink = Box::new(move |_: u64, cancel: &Cancel| {
         race_b.b_is_here();
         let _ = b_writing_tx.try_send(());
-        if let Err(RecvTimeoutError::Disconnected) = cancel.done().recv_timeout(grader::limit()) {
-            b_saw_cancel.store(true, Ordering::SeqCst);
+        select! {
+            recv(cancel.done()) -> _ => b_saw_cancel.store(true, Ordering::SeqCst),
+            recv(over) -> _ => {}
         }
         race_b.b_fails_now();
         Err("B: write aborted by the cancel".to_owned())
@@ -340,7 +348,8 @@ fn an_error_it_caused_never_replaces_the_first() {
         for b_first in [true, false] {
             let race = CancelRace::new(schedule);
             let b_saw_cancel = Arc::new(AtomicBool::new(false));
-            let (a, b) = a_then_b_caused(&race, Arc::clone(&b_saw_cancel));
+            let (over_tx, over_rx) = bounded::<()>(0);
+            let (a, b) = a_then_b_caused(&race, Arc::clone(&b_saw_cancel), over_rx);
             let sinks = if b_first { vec![b, a] } else { vec![a, b] };
             let source = finite(vec![Ok(1), Ok(2)]);
             let result = run(
@@ -349,6 +358,7 @@ fn an_error_it_caused_never_replaces_the_first() {
                 STUCK,
                 move || run_job(vec![source], sinks),
             );
+            drop(over_tx);
             ensure(
                 !b_saw_cancel.load(Ordering::SeqCst) || race.hook_calls() > 0,
                 ID,

@@ -1,8 +1,11 @@
 //! `cargo xtask stress [N]`: are the checks' verdicts the same every time, on
 //! a busy machine? Builds the test programs of `exercises` (the starters),
 //! `solutions` and `fixtures` once, starts one CPU hog per core, runs each
-//! program N times (50 by default), and lists every check whose verdict was
-//! not the same in all N runs. Exit status 0 exactly when none changed.
+//! program N times (50 by default), and lists every starter or solution
+//! check whose verdict was not the same in all N runs, and every fixture
+//! that was not graded the same (caught or not, as `verify` grades it).
+//! Exit status 0 exactly when none changed. A check that varies inside a
+//! fixture graded the same every run is listed, for information.
 //!
 //! Slow (about 5 minutes for 50 runs on 2 cores), so it is not part of
 //! `cargo xtask test`; the numbers go into the closing note of a change to
@@ -42,10 +45,13 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         })
         .collect();
     let started = Instant::now();
-    let mut changed_in_all = 0;
+    let mut unstable = 0;
     for (krate, program) in &programs {
-        // Per check: how many runs passed it, and how many ran it.
+        // Per check: how many runs passed it, and how many ran it. For the
+        // fixtures, also per fixture: in how many runs it was caught (some
+        // check failed), which is what `verify` grades.
         let mut tally: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+        let mut caught: BTreeMap<String, usize> = BTreeMap::new();
         for _ in 0..runs {
             let out = Command::new(program)
                 .current_dir(root.join(krate))
@@ -55,40 +61,80 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
                 .env("RUST_TEST_THREADS", "32")
                 .output()
                 .map_err(|e| format!("stress: cannot run {}: {e}", program.display()))?;
-            for (name, ok) in parse_verdicts(&String::from_utf8_lossy(&out.stdout)) {
+            let verdicts = parse_verdicts(&String::from_utf8_lossy(&out.stdout));
+            let mut caught_this_run: BTreeMap<String, bool> = BTreeMap::new();
+            for (name, ok) in verdicts {
+                if let Some(variant) = fixture_of(&name) {
+                    *caught_this_run.entry(variant).or_default() |= !ok;
+                }
                 let entry = tally.entry(name).or_default();
                 entry.1 += 1;
                 if ok {
                     entry.0 += 1;
                 }
             }
+            for (variant, was_caught) in caught_this_run {
+                *caught.entry(variant).or_default() += usize::from(was_caught);
+            }
         }
         let changed: Vec<_> = tally
             .iter()
             .filter(|(_, (passed, ran))| (*passed != 0 && passed != ran) || *ran != runs)
             .collect();
-        println!(
-            "{krate}: {} checks x {runs} runs; verdicts that changed between runs: {}",
-            tally.len(),
-            changed.len()
-        );
-        for (name, (passed, ran)) in &changed {
-            println!("  {name}: passed {passed} of {ran} runs");
+        if *krate == "fixtures" {
+            let regraded: Vec<_> = caught
+                .iter()
+                .filter(|(_, n)| **n != 0 && **n != runs)
+                .collect();
+            println!(
+                "fixtures: {} fixtures x {runs} runs; fixtures graded differently between runs: {}",
+                caught.len(),
+                regraded.len()
+            );
+            for (variant, n) in &regraded {
+                println!("  {variant}: caught in {n} of {runs} runs");
+            }
+            unstable += regraded.len();
+            println!(
+                "  (checks whose verdict changed inside a fixture graded the same every run: {})",
+                changed.len()
+            );
+            for (name, (passed, ran)) in &changed {
+                println!("    {name}: passed {passed} of {ran} runs");
+            }
+        } else {
+            println!(
+                "{krate}: {} checks x {runs} runs; verdicts that changed between runs: {}",
+                tally.len(),
+                changed.len()
+            );
+            for (name, (passed, ran)) in &changed {
+                println!("  {name}: passed {passed} of {ran} runs");
+            }
+            unstable += changed.len();
         }
-        changed_in_all += changed.len();
     }
     stop.store(true, Ordering::Relaxed);
     for hog in hogs {
         let _ = hog.join();
     }
     println!("stress: {:.0} s", started.elapsed().as_secs_f64());
-    if changed_in_all == 0 {
+    if unstable == 0 {
         Ok(())
     } else {
         Err(format!(
-            "{changed_in_all} check(s) changed their verdict between runs"
+            "{unstable} starter or solution check(s), or fixture(s), graded differently between runs"
         ))
     }
+}
+
+/// `checks::ID::VARIANT` of a fixture's check `checks::ID::VARIANT::CHECK`.
+fn fixture_of(test: &str) -> Option<String> {
+    let rest = test.strip_prefix("checks::")?;
+    let mut parts = rest.splitn(3, "::");
+    let (id, variant, _check) = (parts.next()?, parts.next()?, parts.next()?);
+    (variant.starts_with("alt_") || variant.starts_with("wrong_"))
+        .then(|| format!("checks::{id}::{variant}"))
 }
 
 /// Builds the three crates' test programs; their paths by crate.
@@ -114,4 +160,22 @@ fn build(root: &Path) -> Result<Vec<(&'static str, PathBuf)>, String> {
                 .ok_or_else(|| format!("stress: cargo built no test program for `{krate}`"))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fixture_of;
+
+    #[test]
+    fn a_fixtures_check_belongs_to_its_fixture() {
+        assert_eq!(
+            fixture_of("checks::cancel_fanout::wrong_x::returns_the_first").as_deref(),
+            Some("checks::cancel_fanout::wrong_x")
+        );
+        assert_eq!(fixture_of("checks::cancel_fanout::returns_the_first"), None);
+        assert_eq!(
+            fixture_of("reference_solution_not_your_exercise::checks::a::b"),
+            None
+        );
+    }
 }
