@@ -1,6 +1,7 @@
 //! `cargo xtask check [ID] [--json]`: grade one exercise once (default: the
 //! current one), exit 0 exactly when all its checks pass. `--all`: every
-//! exercise, its verdicts grouped by exercise in book order.
+//! exercise, its verdicts grouped by exercise in book order. With `--json`,
+//! stdout is always JSON: a report, an array of reports, or `{"error": ..}`.
 
 use crate::grade;
 use crate::verdict::Report;
@@ -10,10 +11,21 @@ use std::path::Path;
 
 pub fn run(root: &Path, args: &[String]) -> Result<bool, String> {
     let json = args.iter().any(|a| a == "--json");
+    let result = grade_and_print(root, args, json);
+    if json {
+        // A tool reading stdout gets JSON even when nothing could be graded.
+        if let Err(e) = &result {
+            println!("{}", serde_json::json!({ "error": e }));
+        }
+    }
+    result
+}
+
+fn grade_and_print(root: &Path, args: &[String], json: bool) -> Result<bool, String> {
     let id = args.iter().find(|a| !a.starts_with("--"));
     let manifest = crate::load_manifest(root)?;
     if args.iter().any(|a| a == "--all") {
-        return all(root, &manifest);
+        return all(root, &manifest, json);
     }
     let ex = match id {
         Some(id) => crate::find_exercise(&manifest, id)?,
@@ -32,12 +44,22 @@ pub fn run(root: &Path, args: &[String]) -> Result<bool, String> {
     Ok(report.passed())
 }
 
-/// `check --all`: every exercise, each on its own, verdicts in book order.
-fn all(root: &Path, manifest: &Manifest) -> Result<bool, String> {
+/// `check --all`: every exercise, each on its own, verdicts in book order
+/// (`--json`: one JSON array of the reports, in the same order).
+fn all(root: &Path, manifest: &Manifest, json: bool) -> Result<bool, String> {
     let exercises: Vec<&Exercise> = manifest.exercises.iter().collect();
     let graded = grade::grade(root, manifest, &exercises)?;
-    for (ex, report) in exercises.iter().zip(&graded.reports) {
+    for report in &graded.reports {
         remember(root, report);
+    }
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string(&graded.reports).map_err(|e| e.to_string())?
+        );
+        return Ok(graded.reports.iter().all(Report::passed));
+    }
+    for (ex, report) in exercises.iter().zip(&graded.reports) {
         if report.passed() {
             println!("✓ {}: all {} checks pass.", ex.id, report.total);
         } else {

@@ -37,7 +37,7 @@ learner commands (ID defaults to the current exercise: the first not done):
                    exercise, r grade again, q quit (`--manual-run`: no file
                    events, grade on r only)
   check [ID]       grade ID once; exit status 0 exactly when every check passes
-                   (`--json`: one JSON object, for tools; `--all`: every
+                   (`--json`: JSON, for tools; `--all`: every
                    exercise, verdicts in book order)
   progress         every exercise graded, and the chapter section to read next
                    (`--json` for tools)

@@ -167,6 +167,28 @@ fn json_verdict_keeps_the_contract_and_the_exit_status() {
         (Some(1), Some(2))
     );
     assert!(["partial", "not_started"].contains(&rows[0]["state"].as_str().unwrap()));
+
+    // `--all --json`: one array, a report per exercise, in book order.
+    let all = xtask(&root, &["check", "--all", "--json"]);
+    assert!(!all.status.success(), "a failed exercise exits non-zero");
+    let reports = json(&all);
+    let ids: Vec<&str> = reports
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids.first(), Some(&"leak_one"), "{}", text(&all));
+
+    // Nothing to grade is still JSON on stdout.
+    let unknown = xtask(&root, &["check", "no_such_exercise", "--json"]);
+    assert!(!unknown.status.success());
+    assert!(
+        json(&unknown)["error"]
+            .as_str()
+            .unwrap()
+            .contains("no_such_exercise")
+    );
 }
 
 #[test]
