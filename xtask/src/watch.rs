@@ -1,6 +1,8 @@
 //! `cargo xtask watch [ID] [--manual-run]`: grade the current exercise on
-//! every save of its file, showing only its verdict. Keys (then Enter):
-//! `h` next hint, `n` next exercise, `r` grade again, `q` quit.
+//! every save of its file, showing only its verdict. Keys: `h` next hint,
+//! `n` next exercise, `r` grade again, `q` quit. On a terminal a key acts at
+//! once (Unix: `stty -icanon`, undone when watch ends); elsewhere (a pipe,
+//! Windows) a key is followed by Enter.
 //!
 //! File events come from `notify` (inotify, FSEvents, ...). An editor's save
 //! is often several events (write, rename, metadata): they are gathered for
@@ -11,15 +13,95 @@ use crate::{check, hint};
 use manifest::{Exercise, Manifest};
 use notify::{EventKind, RecursiveMode, Watcher};
 use std::collections::VecDeque;
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{BufRead, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::Duration;
 
 /// How long a burst of file events is gathered before grading once.
 pub const DEBOUNCE: Duration = Duration::from_millis(200);
 
-const KEYS: &str = "Keys, then Enter: h = next hint, n = next exercise, r = grade again, q = quit.";
+/// The keys, as the help line says them.
+fn keys_help() -> &'static str {
+    if SINGLE_KEYS.load(Ordering::Relaxed) {
+        "Keys: h = next hint, n = next exercise, r = grade again, q = quit."
+    } else {
+        "Keys, then Enter: h = next hint, n = next exercise, r = grade again, q = quit."
+    }
+}
+
+/// Whether keys act without Enter (the terminal is out of line mode).
+static SINGLE_KEYS: AtomicBool = AtomicBool::new(false);
+
+/// The terminal out of line mode (`stty -icanon min 1`: each key is read at
+/// once; echo and Ctrl-C stay as they are), and back as it was when dropped.
+struct SingleKeys {
+    saved: String,
+}
+
+impl SingleKeys {
+    /// Only where standard input is a terminal and `stty` exists.
+    fn enable() -> Option<SingleKeys> {
+        if !std::io::stdin().is_terminal() || cfg!(windows) {
+            return None;
+        }
+        let stty = |args: &[&str]| {
+            Command::new("stty")
+                .args(args)
+                .stdin(Stdio::inherit())
+                .stderr(Stdio::null())
+                .output()
+                .ok()
+                .filter(|out| out.status.success())
+        };
+        let saved = String::from_utf8(stty(&["-g"])?.stdout).ok()?;
+        stty(&["-icanon", "min", "1"])?;
+        SINGLE_KEYS.store(true, Ordering::Relaxed);
+        Some(SingleKeys {
+            saved: saved.trim().to_owned(),
+        })
+    }
+}
+
+impl Drop for SingleKeys {
+    fn drop(&mut self) {
+        let _ = Command::new("stty")
+            .arg(&self.saved)
+            .stdin(Stdio::inherit())
+            .status();
+        SINGLE_KEYS.store(false, Ordering::Relaxed);
+    }
+}
+
+/// Reads keys from standard input and sends them; `Closed` at its end.
+fn read_keys(keys: mpsc::Sender<Input>) {
+    let stdin = std::io::stdin();
+    if SINGLE_KEYS.load(Ordering::Relaxed) {
+        for byte in stdin.lock().bytes() {
+            match byte {
+                // Ctrl-D: no end of file out of line mode, so it is a byte.
+                Ok(0x04) | Err(_) => break,
+                Ok(b'\n' | b'\r') => continue,
+                Ok(b) => {
+                    println!(); // the key was echoed on the prompt's line
+                    if keys.send(Input::Key((b as char).to_string())).is_err() {
+                        return;
+                    }
+                }
+            }
+        }
+    } else {
+        for line in stdin.lock().lines() {
+            let Ok(line) = line else { break };
+            if keys.send(Input::Key(line.trim().to_owned())).is_err() {
+                return;
+            }
+        }
+    }
+    let _ = keys.send(Input::Closed);
+}
 
 enum Input {
     /// A file of `exercises/src/` changed.
@@ -44,16 +126,10 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     };
 
     let (tx, rx) = mpsc::channel();
+    // Restores the terminal when watch returns, whichever way.
+    let _single_keys = SingleKeys::enable();
     let keys = tx.clone();
-    std::thread::spawn(move || {
-        for line in std::io::stdin().lock().lines() {
-            let Ok(line) = line else { break };
-            if keys.send(Input::Key(line.trim().to_owned())).is_err() {
-                return;
-            }
-        }
-        let _ = keys.send(Input::Closed);
-    });
+    std::thread::spawn(move || read_keys(keys));
     // Kept alive for the whole session: dropping it stops the events.
     let _watcher = if manual {
         None
@@ -118,12 +194,16 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
                         }
                         None => println!("That was the last exercise of the workbook. (q quits)"),
                     },
-                    _ => println!("{KEYS}"),
+                    _ => println!("{}", keys_help()),
                 },
                 Input::Closed => return Ok(()),
             }
             if passed {
-                println!("Press n (then Enter) for the next exercise.");
+                if SINGLE_KEYS.load(Ordering::Relaxed) {
+                    println!("Press n for the next exercise.");
+                } else {
+                    println!("Press n (then Enter) for the next exercise.");
+                }
             }
             flush();
         }
@@ -172,9 +252,13 @@ fn show(root: &Path, manifest: &Manifest, ex: &Exercise, manual: bool) -> Result
     let report = check::grade_one(root, manifest, ex)?;
     println!("{}", check::render(root, manifest, ex, &report));
     if manual {
-        println!("Edit {}, save, then press r and Enter. {KEYS}", ex.file);
+        println!("Edit {}, save, then press r. {}", ex.file, keys_help());
     } else {
-        println!("Watching {}: save it to grade again. {KEYS}", ex.file);
+        println!(
+            "Watching {}: save it to grade again. {}",
+            ex.file,
+            keys_help()
+        );
     }
     flush();
     Ok(report.passed())

@@ -334,3 +334,55 @@ fn a_root_cargo_test_names_the_reference_solution() {
         "every check of `solutions` is inside that module"
     );
 }
+
+/// On a terminal, `watch` reads each key as it is typed: no Enter. The
+/// terminal is a pseudo-terminal from util-linux's `script` (skipped where it
+/// is missing); the keys are `h`, then `q`, with no newline.
+#[cfg(unix)]
+#[test]
+fn watch_on_a_terminal_takes_keys_without_enter() {
+    let has_script = Command::new("script")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_script {
+        eprintln!("skipped: no `script` (util-linux) to make a terminal");
+        return;
+    }
+    let root = workbook("keys");
+    let watch = format!("{} watch leak_one", env!("CARGO_BIN_EXE_xtask"));
+    let mut child = Command::new("script")
+        .args(["-qec", &watch, "/dev/null"])
+        .current_dir(&root)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let (tx, lines) = mpsc::channel();
+    let stdout = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            let Ok(line) = line else { return };
+            if tx.send(line).is_err() {
+                return;
+            }
+        }
+    });
+    let wait_for = |wanted: &str| {
+        let mut seen = String::new();
+        loop {
+            match lines.recv_timeout(Duration::from_secs(300)) {
+                Ok(line) if line.contains(wanted) => return,
+                Ok(line) => seen.push_str(&(line + "\n")),
+                Err(_) => panic!("`watch` never printed {wanted:?}; it printed:\n{seen}"),
+            }
+        }
+    };
+    wait_for("Keys: h = next hint");
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(b"h").unwrap();
+    wait_for("Hint 1 of");
+    stdin.write_all(b"q").unwrap();
+    assert!(child.wait().unwrap().success());
+}
