@@ -25,7 +25,7 @@
 
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, bounded, select};
 use exercise::{Cancel, JobError, Sink, Source, run_job};
-use grader::race::{CancelRace, Schedule};
+use grader::race::{self, CancelRace, Schedule};
 use grader::{ensure, fail, run};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -362,41 +362,13 @@ fn an_error_it_caused_never_replaces_the_first() {
             ensure(
                 !b_saw_cancel.load(Ordering::SeqCst) || race.hook_calls() > 0,
                 ID,
-                "the job was cancelled, but not through `Cancel::cancel()` as given: its \
-                 `on_cancel_for_checks` hook never ran. Put the given `Cancel` back as it was \
-                 (`cargo xtask reset cancel_fanout` shows the original; your version is kept \
-                 in my-work/backups/).",
+                race::hook_never_ran(ID),
             );
             match result {
                 Err(JobError::Write(e)) if e.starts_with("A:") => {}
-                Err(JobError::Write(e))
-                    if e.starts_with("B:") && schedule == Schedule::CauseFinishesFirst =>
-                {
-                    fail(
-                        ID,
-                        format!(
-                            "`run_job` returned sink B's error, but A failed first: B failed \
-                             only because of the cancel that A's failure caused, and only once \
-                             A's thread had finished ({}). Nothing raced: your code picks the \
-                             error by the order of the threads, or keeps the last one. Keep the \
-                             first error to *happen*, where every task sees it, at the moment it \
-                             happens.",
-                            schedule.what_the_check_did(),
-                        ),
-                    )
-                }
                 Err(JobError::Write(e)) if e.starts_with("B:") => fail(
                     ID,
-                    format!(
-                        "`run_job` returned sink B's error, but B failed only because of the \
-                         cancel that A's failure caused: {}. Your code let B's error take \
-                         the place of A's. Keep the first error *before* you cancel, and check \
-                         and fill the slot under one lock (`if first.is_none() {{ *first = \
-                         Some(e) }}` while you hold it): cancel first, or check in one lock and \
-                         fill in another, and a task woken by the cancel can fill the slot in \
-                         between.",
-                        schedule.what_the_check_did(),
-                    ),
+                    race::b_won(schedule, "`run_job` returned sink B's error", "A's failure"),
                 ),
                 other => fail(
                     ID,

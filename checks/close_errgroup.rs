@@ -12,7 +12,7 @@
 
 use crossbeam_channel::{bounded, select};
 use exercise::{Cancel, Group};
-use grader::race::{CancelRace, Schedule};
+use grader::race::{self, CancelRace, Schedule};
 use grader::{ensure, fail, run};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -348,40 +348,13 @@ fn an_error_it_caused_never_replaces_the_first() {
             ensure(
                 !b_saw_cancel.load(Ordering::SeqCst) || race.hook_calls() > 0,
                 ID,
-                "the group was cancelled, but not through `Cancel::cancel()` as given: its \
-                 `on_cancel_for_checks` hook never ran. Put the given `Cancel` back as it was \
-                 (`cargo xtask reset close_errgroup` restores the file; your version is kept in \
-                 my-work/backups/).",
+                race::hook_never_ran(ID),
             );
             match result {
                 Err("A: failed first") => {}
-                Err("B: failed because of the cancel")
-                    if schedule == Schedule::CauseFinishesFirst =>
-                {
-                    fail(
-                        ID,
-                        format!(
-                            "`wait()` returned task B's error, but A failed first: B failed only \
-                             because of the cancel that A's error caused, and only once A's \
-                             thread had finished ({}). Nothing raced: your group picks the error \
-                             by the order of the tasks, or keeps the last one. Keep the first \
-                             error to *happen*, where every task sees it, at the moment it \
-                             happens.",
-                            schedule.what_the_check_did(),
-                        ),
-                    )
-                }
                 Err("B: failed because of the cancel") => fail(
                     ID,
-                    format!(
-                        "`wait()` returned task B's error, but B failed only because of the \
-                         cancel that A's error caused: {}. Your group let B's error take the \
-                         place of A's. Record the first error *before* you cancel, and check and \
-                         fill the slot under one lock (`if first.is_none() {{ *first = Some(e) \
-                         }}` while you hold it): cancel first, or check in one lock and fill in \
-                         another, and a task woken by the cancel can fill the slot in between.",
-                        schedule.what_the_check_did()
-                    ),
+                    race::b_won(schedule, "`wait()` returned task B's error", "A's error"),
                 ),
                 other => fail(
                     ID,

@@ -13,7 +13,7 @@
 // `Cancel` runs in `cancel()`.
 
 use exercise::{Cancel, ReadError, Reader, run_job};
-use grader::race::{CancelRace, Schedule};
+use grader::race::{self, CancelRace, Schedule};
 use grader::{Outcome, ensure, fail, run};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -369,40 +369,13 @@ fn an_error_it_caused_never_replaces_the_first() {
             ensure(
                 !b_saw_cancel.load(Ordering::SeqCst) || race.hook_calls() > 0,
                 ID,
-                "the job was cancelled, but not through `Cancel::cancel()` as given: its \
-                 `on_cancel_for_checks` hook never ran. Put the given `Cancel` back as it was \
-                 (`cargo xtask reset close_pipeline` restores the file; your version is kept in \
-                 my-work/backups/).",
+                race::hook_never_ran(ID),
             );
             match result {
                 Err(ReadError(e)) if e.starts_with("A:") => {}
-                Err(ReadError(e))
-                    if e.starts_with("B:") && schedule == Schedule::CauseFinishesFirst =>
-                {
-                    fail(
-                        ID,
-                        format!(
-                            "`run_job` returned reader B's error, but A failed first: B failed \
-                             only because of the cancel that A's error caused, and only once \
-                             A's thread had finished ({}). Nothing raced: your job picks the \
-                             error by the order of the threads, or keeps the last one. Keep the \
-                             first error to *happen*: once one is stored, a later one must not \
-                             replace it.",
-                            schedule.what_the_check_did(),
-                        ),
-                    )
-                }
                 Err(ReadError(e)) if e.starts_with("B:") => fail(
                     ID,
-                    format!(
-                        "`run_job` returned reader B's error, but B failed only because of the \
-                         cancel that A's error caused: {}. Your job let B's error take the \
-                         place of A's. Store the first error *before* you cancel, and check and \
-                         fill the slot under one lock (`if first.is_none() {{ *first = Some(e) \
-                         }}` while you hold it): cancel first, or check in one lock and fill in \
-                         another, and a reader woken by the cancel can fill the slot in between.",
-                        schedule.what_the_check_did(),
-                    ),
+                    race::b_won(schedule, "`run_job` returned reader B's error", "A's error"),
                 ),
                 other => fail(
                     ID,

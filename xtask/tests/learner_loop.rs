@@ -285,27 +285,8 @@ fn watch_grades_again_when_the_file_is_saved() {
         .stderr(Stdio::inherit())
         .spawn()
         .unwrap();
-    let (tx, lines) = mpsc::channel();
-    let stdout = child.stdout.take().unwrap();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines() {
-            if tx.send(line.unwrap()).is_err() {
-                return;
-            }
-        }
-    });
-    // A bound against a hang, not a timing assertion: the first grading may
-    // compile the grader.
-    let wait_for = |wanted: &str| {
-        let mut seen = String::new();
-        loop {
-            match lines.recv_timeout(Duration::from_secs(300)) {
-                Ok(line) if line.contains(wanted) => return,
-                Ok(line) => seen.push_str(&(line + "\n")),
-                Err(_) => panic!("`watch` never printed {wanted:?}; it printed:\n{seen}"),
-            }
-        }
-    };
+    let lines = lines_of(&mut child);
+    let wait_for = |wanted: &str| wait_for(&lines, wanted);
     wait_for("✗ leak_one: 1 of 2 checks pass");
     wait_for("Watching exercises/src/leak_one.rs");
     write(&root, "exercises/src/leak_one.rs", RIGHT);
@@ -359,6 +340,18 @@ fn watch_on_a_terminal_takes_keys_without_enter() {
         .stderr(Stdio::inherit())
         .spawn()
         .unwrap();
+    let lines = lines_of(&mut child);
+    let wait_for = |wanted: &str| wait_for(&lines, wanted);
+    wait_for("Keys: h = next hint");
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(b"h").unwrap();
+    wait_for("Hint 1 of");
+    stdin.write_all(b"q").unwrap();
+    assert!(child.wait().unwrap().success());
+}
+
+/// The lines `child` prints, as they come.
+fn lines_of(child: &mut std::process::Child) -> mpsc::Receiver<String> {
     let (tx, lines) = mpsc::channel();
     let stdout = child.stdout.take().unwrap();
     std::thread::spawn(move || {
@@ -369,20 +362,18 @@ fn watch_on_a_terminal_takes_keys_without_enter() {
             }
         }
     });
-    let wait_for = |wanted: &str| {
-        let mut seen = String::new();
-        loop {
-            match lines.recv_timeout(Duration::from_secs(300)) {
-                Ok(line) if line.contains(wanted) => return,
-                Ok(line) => seen.push_str(&(line + "\n")),
-                Err(_) => panic!("`watch` never printed {wanted:?}; it printed:\n{seen}"),
-            }
+    lines
+}
+
+/// Waits until a line contains `wanted`. The bound is against a hang, not a
+/// timing assertion: the first grading may compile the grader.
+fn wait_for(lines: &mpsc::Receiver<String>, wanted: &str) {
+    let mut seen = String::new();
+    loop {
+        match lines.recv_timeout(Duration::from_secs(300)) {
+            Ok(line) if line.contains(wanted) => return,
+            Ok(line) => seen.push_str(&(line + "\n")),
+            Err(_) => panic!("`watch` never printed {wanted:?}; it printed:\n{seen}"),
         }
-    };
-    wait_for("Keys: h = next hint");
-    let mut stdin = child.stdin.take().unwrap();
-    stdin.write_all(b"h").unwrap();
-    wait_for("Hint 1 of");
-    stdin.write_all(b"q").unwrap();
-    assert!(child.wait().unwrap().success());
+    }
 }

@@ -76,6 +76,41 @@ impl Schedule {
     }
 }
 
+/// The verdict for code that returned B's error in `schedule`: what the
+/// check did, and the fault that shows. `returned` is the call and what it
+/// returned ("`wait()` returned task B's error"); `cause` is A's failure in
+/// the exercise's words ("A's error").
+pub fn b_won(schedule: Schedule, returned: &str, cause: &str) -> String {
+    match schedule {
+        Schedule::CauseFinishesFirst => format!(
+            "{returned}, but A failed first: B failed only because of the cancel that {cause} \
+             caused, and only once A's thread had finished ({}). Nothing raced: your code picks \
+             the error by the order of the threads, or keeps the last one. Keep the first error \
+             to *happen*, where every thread sees it, at the moment it happens: once one is \
+             stored, a later one must not replace it.",
+            schedule.what_the_check_did()
+        ),
+        _ => format!(
+            "{returned}, but B failed only because of the cancel that {cause} caused: {}. Your \
+             code let B's error take the place of A's. Keep the first error *before* you \
+             cancel, and check and fill the slot under one lock (`if first.is_none() {{ *first \
+             = Some(e) }}` while you hold it): cancel first, or check in one lock and fill in \
+             another, and a thread woken by the cancel can fill the slot in between.",
+            schedule.what_the_check_did()
+        ),
+    }
+}
+
+/// The verdict for a job that was cancelled without the given `Cancel`'s
+/// `cancel()` (its hook never ran): the learner rewrote the given type.
+pub fn hook_never_ran(id: &str) -> String {
+    format!(
+        "the job was cancelled, but not through `Cancel::cancel()` as given: its \
+         `on_cancel_for_checks` hook never ran. Put the given `Cancel` back as it was \
+         (`cargo xtask reset {id}` restores the file; your version is kept in my-work/backups/)."
+    )
+}
+
 /// One forced race. Clone it into the check's tasks (it is an `Arc`).
 #[derive(Clone)]
 pub struct CancelRace {
