@@ -5,6 +5,64 @@
 use grader::test_of_tests::{must_catch, must_pass};
 use suspects::consumer::{DetachedConsumer, Fixed, InlineConsumer, KeepsSenderForResend, Scoped};
 use suspects::consumer::SwallowsError;
+use suspects::consumer::{Batch, Job, ReadError, Sink};
+use std::sync::mpsc::sync_channel;
+use std::thread;
+use std::time::Duration;
+
+/// The check's own mutant: on a failed read it cleans up like `Fixed`, but
+/// on a clean job it returns the total as soon as every producer is done and
+/// lets its consumer finish on its own, 300 ms later (it "writes a summary").
+/// The leak is on the path nobody suspects.
+struct DetachedOnACleanJob;
+
+impl Job for DetachedOnACleanJob {
+    fn run_job(batches: Vec<Batch>, sink: Sink) -> Result<u64, ReadError> {
+        let (tx, rx) = sync_channel::<u64>(suspects::consumer::CAPACITY);
+        let consumer = thread::spawn(move || {
+            let mut sink = sink;
+            for record in rx {
+                sink(record);
+            }
+            thread::sleep(Duration::from_millis(300)); // writes its summary
+        });
+        let producers: Vec<_> = batches
+            .into_iter()
+            .map(|batch| {
+                let tx = tx.clone();
+                thread::spawn(move || {
+                    let mut sent = 0;
+                    for record in batch {
+                        let record = record?;
+                        if tx.send(record).is_err() {
+                            break;
+                        }
+                        sent += record;
+                    }
+                    Ok::<u64, ReadError>(sent)
+                })
+            })
+            .collect();
+        drop(tx);
+        let mut total = 0;
+        let mut first = None;
+        for p in producers {
+            match p.join().expect("a producer panicked") {
+                Ok(sent) => total += sent,
+                Err(e) => {
+                    first.get_or_insert(e);
+                }
+            }
+        }
+        match first {
+            Some(e) => {
+                consumer.join().expect("the consumer panicked");
+                Err(e)
+            }
+            None => Ok(total), // the consumer is still running
+        }
+    }
+}
 
 const ID: &str = "find_consumer";
 
@@ -52,6 +110,18 @@ fn catches_a_consumer_still_running_at_return() {
          300 ms later). Look at the consumer the moment run_job returns, without sleeping \
          or waiting first.",
         exercise::consumer_test::<DetachedConsumer>,
+    );
+}
+
+#[test]
+fn catches_a_consumer_left_running_after_a_clean_job() {
+    must_catch(
+        ID,
+        "a job that leaks on the clean path",
+        "when every read succeeds, it returns the right total before its consumer has \
+         finished (the consumer ends 300 ms later). \"On any path\" includes the clean one: \
+         look at the consumer when run_job returns from a clean job too.",
+        exercise::consumer_test::<DetachedOnACleanJob>,
     );
 }
 

@@ -2,9 +2,31 @@
 // long-lived runners in `suspects::runner`.
 
 use grader::test_of_tests::{must_catch, must_pass};
+use suspects::consumer::{Batch, ReadError, Sink};
 use suspects::runner::{
-    FailsQuietly, Fixed, KeepsContextUntilNextRun, KeepsErrors, KeepsJobContext,
+    FailsQuietly, Fixed, KeepsContextUntilNextRun, KeepsErrors, KeepsJobContext, Runner,
 };
+
+/// The check's own mutant: runs each job as `Fixed` does (nothing leaks),
+/// but puts each failed job at the front of its list: newest first.
+#[derive(Default)]
+struct ListsNewestFirst {
+    jobs: Fixed,
+    failed: Vec<String>,
+}
+
+impl Runner for ListsNewestFirst {
+    fn run(&mut self, name: &str, batches: Vec<Batch>, sink: Sink) -> Result<u64, ReadError> {
+        let result = self.jobs.run(name, batches, sink);
+        if result.is_err() {
+            self.failed.insert(0, name.to_owned());
+        }
+        result
+    }
+    fn failures(&self) -> Vec<String> {
+        self.failed.clone()
+    }
+}
 
 const ID: &str = "find_runner";
 
@@ -53,5 +75,17 @@ fn catches_a_runner_that_forgets_failures() {
         "it leaks nothing, but `failures()` stays empty: the alert never fires. Does your \
          test check the failure list?",
         exercise::runner_test::<FailsQuietly>,
+    );
+}
+
+#[test]
+fn catches_a_runner_that_lists_the_newest_failure_first() {
+    must_catch(
+        ID,
+        "a runner that lists the newest failure first",
+        "it leaks nothing, but `failures()` lists the failed jobs newest first; the \
+         contract says oldest first. Does your test fail two jobs, and compare the list \
+         in order (not sorted, not as a set)?",
+        exercise::runner_test::<ListsNewestFirst>,
     );
 }

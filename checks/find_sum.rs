@@ -3,7 +3,35 @@
 // fail on them, not hang.
 
 use grader::test_of_tests::{must_catch, must_pass};
-use suspects::sum::{ConsumerStartsLate, Fixed, HoldsSender, Scoped, StopsEarly};
+use std::sync::Mutex;
+use std::thread;
+use suspects::sum::{ConsumerStartsLate, Fixed, HoldsSender, Scoped, StopsEarly, SumJob};
+
+/// The check's own mutant: each producer adds up its batch and *stores* its
+/// sum in the shared total (`total = sum` where `total += sum` was meant),
+/// and every thread is joined. Never hangs; right for no batch and for one
+/// batch, wrong as soon as two batches hold numbers.
+struct KeepsOneBatchTotal;
+
+impl SumJob for KeepsOneBatchTotal {
+    fn sum_job(batches: Vec<Vec<u64>>) -> u64 {
+        let total = Mutex::new(0);
+        thread::scope(|s| {
+            for batch in &batches {
+                let total = &total;
+                s.spawn(move || {
+                    let sum: u64 = batch.iter().sum();
+                    *total.lock().unwrap() = sum;
+                });
+            }
+        });
+        total.into_inner().unwrap()
+    }
+}
+
+/// Added to the description of a mutant that never returns.
+const FAIL_AT_ONCE: &str = "If your test has a time limit: when it expires, fail at once, \
+                            without joining or waiting for the stuck call.";
 
 const ID: &str = "find_sum";
 
@@ -26,7 +54,7 @@ fn catches_a_coordinator_that_holds_its_sender() {
     must_catch(
         ID,
         "`HoldsSender`",
-        "it never returns (chapter 1's deadlock)",
+        &format!("it never returns (chapter 1's deadlock). {FAIL_AT_ONCE}"),
         exercise::sum_job_test::<HoldsSender>,
     );
 }
@@ -50,5 +78,17 @@ fn catches_a_consumer_that_stops_early() {
         "it returns quickly with the wrong total when a batch holds more than one number. \
          Does your test check the total?",
         exercise::sum_job_test::<StopsEarly>,
+    );
+}
+
+#[test]
+fn catches_a_job_that_keeps_one_batch_total() {
+    must_catch(
+        ID,
+        "a job that keeps one batch's total",
+        "with two or more batches it returns the total of one of them (`total = sum` \
+         instead of `total += sum`). Does your test check the total of several batches \
+         together?",
+        exercise::sum_job_test::<KeepsOneBatchTotal>,
     );
 }

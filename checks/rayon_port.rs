@@ -248,6 +248,61 @@ fn stops_starting_records_after_a_failure() {
         ID,
         format!("`checksum_all` returned {result:?}, expected Err(BadRecord {{ record: \"r0\" }})"),
     );
+    // Now a record in the middle fails, r50000 (where rayon's first split
+    // puts the second thread), while r0 is held back until it has (or
+    // `GATE` has passed). Records before the failing one are new records
+    // too: none may be started once r50000 has failed.
+    let (result, after) = run(
+        ID,
+        "`checksum_all` on 100 000 records, r50000 corrupt, r0 held back until r50000 fails",
+        "r0 waits for r50000 to fail: does `checksum_all` wait for r0 before it starts \
+         r50000, or wait for something after the failure?",
+        || {
+            let failed = AtomicBool::new(false);
+            let failure_seen = Gate::default();
+            let after = AtomicUsize::new(0);
+            let failed_at = std::sync::OnceLock::new();
+            let result = in_pool(|| {
+                checksum_all(&records(100_000), |r| {
+                    if r == "r50000" {
+                        failed_at.get_or_init(Instant::now);
+                        failed.store(true, Ordering::SeqCst);
+                        failure_seen.open();
+                        return Err(BadRecord { record: r.to_owned() });
+                    }
+                    if r == "r0" {
+                        failure_seen.wait();
+                        return Ok(1);
+                    }
+                    if failed.load(Ordering::SeqCst)
+                        && after.fetch_add(1, Ordering::SeqCst) < STARTED_AFTER_FAILURE
+                        && failed_at.get().is_some_and(|t| t.elapsed() < SLOW_FOR)
+                    {
+                        thread::sleep(Duration::from_micros(100));
+                    }
+                    Ok(1)
+                })
+            });
+            (result, after.into_inner())
+        },
+    );
+    ensure(
+        after < STARTED_AFTER_FAILURE,
+        ID,
+        format!(
+            "`checksum_all` called `checksum` on {after} more records after r50000 had failed \
+             (r0 was held back until then). Records before the failing one are new records \
+             too: stop starting every record once one has failed, not only the ones after \
+             it (rayon's `collect` into a `Result` does)."
+        ),
+    );
+    ensure(
+        result == Err(BadRecord { record: "r50000".to_owned() }),
+        ID,
+        format!(
+            "`checksum_all` returned {result:?}, expected Err(BadRecord {{ record: \"r50000\" }})"
+        ),
+    );
 }
 
 #[test]

@@ -75,11 +75,26 @@ impl Gate {
 
 #[test]
 fn returns_the_only_hit() {
-    let found = run(
+    let (found, twice) = run(
         ID,
         "`find_hit` on 3 records of 1000 values, one hit at record 2, value 500",
         "Nothing here blocks: does `find_hit` wait for something?",
-        || in_pool(|| find_hit(&records(3, 1000), |v| at(v) == (2, 500))),
+        || {
+            // How many times each value was looked at.
+            let looks: Vec<AtomicUsize> = (0..3000).map(|_| AtomicUsize::new(0)).collect();
+            let found = in_pool(|| {
+                find_hit(&records(3, 1000), |v| {
+                    let (r, i) = at(v);
+                    looks[r * 1000 + i].fetch_add(1, Ordering::SeqCst);
+                    (r, i) == (2, 500)
+                })
+            });
+            let twice = looks
+                .iter()
+                .position(|n| n.load(Ordering::SeqCst) > 1)
+                .map(|k| ((k / 1000, k % 1000), looks[k].load(Ordering::SeqCst)));
+            (found, twice)
+        },
     );
     ensure(
         found == Some(Hit { record: 2, value: 500 }),
@@ -90,6 +105,16 @@ fn returns_the_only_hit() {
              it had just set?"
         ),
     );
+    if let Some(((r, i), n)) = twice {
+        fail(
+            ID,
+            format!(
+                "`find_hit` called `is_hit` {n} times on the value at record {r}, position {i}: \
+                 once per value. Does it look for a hit first and then again for where it is? \
+                 Keep the position of the value that matched."
+            ),
+        );
+    }
 }
 
 #[test]

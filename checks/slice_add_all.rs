@@ -13,7 +13,7 @@ fn strings(items: &[&str]) -> Vec<String> {
 
 #[test]
 fn add_all_grows_the_callers_vec() {
-    let (tags, roomy) = run(
+    let (tags, roomy, repeats) = run(
         ID,
         "`add_all(&mut tags, &[\"retry\", \"slow\"])`",
         NO_LOOP,
@@ -23,16 +23,25 @@ fn add_all_grows_the_callers_vec() {
             // Go's `roomy := make([]string, 0, 4)`: room to spare, no elements.
             let mut roomy: Vec<String> = Vec::with_capacity(4);
             exercise::add_all(&mut roomy, &["retry", "slow"]);
-            (tags, roomy)
+            // Items the vector already holds, and an item given twice.
+            let mut repeats = strings(&["retry"]);
+            exercise::add_all(&mut repeats, &["retry", "slow", "retry"]);
+            (tags, roomy, repeats)
         },
     );
+    let expected = strings(&["job-7", "retry", "slow"]);
+    let why = if tags.len() == expected.len() && tags.iter().all(|t| expected.contains(t)) {
+        "The right tags in the wrong place: `add_all` appends, after what the vector holds, \
+         in the order of `items`."
+    } else {
+        "Does `add_all` grow the vector it was lent, or a copy of it?"
+    };
     grader::ensure(
-        tags == strings(&["job-7", "retry", "slow"]),
+        tags == expected,
         ID,
         format!(
             "after `add_all(&mut tags, &[\"retry\", \"slow\"])` on tags [\"job-7\"], the caller's \
-             `tags` is {tags:?}; expected [\"job-7\", \"retry\", \"slow\"]. Does `add_all` grow the \
-             vector it was lent, or a copy of it?"
+             `tags` is {tags:?}; expected [\"job-7\", \"retry\", \"slow\"]. {why}"
         ),
     );
     grader::ensure(
@@ -41,6 +50,17 @@ fn add_all_grows_the_callers_vec() {
         format!(
             "on an empty vector with spare capacity, `add_all` left the caller's vector as \
              {roomy:?}; expected [\"retry\", \"slow\"]"
+        ),
+    );
+    let expected = strings(&["retry", "retry", "slow", "retry"]);
+    grader::ensure(
+        repeats == expected,
+        ID,
+        format!(
+            "after `add_all(&mut tags, &[\"retry\", \"slow\", \"retry\"])` on tags \
+             [\"retry\"], the caller's `tags` is {repeats:?}; expected {expected:?}: `add_all` \
+             appends every item, in order, also one the vector already holds or one given \
+             twice (skipping repeats is `add_new`'s job, not `add_all`'s)"
         ),
     );
 }
@@ -55,6 +75,16 @@ fn add_new_skips_what_is_already_there() {
             let mut tags = strings(&["go"]);
             exercise::add_new(&mut tags, &["go", "rust", "rust", "zig"]);
             tags
+        },
+    );
+    let fresh = run(
+        ID,
+        "`add_new(&mut tags, &[\"rust\", \"go\", \"rust\"])` on an empty `tags`",
+        NO_LOOP,
+        || {
+            let mut fresh: Vec<String> = Vec::new();
+            exercise::add_new(&mut fresh, &["rust", "go", "rust"]);
+            fresh
         },
     );
     let expected = strings(&["go", "rust", "zig"]);
@@ -72,6 +102,20 @@ fn add_new_skips_what_is_already_there() {
             "after `add_new(&mut tags, &[\"go\", \"rust\", \"rust\", \"zig\"])` on tags [\"go\"], \
              the caller's `tags` is {tags:?}; expected {expected:?}: each new tag once, in order \
              (\"rust\" is new the first time, not the second)"
+        ),
+    );
+    let expected = strings(&["rust", "go"]);
+    let why = if fresh.len() > expected.len() {
+        "on an empty vector too, a tag that came earlier in `items` is not new"
+    } else {
+        "each new tag once, in the order of `items`"
+    };
+    grader::ensure(
+        fresh == expected,
+        ID,
+        format!(
+            "after `add_new(&mut tags, &[\"rust\", \"go\", \"rust\"])` on an empty `tags`, the \
+             caller's `tags` is {fresh:?}; expected {expected:?}: {why}"
         ),
     );
 }

@@ -66,40 +66,48 @@ fn branches_end_in_their_own_stage() {
 
 #[test]
 fn branches_leave_the_callers_array_alone() {
-    let (full, got) = run(
-        ID,
-        "`branches(&full.slice(0, 3), &[7, 8])` with full = [1 2 3 4 5]",
-        NO_LOOP,
-        || {
-            let full = GoSlice::<i64>::from([1, 2, 3, 4, 5]);
-            // The caller passes full[0:3] (len 3, cap 5) and keeps 4 and 5.
-            let got: Vec<Vec<i64>> = exercise::branches(&full.slice(0, 3), &[7, 8])
-                .iter()
-                .map(GoSlice::to_vec)
-                .collect();
-            (full.to_vec(), got)
-        },
-    );
-    grader::ensure(
-        full == [1, 2, 3, 4, 5],
-        ID,
-        format!(
-            "the caller passed full[0:3] of full = [1 2 3 4 5] and, after `branches`, full is {}: \
-             `branches` wrote into the caller's array past the prefix (slot 3). A branch needs \
-             an array of its own before anything is written.",
-            GoSlice::from_vec(full.clone())
-        ),
-    );
-    let want = expected(&[1, 2, 3], &[7, 8]);
-    grader::ensure(
-        got == want,
-        ID,
-        format!(
-            "`branches(&full.slice(0, 3), &[7, 8])` returned {}; expected {}",
-            go_fmt(&got),
-            go_fmt(&want)
-        ),
-    );
+    // Two stages, and one: with a single stage no branch can overwrite
+    // another, but the caller's array must stay as it was all the same.
+    let cases: [&'static [i64]; 2] = [&[7, 8], &[7]];
+    for next in cases {
+        let stages = GoSlice::from_vec(next.to_vec());
+        let (full, got) = run(
+            ID,
+            &format!("`branches(&full.slice(0, 3), &{next:?})` with full = [1 2 3 4 5]"),
+            NO_LOOP,
+            move || {
+                let full = GoSlice::<i64>::from([1, 2, 3, 4, 5]);
+                // The caller passes full[0:3] (len 3, cap 5) and keeps 4 and 5.
+                let got: Vec<Vec<i64>> = exercise::branches(&full.slice(0, 3), next)
+                    .iter()
+                    .map(GoSlice::to_vec)
+                    .collect();
+                (full.to_vec(), got)
+            },
+        );
+        grader::ensure(
+            full == [1, 2, 3, 4, 5],
+            ID,
+            format!(
+                "the caller passed full[0:3] of full = [1 2 3 4 5] and, after `branches` with \
+                 stages {stages}, full is {}: `branches` wrote into the caller's array past the \
+                 prefix (slot 3). A branch needs an array of its own before anything is \
+                 written{}.",
+                GoSlice::from_vec(full.clone()),
+                if next.len() == 1 { ", even the only branch" } else { "" }
+            ),
+        );
+        let want = expected(&[1, 2, 3], next);
+        grader::ensure(
+            got == want,
+            ID,
+            format!(
+                "`branches(&full.slice(0, 3), &{next:?})` returned {}; expected {}",
+                go_fmt(&got),
+                go_fmt(&want)
+            ),
+        );
+    }
 }
 
 #[test]
@@ -149,7 +157,14 @@ fn branches_share_no_array() {
 
 #[test]
 fn branches_vec_extends_the_prefix_with_each_stage() {
-    let cases: [(&[i64], &[i64]); 3] = [(&[1, 2, 3], &[7, 8, 9]), (&[], &[1]), (&[1], &[])];
+    // Stages in order, an empty prefix, no stages, and stages unsorted with a
+    // repeat (one branch per stage of `next`, as the Go function gives).
+    let cases: [(&[i64], &[i64]); 4] = [
+        (&[1, 2, 3], &[7, 8, 9]),
+        (&[], &[1]),
+        (&[1], &[]),
+        (&[4], &[9, 2, 9]),
+    ];
     for (prefix, next) in cases {
         let got = run(
             ID,
@@ -161,6 +176,9 @@ fn branches_vec_extends_the_prefix_with_each_stage() {
         let why = if got.iter().any(|b| b.len() > prefix.len() + 1) {
             ": a branch is the prefix and one stage, but one held several stages. Do the \
              branches grow one shared vector? Start each from its own copy of the prefix."
+        } else if got.len() != want.len() || got.iter().zip(&want).any(|(g, w)| g != w) {
+            ": one branch per stage of `next`, in the order of `next`, a repeated stage \
+             included (the same function as `branches`)"
         } else {
             ""
         };

@@ -9,7 +9,9 @@ use std::thread;
 const ID: &str = "value_site";
 
 const NO_LOOP: &str = "`view` takes one lock and adds one; a thread waiting for a lock that \
-                       another thread never gives back is the likely cause.";
+                       is never given back is the likely cause (held by another thread, or by \
+                       itself: a `Mutex` is not reentrant, and locking it again while a guard \
+                       is alive waits for ever).";
 
 #[test]
 fn view_counts_each_view_once() {
@@ -24,6 +26,25 @@ fn view_counts_each_view_once() {
             }
             (site.views("home"), site.views("about"), site.views("never"))
         },
+    );
+    let other = run(
+        ID,
+        "`site.view(\"home\")`, then `Site::default().views(\"home\")` on a new site",
+        NO_LOOP,
+        || {
+            let site = Site::default();
+            site.view("home");
+            Site::default().views("home")
+        },
+    );
+    grader::ensure(
+        other == 0,
+        ID,
+        format!(
+            "a new site, `Site::default()`, says \"home\" was viewed {other} times, though \
+             nobody viewed it on that site (only on another one): every site starts a table \
+             of its own, and only its clones share it. Is the table global?"
+        ),
     );
     if (home, about) == (0, 0) {
         grader::fail(
@@ -99,10 +120,10 @@ fn handles_cloned_from_a_site_share_one_table() {
 #[test]
 fn views_from_many_threads_all_count() {
     const THREADS: u64 = 4;
-    const EACH: u64 = 250;
+    const EACH: u64 = 2000;
     let total = run(
         ID,
-        "4 threads, each with its own `site.clone()`, calling `view(\"home\")` 250 times",
+        "4 threads, each with its own `site.clone()`, calling `view(\"home\")` 2000 times",
         NO_LOOP,
         || {
             let site = Site::default();
@@ -136,8 +157,16 @@ fn views_from_many_threads_all_count() {
         ID,
         format!(
             "{THREADS} threads viewed \"home\" {EACH} times each, through clones of one site; \
-             the site counts {total}, expected {}",
-            THREADS * EACH
+             the site counts {total}, expected {}{}",
+            THREADS * EACH,
+            if total <= THREADS {
+                ". Does `view` add one to the page's count?"
+            } else if total < THREADS * EACH {
+                ": views were lost when threads met in `view`. Is each view counted under one \
+                 lock, from reading the count to storing it?"
+            } else {
+                ": more views than were made. Does this site share its table with other sites?"
+            }
         ),
     );
 }
