@@ -67,14 +67,26 @@ fn stores_every_record_of_a_clean_job() {
     let sources: Vec<Source> = (0..3)
         .map(|p| finite((p * 100..p * 100 + 100).map(Ok).collect()))
         .collect();
+    // The job's first write takes a while: it watches the token for GRACE.
+    // Meanwhile the other sink stores the rest and the producers end; a job
+    // that cancels when they are done (not only on an error) does it inside
+    // that time. A right job never cancels, and the write ends after GRACE.
     let total = Arc::new(AtomicU64::new(0));
     let cancelled_calls = Arc::new(AtomicU64::new(0));
+    let first_write = Arc::new(AtomicBool::new(true));
+    let cancelled_during_a_write = Arc::new(AtomicBool::new(false));
     let sinks: Vec<Sink> = (0..2)
         .map(|_| {
             let (total, cancelled_calls) = (Arc::clone(&total), Arc::clone(&cancelled_calls));
+            let (first_write, cancelled_during_a_write) =
+                (Arc::clone(&first_write), Arc::clone(&cancelled_during_a_write));
             Box::new(move |r: u64, cancel: &Cancel| {
                 if cancel.is_cancelled() {
                     cancelled_calls.fetch_add(1, Ordering::SeqCst);
+                } else if first_write.swap(false, Ordering::SeqCst)
+                    && cancelled_soon(cancel.done())
+                {
+                    cancelled_during_a_write.store(true, Ordering::SeqCst);
                 }
                 total.fetch_add(r, Ordering::SeqCst);
                 Ok(())
@@ -96,6 +108,14 @@ fn stores_every_record_of_a_clean_job() {
         total.load(Ordering::SeqCst) == (0..300).sum::<u64>(),
         ID,
         "the sinks did not store each of the 300 records exactly once",
+    );
+    ensure(
+        !cancelled_during_a_write.load(Ordering::SeqCst),
+        ID,
+        "nothing failed, yet the job was cancelled while a sink was still writing (once the \
+         producers were done, it seems): only an error cancels the job. errgroup's Wait \
+         cancels the context too, but only after every task, the sinks' workers included, \
+         has returned.",
     );
     let cancelled_calls = cancelled_calls.load(Ordering::SeqCst);
     ensure(

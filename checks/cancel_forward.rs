@@ -194,6 +194,48 @@ fn a_job_cancelled_before_it_starts_stops_at_once() {
     );
 }
 
+/// Records waiting in the source of `a_cancelled_job_does_not_forward_its_backlog`.
+const BACKLOG: u64 = 100;
+
+#[test]
+fn a_cancelled_job_does_not_forward_its_backlog() {
+    // The job is cancelled before `forward` starts, and the source already
+    // holds 100 records (and stays open), with room for all of them in
+    // `out`. When a record and the cancel are both ready, either may win a
+    // `select!`, so a producer may pass on a record or two; but each record
+    // needs the record to win twice (the source, then the send) against a
+    // ready cancel, so a producer that stops as soon as it is cancelled
+    // forwards half the backlog with a chance of 4^-50: never. One that
+    // passes on the backlog first, or prefers the source to `done`, forwards
+    // all of it.
+    let (src_tx, src_rx) = bounded::<u64>(BACKLOG as usize);
+    for r in 1..=BACKLOG {
+        src_tx.send(r).unwrap();
+    }
+    let (out_tx, _out_rx) = bounded::<u64>(BACKLOG as usize);
+    let (done_tx, done_rx) = bounded::<()>(0);
+    drop(done_tx); // cancelled
+    let result = run(
+        ID,
+        "`forward` on a job that is already cancelled, with 100 records waiting in its source",
+        "`done` has fired before `forward` even started.",
+        move || forward(&src_rx, &out_tx, &done_rx),
+    );
+    drop(src_tx);
+    ensure(
+        result.stop == Stop::Cancelled && result.sent < BACKLOG as usize / 2,
+        ID,
+        format!(
+            "the job was cancelled before `forward` started, with {BACKLOG} records waiting in \
+             its source, and `forward` returned {result:?}: a cancelled producer must stop as \
+             soon as it is cancelled, not pass on the records that happen to be ready first \
+             (a flush before it stops, or a `select_biased!` that puts the source before \
+             `done`). When a record and the cancel are both ready, either may win one \
+             `select!`, not every one."
+        ),
+    );
+}
+
 #[test]
 fn a_cancel_wakes_a_producer_waiting_for_its_source() {
     // The source delivers record 1, then nothing: the producer forwards it

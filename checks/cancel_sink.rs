@@ -55,7 +55,13 @@ fn counted(first: u64, count: u64, reads: Arc<AtomicUsize>) -> Reader {
 /// watchdog's limit (so that a check's own message can still be given
 /// before the watchdog fires). Returns the count it saw last.
 fn wait_for_reads(reads: &AtomicUsize, at_least: usize) -> usize {
-    let deadline = Instant::now() + grader::limit() / 2;
+    wait_for_reads_within(reads, at_least, grader::limit() / 2)
+}
+
+/// Waits until `reads` has reached `at_least`, for at most `bound`. Returns
+/// the count it saw last.
+fn wait_for_reads_within(reads: &AtomicUsize, at_least: usize, bound: Duration) -> usize {
+    let deadline = Instant::now() + bound;
     loop {
         let seen = reads.load(Ordering::SeqCst);
         if seen >= at_least || Instant::now() >= deadline {
@@ -310,11 +316,16 @@ fn the_channel_keeps_its_10_slots() {
     // One reader; the sink's first write waits until the producer has read
     // 12 records: 1 in the sink, 10 in the slots, 1 held in `send`. A
     // channel with fewer slots blocks the producer earlier, forever while
-    // the sink waits, so the count never gets there.
+    // the sink waits, so the count never gets there. Then the sink stays
+    // busy a little longer (a tenth of the watchdog's limit, bounded: a right
+    // fix is only slowed) and looks whether a 13th record was read: with 10
+    // slots the producer is blocked in `send`, so only a channel with more
+    // slots lets it read on.
     let reads = Arc::new(AtomicUsize::new(0));
     let readers = vec![counted(0, 100, Arc::clone(&reads))];
     let (seen, first_write) = (Arc::clone(&reads), Arc::new(AtomicUsize::new(usize::MAX)));
-    let saw = Arc::clone(&first_write);
+    let later = Arc::new(AtomicUsize::new(0));
+    let (saw, saw_later) = (Arc::clone(&first_write), Arc::clone(&later));
     let result = run(
         ID,
         "`run_job` with 1 reader of 100 records and a sink that is busy with its first write",
@@ -323,14 +334,31 @@ fn the_channel_keeps_its_10_slots() {
             run_job(readers, move |_| {
                 if saw.load(Ordering::SeqCst) == usize::MAX {
                     saw.store(wait_for_reads(&seen, SLOTS + 2), Ordering::SeqCst);
+                    saw_later.store(
+                        wait_for_reads_within(&seen, SLOTS + 3, grader::limit() / 10),
+                        Ordering::SeqCst,
+                    );
                 }
                 Ok(())
             })
         },
     );
     let read_ahead = first_write.load(Ordering::SeqCst);
+    let read_later = later.load(Ordering::SeqCst);
     // 1 in the sink, SLOTS in the channel, 1 waiting in `send`.
     let full = 1 + SLOTS + 1;
+    ensure(
+        read_later <= full,
+        ID,
+        format!(
+            "while the sink was busy with record 1, the producer read {read_later} records, \
+             where 10 slots let it read only 12 (1 in the sink, 10 in the channel, 1 waiting \
+             in `send`): the channel has more than 10 slots (or no bound at all), or the \
+             producer keeps records of its own before it sends them. Keep the channel's 10 \
+             slots, `bounded(10)`, and send each record as it is read: every record read \
+             ahead is read for nothing when the sink fails."
+        ),
+    );
     ensure(
         read_ahead >= full,
         ID,

@@ -67,17 +67,24 @@ fn every_task_runs_before_wait_returns() {
 fn the_token_stays_unset_while_every_task_succeeds() {
     // Only a task's `Err` cancels the group: while every task succeeds, the
     // token stays uncancelled (a producer that sees it cancelled would stop).
+    // One task succeeds at once; three more watch the token for a quarter of
+    // the watchdog's limit, while the first one has ended and `wait` has been
+    // called. A group that cancels when a task ends, or when `wait` starts,
+    // does it inside that time; a right one never does, and the three end
+    // when their watch is over. (Bounded: a right fix is slowed, never failed.)
     let saw_cancelled = run(
         ID,
-        "`wait()` on a group of 4 tasks that succeed and look at the token",
+        "`wait()` on a group of 4 tasks that succeed and watch the token",
         "Nothing here waits for the token: does `wait` join every task?",
         || {
             let saw = AtomicUsize::new(0);
             thread::scope(|s| {
                 let mut g: Group<&str> = Group::new(s);
-                for _ in 0..4 {
+                g.spawn(|_: &Cancel| Ok(()));
+                for _ in 0..3 {
                     g.spawn(|cancel: &Cancel| {
-                        if cancel.is_cancelled() || cancel.done().try_recv().is_err_and(|e| e.is_disconnected()) {
+                        let woken = cancel.done().recv_timeout(grader::race::pause());
+                        if cancel.is_cancelled() || woken.is_err_and(|e| e.is_disconnected()) {
                             saw.fetch_add(1, Ordering::SeqCst);
                         }
                         Ok(())
@@ -92,9 +99,10 @@ fn the_token_stays_unset_while_every_task_succeeds() {
         saw_cancelled == 0,
         ID,
         format!(
-            "{saw_cancelled} of 4 tasks saw the group's token cancelled although no task had \
-             failed: errgroup cancels the context when a task returns an error (and when Wait \
-             is done), not before."
+            "{saw_cancelled} of 3 running tasks saw the group's token cancelled although no \
+             task had failed: errgroup cancels the context when a task returns an error (and \
+             when Wait is done, once every task has returned), not when a task succeeds or \
+             when Wait starts."
         ),
     );
 }

@@ -149,8 +149,10 @@ fn stops_reading_after_a_failure() {
         )
     } else {
         "rayon stops handing out records only when the `Err` reaches it: `try_for_each`, \
-         `try_reduce` or `collect::<Result<_, _>>()` stop early; `sum()` of `Result`s, or \
-         collecting every `Result` and looking at them afterwards, read everything."
+         `try_reduce` or `collect::<Result<_, _>>()` stop early; `sum()` of `Result`s, \
+         `reduce` with `?` inside, or collecting every `Result` and looking at them \
+         afterwards, read everything. So does a loop over each chunk that stops at its own \
+         error: the other chunks never hear of it."
             .to_owned()
     };
     ensure(
@@ -265,7 +267,8 @@ fn reads_run_in_parallel() {
             "`total` read {reads} records on a pool of 2 threads, and no two reads were ever \
              running at the same time: the reads happen one after the other. Are they done in a \
              plain `Iterator` (a `for` loop, `.iter()`, or `.into_iter()` after a `collect`) \
-             instead of inside the parallel iterator, next to the sum?"
+             instead of inside the parallel iterator, next to the sum? Or in a rayon pool of \
+             one thread?"
         ),
     );
 }

@@ -29,8 +29,11 @@ fn finite(records: Vec<u64>) -> Reader {
 }
 
 /// Never ends and never obeys the token; counts itself in `started` at its
-/// first read, and notes in `read_after_cancel` a read after the cancel. Each read takes 1 ms, so a producer that never stops costs
-/// no CPU while the check waits.
+/// first read, and notes in `read_after_cancel` a read after the cancel. Each read takes 10 ms, so a producer that never stops costs
+/// no CPU while the check waits, and the consumer, which takes a record in
+/// microseconds, keeps the channel nearly empty: a producer that looks at the
+/// token only when its `send` would block (a full channel) never looks,
+/// unless the consumer is kept off a core for some 50 ms.
 fn endless_counted(started: Arc<AtomicUsize>, read_after_cancel: Arc<AtomicBool>) -> Reader {
     let mut counted = false;
     Box::new(move |cancel: &Cancel| {
@@ -41,7 +44,7 @@ fn endless_counted(started: Arc<AtomicUsize>, read_after_cancel: Arc<AtomicBool>
         if cancel.is_cancelled() {
             read_after_cancel.store(true, Ordering::SeqCst);
         }
-        thread::sleep(Duration::from_millis(1));
+        thread::sleep(Duration::from_millis(10));
         Some(Ok(1))
     })
 }

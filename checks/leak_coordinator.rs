@@ -55,36 +55,76 @@ fn batches_larger_than_the_buffer_arrive_whole() {
     );
 }
 
-/// Producers with nothing to send, started before each batch that has numbers.
-const EMPTY_BEFORE: [usize; 2] = [100, 200];
+/// How long `sum_job` should take, at least, in the last round of
+/// `numbers_after_a_quiet_start_arrive_whole`: half the watchdog's limit, so
+/// each of its two quiet moments lasts about a quarter of it.
+fn target() -> std::time::Duration {
+    grader::limit() / 2
+}
 
-#[test]
-fn numbers_after_a_quiet_start_arrive_whole() {
-    // 100 empty batches, the numbers 1 to 100, 200 more empty batches, the
-    // numbers 101 to 200. Starting a thread is not free (from about 20 us on
-    // a fast idle machine to a few ms on a busy one), so the consumer receives
-    // nothing for a while before each batch of numbers: a quiet moment, not
-    // the end. Only a closed channel means "no more numbers".
+/// `sum_job` with `empty` empty batches, the numbers 1 to 100, `empty` empty
+/// batches again, the numbers 101 to 200: its total and how long it took.
+/// Under a watchdog of twice the usual limit: a round is aimed at half the
+/// limit, and the machine may get busier between two rounds.
+fn sum_after_quiet_moments(empty: usize) -> (u64, std::time::Duration) {
     let mut batches: Vec<Vec<u64>> = Vec::new();
-    for (empty, numbers) in EMPTY_BEFORE.into_iter().zip([1..=100, 101..=200]) {
+    for numbers in [1..=100, 101..=200] {
         batches.extend(std::iter::repeat_n(Vec::new(), empty));
         batches.push(numbers.collect());
     }
-    let total = run(
-        ID,
-        "`sum_job` with 100 empty batches, 1..=100, 200 empty batches, 101..=200",
-        WHO_OWNS_A_SENDER,
-        move || exercise::sum_job(batches),
-    );
-    grader::ensure(
-        total == 20_100,
-        ID,
-        format!(
-            "`sum_job` with empty batches before the numbers 1 to 100 and before 101 to 200 \
-             returned {total}, expected 20100: numbers that came after a quiet moment were \
-             lost. Does the consumer stop when nothing arrives for a while (`recv_timeout`, \
-             `try_recv`)? A pause is not the end: only a closed channel is, once every \
-             `Sender` is gone."
+    let started = std::time::Instant::now();
+    let call = format!("`sum_job` with {empty} empty batches, 1..=100, {empty} empty batches, 101..=200");
+    let total = match grader::run_within(grader::limit() * 2, move || exercise::sum_job(batches)) {
+        grader::Outcome::Returned(total) => total,
+        grader::Outcome::Panicked(message) => {
+            grader::fail(ID, format!("{call} panicked: {message}"))
+        }
+        grader::Outcome::Stuck(waited) => grader::fail(
+            ID,
+            format!(
+                "{call} did not return within {} ms: it is probably stuck (blocked, or \
+                 looping, for good).\n  {WHO_OWNS_A_SENDER}",
+                waited.as_millis()
+            ),
         ),
-    );
+    };
+    (total, started.elapsed())
+}
+
+#[test]
+fn numbers_after_a_quiet_start_arrive_whole() {
+    // Empty batches, the numbers 1 to 100, empty batches again, the numbers
+    // 101 to 200. Starting a thread is not free (from about 20 us on a fast
+    // idle machine to a few ms on a busy one), so the consumer receives
+    // nothing while the producers of the empty batches start: a quiet
+    // moment, not the end. Only a closed channel means "no more numbers".
+    // How long that moment lasts depends on the machine, so the check starts
+    // with 100 empty batches and adds more, from how long the last round took,
+    // until `sum_job` takes half the watchdog's limit: the quiet moments then
+    // last about a quarter of it each. A right fix passes every round; a
+    // consumer that gives up after a pause shorter than that loses numbers.
+    let mut empty: usize = 100;
+    for _round in 0..16 {
+        let (total, took) = sum_after_quiet_moments(empty);
+        grader::ensure(
+            total == 20_100,
+            ID,
+            format!(
+                "`sum_job` with {empty} empty batches before the numbers 1 to 100 and before \
+                 101 to 200 returned {total}, expected 20100: numbers that came after a quiet \
+                 moment (about {} ms without a number) were lost. Does the consumer stop when \
+                 nothing arrives for a while (`recv_timeout`, `try_recv`)? A pause is not the \
+                 end: only a closed channel is, once every `Sender` is gone.",
+                (took / 2).as_millis()
+            ),
+        );
+        if took >= target() {
+            return;
+        }
+        // Aim a tenth past the target, growing at most twice a round: a round
+        // takes at most about twice the one before, however the machine's
+        // speed was misjudged.
+        let scale = (target().as_secs_f64() * 1.1 / took.as_secs_f64().max(1e-6)).min(2.0);
+        empty = ((empty as f64) * scale).ceil() as usize;
+    }
 }

@@ -241,8 +241,15 @@ fn totals_a_clean_batch() {
 
 #[test]
 fn a_job_without_producers_totals_zero() {
-    let (consumer, watch) = consumer(false);
-    let result = run_job("`run_job(vec![], consumer)`", vec![], consumer);
+    // The consumer is slow to finish (`REPORT_TIME`), so a `run_job` that
+    // returns 0 without waiting for it returns while it still runs.
+    let (consumer, watch) = consumer_with(false, REPORT_TIME);
+    let (result, at_return) = run(
+        ID,
+        "`run_job(vec![], consumer)`",
+        IF_STUCK,
+        observed(vec![], consumer, &watch, &[]),
+    );
     grader::ensure(
         result == Ok(0),
         ID,
@@ -251,6 +258,10 @@ fn a_job_without_producers_totals_zero() {
     if let Some(why) = open_channel(&watch) {
         fail(ID, format!("after a job without producers, {why}"));
     }
+    ensure_consumer_done(
+        &at_return,
+        "After a job without producers (a path too: the consumer was started)",
+    );
 }
 
 #[test]

@@ -360,3 +360,71 @@ fn two_failing_producers_give_one_of_their_errors() {
         ),
     );
 }
+
+#[test]
+fn a_panicking_producer_leaves_no_thread_behind() {
+    // "On any path": a producer that panics (the starter turns it into an
+    // error) is a failed job too. The first producer panics at once; the
+    // second sends its records only after the first one's thread has ended, so
+    // a `run` that returns as soon as it sees the panic returns while the second
+    // one still owns a `Sender` and the consumer still runs.
+    let live = Live::new();
+    let (t0, p0) = grader::token();
+    let (t1, p1) = grader::token();
+    let panics: Producer = Box::new(move |_ctx: &JobCtx| {
+        let _returned = t0;
+        grader::inject_panic("producer 1 of `job 1` crashed (the check made it panic)")
+    });
+    let sends_late: Producer = Box::new(move |ctx: &JobCtx| {
+        let _returned = t1;
+        // Bounded, under the watchdog.
+        p0.dropped_within(grader::limit() / 2);
+        for r in 0..5 {
+            ctx.send(r)?;
+        }
+        Ok(())
+    });
+    let (consumer, watch) = consumer(&live, REPORT_TIME);
+    let done = watch.done.clone();
+    let (returned, consumer_done) = run(
+        ID,
+        "`runner.run(\"job 1\", ..)` with a producer that panics",
+        IF_STUCK,
+        move || {
+            let mut runner = JobRunner::new();
+            // The task does not say what `run` returns for a panicking
+            // producer (the starter returns an error), only that it leaves
+            // nothing behind; a panic passed on is judged the same way.
+            let returned = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                runner.run("job 1", vec![panics, sends_late], consumer)
+            }))
+            .is_ok();
+            let consumer_done = done.is_dropped();
+            drop(runner);
+            (returned, consumer_done)
+        },
+    );
+    let how = if returned {
+        "`run` returned"
+    } else {
+        "`run` panicked"
+    };
+    if let Some(why) = left_behind(&watch, consumer_done) {
+        fail(
+            ID,
+            format!(
+                "in a job whose first producer panicked, {how}, but {why} A panicking \
+                 producer is one more path out of `run`: wait for every producer and the \
+                 consumer on it too."
+            ),
+        );
+    }
+    grader::ensure(
+        p1.is_dropped(),
+        ID,
+        format!(
+            "in a job whose first producer panicked, {how} while the second producer was \
+             still running: wait for every producer on that path too"
+        ),
+    );
+}
