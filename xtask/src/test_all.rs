@@ -5,6 +5,9 @@ use std::path::Path;
 use std::time::Instant;
 
 pub fn run(root: &Path) -> Result<(), String> {
+    // The unit tests run a real `mdbook build`: on a fresh machine the pinned
+    // mdBook must be there before them, not only before the book step.
+    book::ensure_mdbook(root)?;
     type Step<'a> = (&'a str, Box<dyn Fn() -> Result<String, String> + 'a>);
     let done = |r: Result<(), String>| r.map(|()| String::new());
     let steps: Vec<Step> = vec![
