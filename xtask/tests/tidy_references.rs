@@ -70,7 +70,10 @@ fn exists(root: &Path, file: &Path, cited: &str, tracked: &[PathBuf]) -> bool {
     }
     // A bare `README.md` may mean the one beside the file or any
     // crate's: enough that the repository has one.
-    !cited.contains('/') && tracked.iter().any(|t| t.file_name() == Some(cited.as_ref()))
+    !cited.contains('/')
+        && tracked
+            .iter()
+            .any(|t| t.file_name() == Some(cited.as_ref()))
 }
 
 #[test]
