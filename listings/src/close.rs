@@ -220,11 +220,13 @@ pub fn disconnect(out: &mut dyn Write) -> io::Result<()> {
 
     // A sender already blocked on a full channel is woken up with the error.
     let (tx, rx) = bounded::<u64>(1);
+    tx.send(4).unwrap(); // fills the buffer
     let sender = thread::spawn(move || {
-        tx.send(4).unwrap(); // fills the buffer
         tx.send(5) // blocks: the buffer is full
     });
-    thread::sleep(Duration::from_millis(10)); // (the output is the same without it)
+    // Time to block. The output is the same if it has not yet: a send to a
+    // channel whose receivers are gone fails at once.
+    thread::sleep(Duration::from_millis(10));
     drop(rx);
     let blocked = sender.join().unwrap();
     writeln!(out, "blocked send: {}", sent(blocked))?;
