@@ -1,11 +1,18 @@
 //! Where in the book an exercise is taught: the chapter's title, the section
-//! that holds its card, and their URLs under `cargo xtask serve`.
+//! that holds its card, and their URLs under `cargo xtask serve`: on the port
+//! a running `serve` uses (`my-work/serve.json`), else the default one.
 
 use manifest::Exercise;
 use std::path::Path;
 
-/// Where `cargo xtask serve` (and `mdbook serve`) shows the book.
-pub const BOOK_URL: &str = "http://localhost:3000";
+/// Where `cargo xtask serve` shows the book by default. `127.0.0.1`, not
+/// `localhost`: that may resolve to `::1`, where mdBook does not listen.
+pub const DEFAULT_BOOK_URL: &str = "http://127.0.0.1:3000";
+
+/// The book's URL: the running `serve`'s, else the default.
+pub fn book_url(root: &Path) -> String {
+    crate::serve::info::live_book_url(root).unwrap_or_else(|| DEFAULT_BOOK_URL.to_owned())
+}
 
 pub struct Place {
     /// The chapter page's `# title`.
@@ -53,7 +60,8 @@ pub fn place(root: &Path, ex: &Exercise) -> Place {
         }
     }
     let page_url = format!(
-        "{BOOK_URL}/{}",
+        "{}/{}",
+        book_url(root),
         ex.chapter
             .strip_suffix(".md")
             .unwrap_or(&ex.chapter)
