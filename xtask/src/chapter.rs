@@ -29,8 +29,21 @@ impl Place {
     /// One line for the learner: what to read, and where.
     pub fn read_line(&self) -> String {
         format!(
-            "read \"{}\" ({}); the exercise is in its section \"{}\" ({})",
-            self.chapter_title, self.page_url, self.section, self.section_url
+            "read {} ({}); the exercise is in its section {} ({})",
+            quoted(&self.chapter_title),
+            self.page_url,
+            quoted(&self.section),
+            self.section_url
+        )
+    }
+
+    /// Where the exercise's card is: its section, chapter and URL.
+    pub fn section_line(&self) -> String {
+        format!(
+            "the section {} of {} ({})",
+            quoted(&self.section),
+            quoted(&self.chapter_title),
+            self.section_url
         )
     }
 }
@@ -84,6 +97,16 @@ pub fn place(root: &Path, ex: &Exercise) -> Place {
     }
 }
 
+/// A title in quotes; in single ones when it has double quotes of its own
+/// (`"Go only passes by value": copies in Go, ...`).
+fn quoted(title: &str) -> String {
+    if title.contains('"') {
+        format!("'{title}'")
+    } else {
+        format!("\"{title}\"")
+    }
+}
+
 /// mdBook's heading id: letters, digits, `_` and `-` lowercased, spaces as
 /// `-`, everything else dropped (`normalize_id` in mdBook).
 pub fn anchor(heading: &str) -> String {
@@ -116,6 +139,15 @@ mod tests {
     }
 
     #[test]
+    fn titles_are_quoted_once() {
+        assert_eq!(quoted("Exercises"), "\"Exercises\"");
+        assert_eq!(
+            quoted("\"Go only passes by value\": copies"),
+            "'\"Go only passes by value\": copies'"
+        );
+    }
+
+    #[test]
     fn finds_the_section_of_every_real_exercise() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         let manifest = manifest::Manifest::load(&root).unwrap();
@@ -124,6 +156,12 @@ mod tests {
             assert!(!p.chapter_title.ends_with(".md"), "{}: no # title", ex.id);
             assert!(p.section_url.starts_with(&p.page_url), "{}", ex.id);
             assert!(p.page_url.ends_with(".html"), "{}", ex.id);
+            assert!(
+                !p.read_line().contains("\"\""),
+                "{}: {}",
+                ex.id,
+                p.read_line()
+            );
         }
     }
 }

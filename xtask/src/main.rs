@@ -10,6 +10,7 @@ mod go;
 mod grade;
 mod hint;
 mod mutants;
+mod phases;
 mod process;
 mod progress;
 mod reset;

@@ -166,7 +166,9 @@ impl Session {
                  buttons (it works once: a new tab of the book shares it). Ctrl-C stops both."
             );
         } else {
-            println!("serve: the book is at {url} (no runner: no Run and Check buttons). Ctrl-C stops it.");
+            println!(
+                "serve: the book is at {url} (no runner: no Run and Check buttons). Ctrl-C stops it."
+            );
         }
         let _prebuild = (self.options.prebuild && runner.is_some()).then(|| {
             let xtask = std::env::current_exe().unwrap_or_else(|_| PathBuf::from("cargo-xtask"));
@@ -205,7 +207,9 @@ impl Session {
     /// and would otherwise sit silent for minutes on the first serve.
     fn build_preprocessors(&self) -> Result<(), String> {
         for build in preprocessor_builds(&self.root) {
-            println!("serve: building the book's preprocessor (first time only, about {PREPROCESSOR_BUILD_MINUTES} min on 2 cores)...");
+            println!(
+                "serve: building the book's preprocessor (first time only, about {PREPROCESSOR_BUILD_MINUTES} min on 2 cores)..."
+            );
             let args: Vec<&str> = build.iter().map(String::as_str).collect();
             crate::process::run(&self.root, "cargo", &args)
                 .map_err(|e| format!("the book's preprocessor did not build: {e}"))?;
@@ -322,7 +326,9 @@ impl Session {
                 };
             }
             if let Some(status) = exited(mdbook) {
-                return Err(format!("mdBook stopped ({status}); its messages are above."));
+                return Err(format!(
+                    "mdBook stopped ({status}); its messages are above."
+                ));
             }
             if Instant::now() > deadline {
                 return Err(format!(

@@ -9,7 +9,8 @@
 //! [`DEBOUNCE`] and graded once. Where file events do not arrive (WSL on
 //! `/mnt/c`, network file systems), `--manual-run` grades on `r` only.
 
-use crate::{check, hint};
+use crate::check::Shown;
+use crate::{chapter, check, hint};
 use manifest::{Exercise, Manifest};
 use notify::{EventKind, RecursiveMode, Watcher};
 use std::collections::VecDeque;
@@ -248,9 +249,13 @@ fn show(root: &Path, manifest: &Manifest, ex: &Exercise, manual: bool) -> Result
         let _ = write!(out, "\x1b[2J\x1b[H"); // a clean screen for each verdict
     }
     println!("Grading {} ({})...", ex.id, ex.file);
+    println!("In the book: {}.", chapter::place(root, ex).section_line());
     flush();
     let report = check::grade_one(root, manifest, ex)?;
-    println!("{}", check::render(root, manifest, ex, &report));
+    println!(
+        "{}",
+        check::render_for(root, manifest, ex, &report, Shown::InWatch)
+    );
     if manual {
         println!("Edit {}, save, then press r. {}", ex.file, keys_help());
     } else {

@@ -100,7 +100,10 @@ mod tests {
                 std::process::id()
             )
         );
-        assert_eq!(live_book_url(&root).as_deref(), Some("http://127.0.0.1:4321"));
+        assert_eq!(
+            live_book_url(&root).as_deref(),
+            Some("http://127.0.0.1:4321")
+        );
         drop(published);
         assert!(!path(&root).exists(), "removed when serve stops");
 
@@ -112,7 +115,11 @@ mod tests {
             ..mine
         };
         let published = publish(&root, &stale).unwrap();
-        assert_eq!(live_book_url(&root), None, "a serve that died without cleaning up");
+        assert_eq!(
+            live_book_url(&root),
+            None,
+            "a serve that died without cleaning up"
+        );
         std::mem::forget(published);
         std::fs::remove_dir_all(&root).unwrap();
     }
