@@ -8,6 +8,7 @@
 //! links other commands print.
 
 mod args;
+mod builds;
 mod children;
 pub mod info;
 mod ports;
@@ -31,9 +32,6 @@ pub use args::USAGE;
 /// The runner prints this, then the link; e2e and the lead's notes read it.
 pub const LINK_PREFIX: &str = "Open the book with Run and Check buttons: ";
 
-/// Set to a runner program to use instead of building `runner/` (tests).
-pub const RUNNER_ENV: &str = "XTASK_SERVE_RUNNER";
-
 /// At most this many restarts of the runner within [`RESTART_WINDOW`].
 const MAX_RESTARTS: usize = 3;
 const RESTART_WINDOW: Duration = Duration::from_secs(60);
@@ -42,6 +40,10 @@ const POLL: Duration = Duration::from_millis(200);
 /// Ctrl-C reaches the children and `serve` at once; a child that exits is
 /// taken for a crash only if no stop request follows within this time.
 const STOP_GRACE: Duration = Duration::from_millis(500);
+/// What a stop signal is called on screen (the handler is not told which).
+const STOP_SIGNAL: &str = "Ctrl-C or SIGTERM";
+/// A second stop signal this long after the first ends `serve` at once.
+const AT_ONCE_AFTER: Duration = Duration::from_secs(1);
 /// How long the runner may take to print its link.
 const RUNNER_START_LIMIT: Duration = Duration::from_secs(30);
 
@@ -67,10 +69,29 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     let (tx, rx) = mpsc::channel();
     let stopping = Arc::new(AtomicBool::new(false));
     {
-        let (tx, stopping) = (tx.clone(), Arc::clone(&stopping));
-        signals::forward_stop_signals(move |name| {
+        let (tx, stopping, serve_json) = (tx.clone(), Arc::clone(&stopping), info::path(root));
+        let first = std::sync::Mutex::new(None::<Instant>);
+        signals::on_stop_signal(move || {
+            let name = STOP_SIGNAL;
             stopping.store(true, Ordering::Relaxed);
-            let _ = tx.send(Event::Stop(name));
+            let Ok(mut first) = first.lock() else { return };
+            match *first {
+                None => {
+                    *first = Some(Instant::now());
+                    let _ = tx.send(Event::Stop(name));
+                }
+                // A second Ctrl-C while stopping: at once (the children had
+                // the same signal). Not for the same signal sent twice in a
+                // row, as `timeout` does to a process and its group.
+                Some(at) if at.elapsed() > AT_ONCE_AFTER => {
+                    if info::read(&serve_json).is_some_and(|i| i.pid == std::process::id()) {
+                        let _ = std::fs::remove_file(&serve_json);
+                    }
+                    eprintln!("serve: stopped at once ({name} again).");
+                    std::process::exit(130);
+                }
+                Some(_) => {}
+            }
         })?;
     }
     let session = Session {
@@ -83,6 +104,11 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     match session.serve() {
         Ok(Stopped(why)) => {
             println!("serve: stopped ({why}).");
+            Ok(())
+        }
+        // A build or install that Ctrl-C interrupted fails: that is no error.
+        Err(_) if session.stopping.load(Ordering::Relaxed) => {
+            println!("serve: stopped before the book was served.");
             Ok(())
         }
         Err(e) => Err(e),
@@ -124,12 +150,12 @@ impl Session {
         book::ensure_mdbook(&self.root)?;
         self.not_stopped()?;
         let runner = if self.options.runner {
-            Some(self.build_runner()?)
+            Some(builds::runner(&self.root)?)
         } else {
             None
         };
         self.not_stopped()?;
-        self.build_preprocessors()?;
+        builds::preprocessors(&self.root)?;
         self.not_stopped()?;
         // Building took a while: the ports again, before anything starts.
         check_ports(&self.options)?;
@@ -145,13 +171,7 @@ impl Session {
         if let Some(stopped) = self.wait_for_book(mdbook)? {
             return Ok(stopped);
         }
-        let mut runner = match runner {
-            Some(program) => match self.start_runner(program, mdbook)? {
-                Started::Running(child) => Some(Supervised::new(program, child)),
-                Started::Stopped(why) => return Ok(why),
-            },
-            None => None,
-        };
+        // The book is up: its links are good from now on.
         let info = ServeInfo {
             book_port: self.options.book_port,
             runner_port: self.options.runner.then_some(self.options.runner_port),
@@ -159,6 +179,13 @@ impl Session {
             book_url: self.book_url(),
         };
         let _published = info::publish(&self.root, &info)?;
+        let mut runner = match runner {
+            Some(program) => match self.start_runner(program, mdbook)? {
+                Started::Running(child) => Some(Supervised::new(program, child)),
+                Started::Stopped(why) => return Ok(why),
+            },
+            None => None,
+        };
         let url = self.book_url();
         if runner.is_some() {
             println!(
@@ -182,41 +209,6 @@ impl Session {
         // `_prebuild` stops its job, `_published` removes serve.json.
     }
 
-    fn build_runner(&self) -> Result<PathBuf, String> {
-        if let Some(program) = std::env::var_os(RUNNER_ENV) {
-            return Ok(PathBuf::from(program));
-        }
-        let program = target_dir(&self.root)
-            .join("debug")
-            .join(format!("runner{}", std::env::consts::EXE_SUFFIX));
-        if program.exists() {
-            println!("serve: building the runner if it changed (runner/)...");
-        } else {
-            println!(
-                "serve: building the runner (runner/; first time only, about {RUNNER_BUILD_MINUTES} \
-                 min on 2 cores)..."
-            );
-        }
-        crate::process::run(&self.root, "cargo", &["build", "-p", "runner"])
-            .map_err(|e| format!("the runner did not build: {e}"))?;
-        Ok(program)
-    }
-
-    /// The book's preprocessors that `book.toml` runs with `cargo run`,
-    /// built now with their progress on screen: mdBook runs them with `-q`,
-    /// and would otherwise sit silent for minutes on the first serve.
-    fn build_preprocessors(&self) -> Result<(), String> {
-        for build in preprocessor_builds(&self.root) {
-            println!(
-                "serve: building the book's preprocessor (first time only, about {PREPROCESSOR_BUILD_MINUTES} min on 2 cores)..."
-            );
-            let args: Vec<&str> = build.iter().map(String::as_str).collect();
-            crate::process::run(&self.root, "cargo", &args)
-                .map_err(|e| format!("the book's preprocessor did not build: {e}"))?;
-        }
-        Ok(())
-    }
-
     fn start_mdbook(&self) -> Result<Child, String> {
         let port = self.options.book_port.to_string();
         let mut args = vec!["serve", "-n", "127.0.0.1", "-p", &port];
@@ -234,7 +226,7 @@ impl Session {
     fn wait_for_book(&self, mdbook: &mut Child) -> Result<Option<Stopped>, String> {
         println!("serve: building the book...");
         loop {
-            if ports::probe(ports::loopback_v4(self.options.book_port)) == ports::Found::Taken {
+            if ports::answers(ports::loopback_v4(self.options.book_port)) {
                 return Ok(None);
             }
             match self.rx.recv_timeout(POLL) {
@@ -263,7 +255,7 @@ impl Session {
             .arg(&self.root)
             .args(["--port", &self.options.runner_port.to_string()])
             .args(["--book-port", &self.options.book_port.to_string()]);
-        cmd.args(direct_grader_args(program));
+        cmd.args(builds::direct_grader_args(program));
         let mut child = cmd
             .current_dir(&self.root)
             .stdin(Stdio::null())
@@ -457,100 +449,5 @@ fn ordinal(n: usize) -> String {
         2 => "2nd".to_owned(),
         3 => "3rd".to_owned(),
         n => format!("{n}th"),
-    }
-}
-
-/// The first build of each, measured on 2 cores (see the report in
-/// `xtask/src/serve.rs`'s history); what the learner is told to expect.
-const RUNNER_BUILD_MINUTES: u32 = 2;
-const PREPROCESSOR_BUILD_MINUTES: u32 = 2;
-
-fn target_dir(root: &Path) -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from)
-}
-
-/// `cargo build` lines for the preprocessors `book.toml` runs with
-/// `cargo run` (without `-q`: the point is to show the progress).
-fn preprocessor_builds(root: &Path) -> Vec<Vec<String>> {
-    let Ok(text) = std::fs::read_to_string(root.join("book.toml")) else {
-        return Vec::new();
-    };
-    let Ok(book) = text.parse::<toml::Table>() else {
-        return Vec::new();
-    };
-    let Some(preprocessors) = book.get("preprocessor").and_then(|p| p.as_table()) else {
-        return Vec::new();
-    };
-    preprocessors
-        .values()
-        .filter_map(|p| p.get("command")?.as_str())
-        .filter_map(cargo_run_as_build)
-        .collect()
-}
-
-fn cargo_run_as_build(command: &str) -> Option<Vec<String>> {
-    let mut words = command.split_whitespace();
-    if words.next()? != "cargo" || words.next()? != "run" {
-        return None;
-    }
-    let flags = words
-        .take_while(|w| *w != "--")
-        .filter(|w| !matches!(*w, "-q" | "--quiet"))
-        .map(str::to_owned);
-    Some(std::iter::once("build".to_owned()).chain(flags).collect())
-}
-
-/// The runner grades through this very program rather than `cargo xtask`:
-/// `cargo run -p xtask` waits for Cargo's lock on `target/debug` while any
-/// other build holds it (the prebuild, the learner's own `cargo test`).
-/// Only when the runner takes `--check`/`--progress` and the path has no
-/// spaces (the runner splits those options on whitespace).
-fn direct_grader_args(runner: &Path) -> Vec<String> {
-    let Ok(xtask) = std::env::current_exe() else {
-        return Vec::new();
-    };
-    let xtask = xtask.display().to_string();
-    if xtask.contains(char::is_whitespace) || !xtask.contains("xtask") {
-        return Vec::new();
-    }
-    let help = Command::new(runner)
-        .arg("--help")
-        .stdin(Stdio::null())
-        .stderr(Stdio::null())
-        .output()
-        .map(|out| String::from_utf8_lossy(&out.stdout).into_owned())
-        .unwrap_or_default();
-    if !(help.contains("--check ") && help.contains("--progress ")) {
-        return Vec::new();
-    }
-    vec![
-        "--check".to_owned(),
-        format!("{xtask} check {{id}} --json"),
-        "--progress".to_owned(),
-        format!("{xtask} progress --json"),
-    ]
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn preprocessor_runs_become_visible_builds() {
-        assert_eq!(
-            cargo_run_as_build("cargo run -q -p mdbook-runnable --").unwrap(),
-            ["build", "-p", "mdbook-runnable"]
-        );
-        assert_eq!(
-            cargo_run_as_build("cargo run --release -p x -- --flag").unwrap(),
-            ["build", "--release", "-p", "x"]
-        );
-        assert_eq!(cargo_run_as_build("mdbook-admonish"), None);
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-        assert_eq!(
-            preprocessor_builds(&root),
-            [["build", "-p", "mdbook-runnable"]],
-            "the workbook's own book.toml"
-        );
     }
 }

@@ -47,7 +47,7 @@ impl Drop for Published {
     }
 }
 
-fn read(path: &Path) -> Option<ServeInfo> {
+pub fn read(path: &Path) -> Option<ServeInfo> {
     serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()
 }
 

@@ -24,11 +24,17 @@ pub enum Found {
     Unusable(String),
 }
 
+/// Whether something accepts connections on `addr` (without binding it, so
+/// never in the way of a program about to listen there).
+pub fn answers(addr: SocketAddr) -> bool {
+    TcpStream::connect_timeout(&addr, PROBE_TIMEOUT).is_ok()
+}
+
 /// Whether we could listen on `addr` now. A listener is found both ways:
 /// binding fails on a plain listener, connecting succeeds on one that
 /// shares its port (`SO_REUSEPORT`), where binding would not say so.
 pub fn probe(addr: SocketAddr) -> Found {
-    if TcpStream::connect_timeout(&addr, PROBE_TIMEOUT).is_ok() {
+    if answers(addr) {
         return Found::Taken;
     }
     match TcpListener::bind(addr) {

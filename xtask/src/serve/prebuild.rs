@@ -27,6 +27,9 @@ pub struct Job {
     /// Relative to the root.
     pub dir: String,
     pub env: Vec<(&'static str, &'static str)>,
+    /// The grading's JSON on stdout, not the log: it exits non-zero while
+    /// an exercise fails (the learner's usual state), so success is JSON.
+    pub grades: bool,
 }
 
 impl Job {
@@ -135,6 +138,7 @@ pub fn cargo_builds(commands: &[BookCommand]) -> Vec<Job> {
                 .collect(),
             dir,
             env: Vec::new(),
+            grades: false,
         })
         .collect()
 }
@@ -157,6 +161,7 @@ pub fn go_builds(commands: &[BookCommand]) -> Vec<Job> {
                     args: vec!["build".to_owned()],
                     dir: c.dir.clone(),
                     env: GO_ENV.to_vec(),
+                    grades: false,
                 });
                 builds.last_mut().expect("just pushed")
             }
@@ -169,18 +174,41 @@ pub fn go_builds(commands: &[BookCommand]) -> Vec<Job> {
 }
 
 /// Every job, in the order a learner meets them: the listings' Run
-/// buttons, then Check.
+/// buttons, then Check. Without a commands manifest (a book build that
+/// failed), every listing and every Go package instead.
 pub fn jobs(root: &Path, xtask: &Path) -> Vec<Job> {
     let commands = book_commands(root);
     let mut jobs = cargo_builds(&commands);
+    if jobs.is_empty() && root.join("listings/Cargo.toml").exists() {
+        jobs.push(Job {
+            program: "cargo".to_owned(),
+            args: ["build", "-p", "listings", "--examples"]
+                .map(str::to_owned)
+                .to_vec(),
+            dir: String::new(),
+            env: Vec::new(),
+            grades: false,
+        });
+    }
     if crate::process::version("go").is_some() {
-        jobs.extend(go_builds(&commands));
+        let mut go = go_builds(&commands);
+        if go.is_empty() && root.join("go/go.mod").exists() {
+            go.push(Job {
+                program: "go".to_owned(),
+                args: ["build", "./..."].map(str::to_owned).to_vec(),
+                dir: "go".to_owned(),
+                env: GO_ENV.to_vec(),
+                grades: false,
+            });
+        }
+        jobs.extend(go);
     }
     jobs.push(Job {
         program: xtask.display().to_string(),
         args: ["check", "--all", "--json"].map(str::to_owned).to_vec(),
         dir: String::new(),
         env: Vec::new(),
+        grades: true,
     });
     jobs
 }
@@ -224,13 +252,20 @@ fn run_all(root: &Path, jobs: &[Job], stop: &AtomicBool) {
         return;
     };
     let nice = crate::process::version("nice").is_some();
+    println!(
+        "prebuild: compiling the book's programs and your exercises' grading crates in the \
+         background{}, so that the first Run and Check need not wait for it. A `cargo` command \
+         started meanwhile may print \"Blocking waiting for file lock\" and wait for a step to \
+         end; the book itself never waits. (`--no-prebuild` skips this.)",
+        if nice { " at low priority" } else { "" }
+    );
     let started = Instant::now();
     let mut failed = 0;
     for job in jobs {
         if stop.load(Ordering::Relaxed) {
             return;
         }
-        println!("prebuild (background, low priority): {}", job.line());
+        println!("prebuild: {}", job.line());
         match run_one(root, job, nice, &log, stop) {
             Some(Ok(took)) => println!("prebuild: done in {} s: {}", took.as_secs(), job.line()),
             Some(Err(status)) => {
@@ -275,7 +310,12 @@ fn run_one(
     let (Ok(out), Ok(err)) = (log.try_clone(), log.try_clone()) else {
         return Some(Err("cannot write its log".to_owned()));
     };
-    cmd.stdout(out).stderr(err);
+    cmd.stdout(if job.grades {
+        Stdio::piped()
+    } else {
+        out.into()
+    })
+    .stderr(err);
     use std::io::Write;
     let _ = writeln!(&*log, "$ {}", job.line());
     let started = Instant::now();
@@ -283,17 +323,34 @@ fn run_one(
         Ok(child) => child,
         Err(e) => return Some(Err(format!("cannot start it: {e}"))),
     };
-    loop {
+    // Read on the side, so that a full pipe never stops the grading.
+    let grades = child.stdout.take().map(|mut stdout| {
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            let _ = std::io::Read::read_to_string(&mut stdout, &mut text);
+            text
+        })
+    });
+    let status = loop {
         if stop.load(Ordering::Relaxed) {
             children::stop(&mut child, true);
             return None;
         }
         match child.try_wait() {
-            Ok(Some(status)) if status.success() => return Some(Ok(started.elapsed())),
-            Ok(Some(status)) => return Some(Err(status.to_string())),
+            Ok(Some(status)) => break status,
             Ok(None) => std::thread::sleep(Duration::from_millis(200)),
             Err(e) => return Some(Err(e.to_string())),
         }
+    };
+    match grades.map(|reader| reader.join().unwrap_or_default()) {
+        // An array of verdicts: everything was graded, whatever they say.
+        Some(json) if json.trim_start().starts_with('[') => Some(Ok(started.elapsed())),
+        Some(json) => {
+            let _ = writeln!(&*log, "{}", json.trim());
+            Some(Err(status.to_string()))
+        }
+        None if status.success() => Some(Ok(started.elapsed())),
+        None => Some(Err(status.to_string())),
     }
 }
 

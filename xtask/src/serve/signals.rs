@@ -1,36 +1,12 @@
 //! Ctrl-C, a closed terminal or `kill`: `serve` must still stop its children
-//! and remove `my-work/serve.json`. The signals are blocked in every thread
-//! and waited for by one (`sigwait`), so no handler runs in an unknown state
-//! and no unsafe code is needed. Children start with an empty signal mask
-//! (the standard library resets it), so Ctrl-C still reaches mdBook and the
-//! runner at once; `serve` sees them exit and knows why.
+//! and remove `my-work/serve.json`. A handler (`ctrlc`, which runs it on a
+//! thread of its own, not inside the signal) rather than a blocked signal
+//! mask: the standard library passes the mask on to every child, and a
+//! blocked Ctrl-C would then no longer stop mdBook, the runner, or any build
+//! they start. Ctrl-C still reaches the children at once (they are in the
+//! terminal's process group); `serve` sees them exit and knows why.
 
-/// Blocks SIGINT, SIGTERM and SIGHUP in the calling thread and in every
-/// thread it starts from now on: call it before starting any. `notify` gets
-/// the signal's name when one arrives.
-#[cfg(unix)]
-pub fn forward_stop_signals(notify: impl Fn(&'static str) + Send + 'static) -> Result<(), String> {
-    use nix::sys::signal::{SigSet, Signal};
-    let mut set = SigSet::empty();
-    for signal in [Signal::SIGINT, Signal::SIGTERM, Signal::SIGHUP] {
-        set.add(signal);
-    }
-    set.thread_block()
-        .map_err(|e| format!("cannot take over Ctrl-C: {e}"))?;
-    std::thread::spawn(move || {
-        while let Ok(signal) = set.wait() {
-            notify(match signal {
-                Signal::SIGINT => "Ctrl-C",
-                Signal::SIGHUP => "the terminal closed (SIGHUP)",
-                _ => "SIGTERM",
-            });
-        }
-    });
-    Ok(())
-}
-
-/// Elsewhere Ctrl-C ends `serve` as it ends its children.
-#[cfg(not(unix))]
-pub fn forward_stop_signals(_notify: impl Fn(&'static str) + Send + 'static) -> Result<(), String> {
-    Ok(())
+/// Calls `notify` on each SIGINT, SIGTERM or SIGHUP (Ctrl-C on Windows).
+pub fn on_stop_signal(notify: impl Fn() + Send + 'static) -> Result<(), String> {
+    ctrlc::set_handler(notify).map_err(|e| format!("cannot take over Ctrl-C: {e}"))
 }
