@@ -41,6 +41,38 @@ impl Job {
         };
         format!("{cd}{} {}", self.program, self.args.join(" "))
     }
+
+    /// The line for the screen: long lists of targets or packages counted.
+    fn summary(&self) -> String {
+        let program = Path::new(&self.program)
+            .file_name()
+            .map_or(self.program.as_str(), |name| name.to_str().unwrap_or("?"));
+        let mut words: Vec<&str> = vec![program];
+        let mut listed = 0;
+        let mut args = self.args.iter();
+        while let Some(arg) = args.next() {
+            let target = matches!(arg.as_str(), "--example" | "--bin");
+            if target || arg.starts_with("./") {
+                listed += 1;
+                if target {
+                    args.next();
+                }
+                continue;
+            }
+            words.push(arg);
+        }
+        let mut line = words.join(" ");
+        match listed {
+            0 => {}
+            1 => line.push_str(" (1 program)"),
+            n => line.push_str(&format!(" ({n} programs)")),
+        }
+        if self.dir.is_empty() || self.dir == "." {
+            line
+        } else {
+            format!("cd {} && {line}", self.dir)
+        }
+    }
 }
 
 /// As the runner and `cargo xtask go` run Go: no module proxy, local toolchain.
@@ -265,15 +297,14 @@ fn run_all(root: &Path, jobs: &[Job], stop: &AtomicBool) {
         if stop.load(Ordering::Relaxed) {
             return;
         }
-        println!("prebuild: {}", job.line());
+        println!("prebuild: {}...", job.summary());
         match run_one(root, job, nice, &log, stop) {
-            Some(Ok(took)) => println!("prebuild: done in {} s: {}", took.as_secs(), job.line()),
+            Some(Ok(took)) => println!("prebuild: done in {} s: {}", took.as_secs(), job.summary()),
             Some(Err(status)) => {
                 failed += 1;
                 println!(
-                    "prebuild: `{}` failed ({status}); its output is in {}",
-                    job.line(),
-                    log_path.display()
+                    "prebuild: `{}` failed ({status}); its output is in {LOG}",
+                    job.summary(),
                 );
             }
             None => return, // stopped
@@ -383,13 +414,23 @@ mod tests {
         ]
         .map(command)
         .to_vec();
-        let lines: Vec<String> = cargo_builds(&commands).iter().map(Job::line).collect();
+        let builds = cargo_builds(&commands);
+        let lines: Vec<String> = builds.iter().map(Job::line).collect();
         assert_eq!(
             lines,
             [
                 "cargo build -p listings --example leak_pipeline --example repro_service",
                 "cargo build --release -p listings --example rayon_bench",
                 "cargo build -p plot --bin repro_figures",
+            ]
+        );
+        let screen: Vec<String> = builds.iter().map(Job::summary).collect();
+        assert_eq!(
+            screen,
+            [
+                "cargo build -p listings (2 programs)",
+                "cargo build --release -p listings (1 program)",
+                "cargo build -p plot (1 program)",
             ]
         );
     }
@@ -411,6 +452,7 @@ mod tests {
             jobs[0].line(),
             "cd go && go build ./leak/cmd/oneshot ./leak/cmd/measure ./value/testdata/copylock"
         );
+        assert_eq!(jobs[0].summary(), "cd go && go build (3 programs)");
         assert!(jobs[0].env.contains(&("GOPROXY", "off")));
     }
 
