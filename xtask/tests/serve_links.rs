@@ -12,13 +12,27 @@ use std::time::Duration;
 const GRADER: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../support/grader");
 const WRONG: &str = "pub fn answer() -> u32 {\n    41\n}\n";
 
-const CHECKS: &str = "const ID: &str = \"leak_one\";\n\
-    #[test]\nfn answers_42() {\n    \
-    let a = grader::run(ID, \"`answer()`\", \"is it stuck?\", exercise::answer);\n    \
-    grader::ensure(a == 42, ID, format!(\"`answer()` returned {a}, expected 42\"));\n}\n";
+const RIGHT: &str = "pub fn answer() -> u32 {\n    42\n}\n";
 
-/// A workbook with exercise `leak_one` (wrong), on a chapter whose title has
-/// quotes of its own.
+fn checks(id: &str) -> String {
+    format!(
+        "const ID: &str = {id:?};\n\
+         #[test]\nfn answers_42() {{\n    \
+         let a = grader::run(ID, \"`answer()`\", \"is it stuck?\", exercise::answer);\n    \
+         grader::ensure(a == 42, ID, format!(\"`answer()` returned {{a}}, expected 42\"));\n}}\n"
+    )
+}
+
+fn manifest_entry(id: &str) -> String {
+    format!(
+        "[[exercise]]\nid = {id:?}\ntitle = \"The answer\"\nchapter = \"leak/index.md\"\n\
+         file = \"exercises/src/{id}.rs\"\ntask = \"Return 42.\"\n\
+         failing_checks = [\"answers_42\"]\nhints = [\"one\", \"two\", \"three\"]\n\n"
+    )
+}
+
+/// A workbook with exercises `leak_one` and `leak_two` (both wrong), on a
+/// chapter whose title has quotes of its own.
 fn workbook(name: &str) -> PathBuf {
     let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("serve-links-{name}"));
     let _ = std::fs::remove_dir_all(&root);
@@ -36,19 +50,18 @@ fn workbook(name: &str) -> PathBuf {
         ),
         (
             "exercises/exercises.toml".to_owned(),
-            "[[exercise]]\nid = \"leak_one\"\ntitle = \"The answer\"\n\
-             chapter = \"leak/index.md\"\nfile = \"exercises/src/leak_one.rs\"\n\
-             task = \"Return 42.\"\nfailing_checks = [\"answers_42\"]\n\
-             hints = [\"one\", \"two\", \"three\"]\n"
-                .to_owned(),
+            manifest_entry("leak_one") + &manifest_entry("leak_two"),
         ),
         (
             "src/leak/index.md".to_owned(),
-            "# \"Go only leaks\": the answer\n\n## Exercises\n\n{{#exercise leak_one}}\n"
+            "# \"Go only leaks\": the answer\n\n## Exercises\n\n{{#exercise leak_one}}\n\n\
+             {{#exercise leak_two}}\n"
                 .to_owned(),
         ),
-        ("checks/leak_one.rs".to_owned(), CHECKS.to_owned()),
+        ("checks/leak_one.rs".to_owned(), checks("leak_one")),
+        ("checks/leak_two.rs".to_owned(), checks("leak_two")),
         ("exercises/src/leak_one.rs".to_owned(), WRONG.to_owned()),
+        ("exercises/src/leak_two.rs".to_owned(), WRONG.to_owned()),
     ];
     for (path, text) in files {
         let path = root.join(path);
@@ -141,6 +154,45 @@ fn progress_and_hint_links_follow_the_running_serve() {
 }
 
 #[test]
+fn watch_names_the_section_and_does_not_say_to_start_watch() {
+    let root = workbook("watch");
+    std::fs::write(root.join("exercises/src/leak_one.rs"), RIGHT).unwrap();
+    write_serve_json(&root, std::process::id(), 4567);
+    let section = "http://127.0.0.1:4567/leak/index.html#exercises";
+
+    let mut watch = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["watch", "leak_one", "--manual-run"])
+        .current_dir(&root)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // `q` ends it once it has graded (keys wait for the verdict).
+    std::io::Write::write_all(watch.stdin.as_mut().unwrap(), b"q\n").unwrap();
+    let out = watch.wait_with_output().unwrap();
+    let text = stdout(&out);
+    assert!(
+        text.contains(&format!(
+            "In the book: the section \"Exercises\" of '\"Go only leaks\": the answer' ({section})."
+        )),
+        "{text}{}",
+        stderr(&out)
+    );
+    assert!(text.contains("all 1 checks pass"), "{text}");
+    assert!(text.contains("Next: leak_two"), "{text}");
+    assert!(!text.contains("Then: `cargo xtask watch"), "{text}");
+
+    // `check` outside watch does say it, with the same link.
+    let check = stdout(&xtask(&root, &["check", "leak_one"]));
+    assert!(
+        check.contains("Then: `cargo xtask watch leak_two`"),
+        "{check}"
+    );
+    assert!(check.contains(section), "{check}");
+}
+
+#[test]
 fn check_json_says_what_it_does_on_stderr_only() {
     let root = workbook("phases");
     let out = xtask(&root, &["check", "leak_one", "--json"]);
@@ -175,11 +227,7 @@ fn check_json_says_what_it_does_on_stderr_only() {
         .spawn()
         .unwrap();
     std::thread::sleep(Duration::from_millis(300)); // flock has taken it
-    std::fs::write(
-        root.join("exercises/src/leak_one.rs"),
-        "pub fn answer() -> u32 {\n    42\n}\n",
-    )
-    .unwrap();
+    std::fs::write(root.join("exercises/src/leak_one.rs"), RIGHT).unwrap();
     let waited = xtask(&root, &["check", "leak_one", "--json"]);
     let _ = holder.kill();
     let _ = holder.wait();
