@@ -21,7 +21,8 @@ use std::time::{Duration, Instant};
 const LINK_PREFIX: &str = "Open the book with Run and Check buttons: ";
 
 /// A stand-in for `runner/`: answers `--help`, records its pid, prints the
-/// contract's link line with a fresh 48-hex-digit token, then waits.
+/// contract's link line with a fresh 48-hex-digit token, then waits (or,
+/// once `runner.crashes` exists, exits).
 const FAKE_RUNNER: &str = r#"#!/bin/sh
 if [ "$1" = "--help" ]; then echo "usage: fake runner"; exit 0; fi
 while [ $# -gt 0 ]; do
@@ -35,6 +36,8 @@ echo $$ >> "$(dirname "$0")/runner.pids"
 token=$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')
 echo "runner: listening on http://127.0.0.1:$port for the book on port $book"
 echo "Open the book with Run and Check buttons: http://127.0.0.1:$book/#runner=$port:$token"
+# A runner that crashes at once after its start, when the test says so.
+if [ -f "$(dirname "$0")/runner.crashes" ]; then exit 3; fi
 exec sleep 600
 "#;
 
@@ -485,5 +488,56 @@ fn when_mdbook_dies_serve_stops_the_runner_and_fails() {
         .parse()
         .unwrap();
     assert!(!alive(runner), "{output}");
+    assert!(!root.join("my-work/serve.json").exists(), "{output}");
+}
+
+#[test]
+fn a_runner_that_keeps_crashing_is_restarted_three_times_a_minute_then_left() {
+    if !mdbook_installed() {
+        println!("skipped: mdBook 0.5.4 not installed (`cargo install mdbook --version 0.5.4`)");
+        return;
+    }
+    let root = workbook("crashes");
+    let (book_port, runner_port) = (free_port(), free_port());
+    let mut serve = Serve::start(
+        &root,
+        &[
+            "-p",
+            &book_port.to_string(),
+            "--runner-port",
+            &runner_port.to_string(),
+            "--no-prebuild",
+        ],
+    );
+    serve.wait_for("link", Duration::from_secs(120), |l| {
+        l.starts_with(LINK_PREFIX)
+    });
+    std::fs::write(root.join("runner.crashes"), "").unwrap();
+    let first: i32 = std::fs::read_to_string(root.join("runner.pids"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    kill(Pid::from_raw(first), Signal::SIGKILL).unwrap();
+    for n in 1..=3 {
+        serve.wait_for("restart", Duration::from_secs(30), |l| {
+            l.contains(&format!(
+                "restarting it ({n} of at most 3 restarts a minute)"
+            ))
+        });
+    }
+    serve.wait_for("giving up", Duration::from_secs(30), |l| {
+        l.contains("its 4th time within a minute; it is not restarted any more")
+    });
+    // The book goes on; serve.json stays while it does.
+    std::thread::sleep(Duration::from_secs(1));
+    assert!(listening(v4(book_port)), "{}", serve.seen.join("\n"));
+    assert!(root.join("my-work/serve.json").exists());
+    let starts = std::fs::read_to_string(root.join("runner.pids")).unwrap();
+    assert_eq!(starts.lines().count(), 4, "the first start and 3 restarts");
+
+    kill(serve.pgid(), Signal::SIGTERM).unwrap();
+    let (status, output) = serve.finish(Duration::from_secs(20));
+    assert!(status.success(), "{output}");
     assert!(!root.join("my-work/serve.json").exists(), "{output}");
 }
