@@ -4,7 +4,7 @@
 //! stdout is always JSON: a report, an array of reports, or `{"error": ..}`.
 
 use crate::grade;
-use crate::phases::Phases;
+use crate::phases::{Phases, Say};
 use crate::verdict::Report;
 use crate::{chapter, state};
 use manifest::{Exercise, Manifest};
@@ -34,7 +34,13 @@ fn grade_and_print(root: &Path, args: &[String], json: bool) -> Result<bool, Str
             .ok_or("every exercise is done: name one, e.g. `cargo xtask check leak_coordinator`")?,
     };
     // For the runner: what the grading is doing, on stderr.
-    let phases = json.then(|| Phases::start(&ex.id, &root.join(grade::GRADE_DIR).join("target")));
+    let phases = json.then(|| {
+        Phases::start(
+            &ex.id,
+            &root.join(grade::GRADE_DIR).join("target"),
+            Say::Phases,
+        )
+    });
     let report = grade_one(root, &manifest, ex)?;
     drop(phases);
     if json {

@@ -18,6 +18,15 @@ use std::time::Duration;
 /// How often the processes are looked at.
 const POLL: Duration = Duration::from_millis(250);
 
+/// What to say.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Say {
+    /// Every phase: for the runner (`check ID --json`).
+    Phases,
+    /// Only a wait for another build: for `watch`, which says the rest.
+    WaitsOnly,
+}
+
 /// Prints the phases of one grading until dropped.
 pub struct Phases {
     stop: Arc<AtomicBool>,
@@ -26,12 +35,14 @@ pub struct Phases {
 
 impl Phases {
     /// `build_dir`: the folder whose `.cargo-lock` the grading's Cargo takes.
-    pub fn start(id: &str, build_dir: &Path) -> Phases {
-        eprintln!("building {id}...");
+    pub fn start(id: &str, build_dir: &Path, say: Say) -> Phases {
+        if say == Say::Phases {
+            eprintln!("building {id}...");
+        }
         let stop = Arc::new(AtomicBool::new(false));
         let thread = cfg!(target_os = "linux").then(|| {
             let (id, build_dir, stop) = (id.to_owned(), build_dir.to_owned(), Arc::clone(&stop));
-            std::thread::spawn(move || watch(&id, &build_dir, &stop))
+            std::thread::spawn(move || watch(&id, &build_dir, say, &stop))
         });
         Phases { stop, thread }
     }
@@ -53,7 +64,7 @@ enum Phase {
     Grading,
 }
 
-fn watch(id: &str, build_dir: &Path, stop: &AtomicBool) {
+fn watch(id: &str, build_dir: &Path, say: Say, stop: &AtomicBool) {
     let lock = build_dir.join("debug").join(".cargo-lock");
     let me = std::process::id();
     let mut phase = Phase::Building;
@@ -66,7 +77,9 @@ fn watch(id: &str, build_dir: &Path, stop: &AtomicBool) {
         // A test program of the grading crates: the checks run.
         if phase != Phase::Grading && children.iter().any(|c| c.program.starts_with(build_dir)) {
             phase = Phase::Grading;
-            eprintln!("grading {id}...");
+            if say == Say::Phases {
+                eprintln!("grading {id}...");
+            }
             continue;
         }
         let cargo: Vec<u32> = children
@@ -97,7 +110,9 @@ fn watch(id: &str, build_dir: &Path, stop: &AtomicBool) {
             (Phase::Waiting, None) => {
                 phase = Phase::Building;
                 waits_seen = 0;
-                eprintln!("building {id}...");
+                if say == Say::Phases {
+                    eprintln!("building {id}...");
+                }
             }
             (Phase::Building, None) => waits_seen = 0,
             _ => {}

@@ -10,6 +10,7 @@
 //! `/mnt/c`, network file systems), `--manual-run` grades on `r` only.
 
 use crate::check::Shown;
+use crate::phases::{Phases, Say};
 use crate::{chapter, check, hint};
 use manifest::{Exercise, Manifest};
 use notify::{EventKind, RecursiveMode, Watcher};
@@ -251,7 +252,15 @@ fn show(root: &Path, manifest: &Manifest, ex: &Exercise, manual: bool) -> Result
     println!("Grading {} ({})...", ex.id, ex.file);
     println!("In the book: {}.", chapter::place(root, ex).section_line());
     flush();
+    // Says so when another build (serve's prebuild, a `progress`) holds the
+    // grading crates' build folder: the verdict waits for it.
+    let waits = Phases::start(
+        &ex.id,
+        &root.join(crate::grade::GRADE_DIR).join("target"),
+        Say::WaitsOnly,
+    );
     let report = check::grade_one(root, manifest, ex)?;
+    drop(waits);
     println!(
         "{}",
         check::render_for(root, manifest, ex, &report, Shown::InWatch)

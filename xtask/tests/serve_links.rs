@@ -244,4 +244,29 @@ fn check_json_says_what_it_does_on_stderr_only() {
     );
     let json: serde_json::Value = serde_json::from_slice(&waited.stdout).unwrap();
     assert_eq!(json["status"], "passed", "{err}");
+
+    // `watch` says so too (and only that: it shows the rest itself).
+    let mut holder = Command::new("flock")
+        .arg(&lock)
+        .args(["sleep", "3"])
+        .stdin(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    let mut watch = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["watch", "leak_one", "--manual-run"])
+        .current_dir(&root)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(watch.stdin.as_mut().unwrap(), b"q\n").unwrap();
+    let out = watch.wait_with_output().unwrap();
+    let _ = holder.kill();
+    let _ = holder.wait();
+    let err = stderr(&out);
+    assert!(err.contains("Blocking waiting for file lock"), "{err}");
+    assert!(!err.contains("building leak_one"), "{err}");
+    assert!(stdout(&out).contains("all 1 checks pass"), "{}", stdout(&out));
 }
