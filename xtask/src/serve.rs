@@ -29,7 +29,8 @@ use std::time::{Duration, Instant};
 
 pub use args::USAGE;
 
-/// The runner prints this, then the link; e2e and the lead's notes read it.
+/// The runner prints this, then the link; `serve` relays the line as it is
+/// (e2e reads it).
 pub const LINK_PREFIX: &str = "Open the book with Run and Check buttons: ";
 
 /// At most this many restarts of the runner within [`RESTART_WINDOW`].
@@ -68,32 +69,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     check_ports(&options)?;
     let (tx, rx) = mpsc::channel();
     let stopping = Arc::new(AtomicBool::new(false));
-    {
-        let (tx, stopping, serve_json) = (tx.clone(), Arc::clone(&stopping), info::path(root));
-        let first = std::sync::Mutex::new(None::<Instant>);
-        signals::on_stop_signal(move || {
-            let name = STOP_SIGNAL;
-            stopping.store(true, Ordering::Relaxed);
-            let Ok(mut first) = first.lock() else { return };
-            match *first {
-                None => {
-                    *first = Some(Instant::now());
-                    let _ = tx.send(Event::Stop(name));
-                }
-                // A second Ctrl-C while stopping: at once (the children had
-                // the same signal). Not for the same signal sent twice in a
-                // row, as `timeout` does to a process and its group.
-                Some(at) if at.elapsed() > AT_ONCE_AFTER => {
-                    if info::read(&serve_json).is_some_and(|i| i.pid == std::process::id()) {
-                        let _ = std::fs::remove_file(&serve_json);
-                    }
-                    eprintln!("serve: stopped at once ({name} again).");
-                    std::process::exit(130);
-                }
-                Some(_) => {}
-            }
-        })?;
-    }
+    stop_on_signals(root, tx.clone(), Arc::clone(&stopping))?;
     let session = Session {
         root: root.to_path_buf(),
         options,
@@ -113,6 +89,37 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         }
         Err(e) => Err(e),
     }
+}
+
+/// The first Ctrl-C (or SIGTERM, SIGHUP) asks the session to stop; a second
+/// one, a moment later, ends `serve` at once (the children had the same
+/// signal). The same signal sent twice in a row, as `timeout` sends it to a
+/// process and to its group, counts once.
+fn stop_on_signals(
+    root: &Path,
+    tx: Sender<Event>,
+    stopping: Arc<AtomicBool>,
+) -> Result<(), String> {
+    let serve_json = info::path(root);
+    let first = std::sync::Mutex::new(None::<Instant>);
+    signals::on_stop_signal(move || {
+        stopping.store(true, Ordering::Relaxed);
+        let Ok(mut first) = first.lock() else { return };
+        match *first {
+            None => {
+                *first = Some(Instant::now());
+                let _ = tx.send(Event::Stop(STOP_SIGNAL));
+            }
+            Some(at) if at.elapsed() > AT_ONCE_AFTER => {
+                if info::read(&serve_json).is_some_and(|i| i.pid == std::process::id()) {
+                    let _ = std::fs::remove_file(&serve_json);
+                }
+                eprintln!("serve: stopped at once ({STOP_SIGNAL} again).");
+                std::process::exit(130);
+            }
+            Some(_) => {}
+        }
+    })
 }
 
 fn check_ports(options: &Options) -> Result<(), String> {

@@ -268,5 +268,9 @@ fn check_json_says_what_it_does_on_stderr_only() {
     let err = stderr(&out);
     assert!(err.contains("Blocking waiting for file lock"), "{err}");
     assert!(!err.contains("building leak_one"), "{err}");
-    assert!(stdout(&out).contains("all 1 checks pass"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("all 1 checks pass"),
+        "{}",
+        stdout(&out)
+    );
 }
