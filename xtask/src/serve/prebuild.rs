@@ -5,7 +5,8 @@
 //!
 //! Each job runs in a process group of its own under `nice`, one at a time.
 //! A build the learner starts meanwhile waits for Cargo's lock (the runner
-//! shows "waiting") and then finds the work done; nothing else waits.
+//! shows "waiting") and then finds the work done. The book is already built
+//! and served when this starts; only a rebuild (a page edited) could wait.
 
 use super::children;
 use std::path::{Path, PathBuf};
@@ -286,9 +287,10 @@ fn run_all(root: &Path, jobs: &[Job], stop: &AtomicBool) {
     let nice = crate::process::version("nice").is_some();
     println!(
         "prebuild: compiling the book's programs and your exercises' grading crates in the \
-         background{}, so that the first Run and Check need not wait for it. A `cargo` command \
-         started meanwhile may print \"Blocking waiting for file lock\" and wait for a step to \
-         end; the book itself never waits. (`--no-prebuild` skips this.)",
+         background{}, so that the first Run and Check need not wait for it. The book is \
+         served meanwhile; a `cargo` command you start (or a rebuild of the book, if you edit \
+         its pages) may print \"Blocking waiting for file lock\" and wait for a step to end. \
+         (`--no-prebuild` skips this.)",
         if nice { " at low priority" } else { "" }
     );
     let started = Instant::now();
