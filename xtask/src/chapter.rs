@@ -1,11 +1,18 @@
 //! Where in the book an exercise is taught: the chapter's title, the section
-//! that holds its card, and their URLs under `cargo xtask serve`.
+//! that holds its card, and their URLs under `cargo xtask serve`: on the port
+//! a running `serve` uses (`my-work/serve.json`), else the default one.
 
 use manifest::Exercise;
 use std::path::Path;
 
-/// Where `cargo xtask serve` (and `mdbook serve`) shows the book.
-pub const BOOK_URL: &str = "http://localhost:3000";
+/// Where `cargo xtask serve` shows the book by default. `127.0.0.1`, not
+/// `localhost`: that may resolve to `::1`, where mdBook does not listen.
+pub const DEFAULT_BOOK_URL: &str = "http://127.0.0.1:3000";
+
+/// The book's URL: the running `serve`'s, else the default.
+pub fn book_url(root: &Path) -> String {
+    crate::serve::info::live_book_url(root).unwrap_or_else(|| DEFAULT_BOOK_URL.to_owned())
+}
 
 pub struct Place {
     /// The chapter page's `# title`.
@@ -22,8 +29,21 @@ impl Place {
     /// One line for the learner: what to read, and where.
     pub fn read_line(&self) -> String {
         format!(
-            "read \"{}\" ({}); the exercise is in its section \"{}\" ({})",
-            self.chapter_title, self.page_url, self.section, self.section_url
+            "read {} ({}); the exercise is in its section {} ({})",
+            quoted(&self.chapter_title),
+            self.page_url,
+            quoted(&self.section),
+            self.section_url
+        )
+    }
+
+    /// Where the exercise's card is: its section, chapter and URL.
+    pub fn section_line(&self) -> String {
+        format!(
+            "the section {} of {} ({})",
+            quoted(&self.section),
+            quoted(&self.chapter_title),
+            self.section_url
         )
     }
 }
@@ -53,7 +73,8 @@ pub fn place(root: &Path, ex: &Exercise) -> Place {
         }
     }
     let page_url = format!(
-        "{BOOK_URL}/{}",
+        "{}/{}",
+        book_url(root),
         ex.chapter
             .strip_suffix(".md")
             .unwrap_or(&ex.chapter)
@@ -73,6 +94,16 @@ pub fn place(root: &Path, ex: &Exercise) -> Place {
         section,
         page_url,
         section_url,
+    }
+}
+
+/// A title in quotes; in single ones when it has double quotes of its own
+/// (`"Go only passes by value": copies in Go, ...`).
+fn quoted(title: &str) -> String {
+    if title.contains('"') {
+        format!("'{title}'")
+    } else {
+        format!("\"{title}\"")
     }
 }
 
@@ -108,6 +139,15 @@ mod tests {
     }
 
     #[test]
+    fn titles_are_quoted_once() {
+        assert_eq!(quoted("Exercises"), "\"Exercises\"");
+        assert_eq!(
+            quoted("\"Go only passes by value\": copies"),
+            "'\"Go only passes by value\": copies'"
+        );
+    }
+
+    #[test]
     fn finds_the_section_of_every_real_exercise() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         let manifest = manifest::Manifest::load(&root).unwrap();
@@ -116,6 +156,12 @@ mod tests {
             assert!(!p.chapter_title.ends_with(".md"), "{}: no # title", ex.id);
             assert!(p.section_url.starts_with(&p.page_url), "{}", ex.id);
             assert!(p.page_url.ends_with(".html"), "{}", ex.id);
+            assert!(
+                !p.read_line().contains("\"\""),
+                "{}: {}",
+                ex.id,
+                p.read_line()
+            );
         }
     }
 }

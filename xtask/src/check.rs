@@ -4,6 +4,7 @@
 //! stdout is always JSON: a report, an array of reports, or `{"error": ..}`.
 
 use crate::grade;
+use crate::phases::{Phases, Say};
 use crate::verdict::Report;
 use crate::{chapter, state};
 use manifest::{Exercise, Manifest};
@@ -32,7 +33,16 @@ fn grade_and_print(root: &Path, args: &[String], json: bool) -> Result<bool, Str
         None => current(root, &manifest)
             .ok_or("every exercise is done: name one, e.g. `cargo xtask check leak_coordinator`")?,
     };
+    // For the runner: what the grading is doing, on stderr.
+    let phases = json.then(|| {
+        Phases::start(
+            &ex.id,
+            &root.join(grade::GRADE_DIR).join("target"),
+            Say::Phases,
+        )
+    });
     let report = grade_one(root, &manifest, ex)?;
+    drop(phases);
     if json {
         println!(
             "{}",
@@ -112,6 +122,24 @@ pub fn next_after<'m>(manifest: &'m Manifest, ex: &Exercise) -> Option<&'m Exerc
 /// The verdict for a terminal: each distinct message once, with the checks
 /// that gave it; what to do next.
 pub fn render(root: &Path, manifest: &Manifest, ex: &Exercise, report: &Report) -> String {
+    render_for(root, manifest, ex, report, Shown::ByCheck)
+}
+
+/// Where a verdict is shown: `watch` is already watching, so it does not
+/// tell the learner to start it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Shown {
+    ByCheck,
+    InWatch,
+}
+
+pub fn render_for(
+    root: &Path,
+    manifest: &Manifest,
+    ex: &Exercise,
+    report: &Report,
+    shown: Shown,
+) -> String {
     let mut out = String::new();
     let id = &ex.id;
     match report.status {
@@ -132,12 +160,15 @@ pub fn render(root: &Path, manifest: &Manifest, ex: &Exercise, report: &Report) 
             match next_after(manifest, ex) {
                 Some(next) => {
                     let place = chapter::place(root, next);
+                    let then = match shown {
+                        Shown::ByCheck => format!(" Then: `cargo xtask watch {}`.", next.id),
+                        Shown::InWatch => String::new(),
+                    };
                     out.push_str(&format!(
-                        "Next: {} ({}), {}. Then: `cargo xtask watch {}`.\n",
+                        "Next: {} ({}), {}.{then}\n",
                         next.id,
                         next.title,
                         place.read_line(),
-                        next.id
                     ));
                 }
                 None => out.push_str("That was the last exercise of the workbook.\n"),

@@ -1,7 +1,7 @@
 //! `cargo xtask hint [ID]`: one more hint each time, remembered per exercise
 //! in `my-work/hints.txt`. Without an id: the current exercise.
 
-use crate::{check, state};
+use crate::{chapter, check, state};
 use std::path::Path;
 
 pub fn run(root: &Path, id: Option<&str>) -> Result<(), String> {
@@ -23,7 +23,12 @@ pub fn next_hint(root: &Path, ex: &manifest::Exercise) -> Result<String, String>
     let shown = state::hints_seen(root, id);
     let labels = ["nudge", "concept", "almost the answer"];
     let next = shown.min(ex.hints.len().saturating_sub(1));
-    let mut out = format!("{id}: {}\n\n", ex.title);
+    let place = chapter::place(root, ex);
+    let mut out = format!(
+        "{id}: {}\nIn the book: {}.\n\n",
+        ex.title,
+        place.section_line()
+    );
     for (i, hint) in ex.hints.iter().enumerate().take(next + 1) {
         let fresh = if i == next { "" } else { " (seen)" };
         out.push_str(&format!(
@@ -36,9 +41,10 @@ pub fn next_hint(root: &Path, ex: &manifest::Exercise) -> Result<String, String>
     }
     if next + 1 >= ex.hints.len() {
         out.push_str(&format!(
-            "That was the last hint. The reference solution is in {} (the book has it behind a spoiler on src/{}).\n",
+            "That was the last hint. The reference solution is in {} (and behind a spoiler on the \
+             exercise's card: {}).\n",
             ex.solution_path().display(),
-            ex.chapter
+            place.section_url
         ));
     } else {
         out.push_str(&format!(

@@ -10,9 +10,11 @@ mod go;
 mod grade;
 mod hint;
 mod mutants;
+mod phases;
 mod process;
 mod progress;
 mod reset;
+mod serve;
 mod starters;
 mod state;
 mod stress;
@@ -29,10 +31,11 @@ const USAGE: &str = "\
 usage: cargo xtask <command>
 
 learner commands (ID defaults to the current exercise: the first not done):
-  serve [ARGS..]   install the pinned mdBook if missing, then serve the book on
-                   http://localhost:3000 with the local runner (Run and Check
-                   buttons) on 127.0.0.1:3001; open the URL it prints.
-                   `--runner-port N`, `--no-runner`; other ARGS go to `mdbook serve`
+  serve            install the pinned mdBook if missing, then serve the book on
+                   http://127.0.0.1:3000 with the local runner (Run and Check
+                   buttons) on 127.0.0.1:3001; open the link it prints.
+                   `-p N` (book), `--runner-port N`, `--no-runner`,
+                   `--no-prebuild`, `-- ARGS` for mdbook; `serve --help`
   watch [ID]       grade ID on every save of its file; keys: h hint, n next
                    exercise, r grade again, q quit (`--manual-run`: no file
                    events, grade on r only)
@@ -78,7 +81,7 @@ fn main() -> ExitCode {
     };
     let rest = &args[args.len().min(1)..];
     let result = match args.first().map(String::as_str) {
-        Some("serve") => book::serve(&root, rest),
+        Some("serve") => serve::run(&root, rest),
         Some("watch") => watch::run(&root, rest),
         Some("check") => match check::run(&root, rest) {
             Ok(true) => Ok(()),

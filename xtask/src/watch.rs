@@ -9,7 +9,9 @@
 //! [`DEBOUNCE`] and graded once. Where file events do not arrive (WSL on
 //! `/mnt/c`, network file systems), `--manual-run` grades on `r` only.
 
-use crate::{check, hint};
+use crate::check::Shown;
+use crate::phases::{Phases, Say};
+use crate::{chapter, check, hint};
 use manifest::{Exercise, Manifest};
 use notify::{EventKind, RecursiveMode, Watcher};
 use std::collections::VecDeque;
@@ -248,9 +250,21 @@ fn show(root: &Path, manifest: &Manifest, ex: &Exercise, manual: bool) -> Result
         let _ = write!(out, "\x1b[2J\x1b[H"); // a clean screen for each verdict
     }
     println!("Grading {} ({})...", ex.id, ex.file);
+    println!("In the book: {}.", chapter::place(root, ex).section_line());
     flush();
+    // Says so when another build (serve's prebuild, a `progress`) holds the
+    // grading crates' build folder: the verdict waits for it.
+    let waits = Phases::start(
+        &ex.id,
+        &root.join(crate::grade::GRADE_DIR).join("target"),
+        Say::WaitsOnly,
+    );
     let report = check::grade_one(root, manifest, ex)?;
-    println!("{}", check::render(root, manifest, ex, &report));
+    drop(waits);
+    println!(
+        "{}",
+        check::render_for(root, manifest, ex, &report, Shown::InWatch)
+    );
     if manual {
         println!("Edit {}, save, then press r. {}", ex.file, keys_help());
     } else {
