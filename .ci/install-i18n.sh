@@ -6,7 +6,9 @@
 # is a cargo install that `cargo xtask i18n` does when it is missing.
 set -euo pipefail
 
-if command -v msgmerge >/dev/null && fc-list 2>/dev/null | grep -q "Noto Sans CJK"; then
+# grep -c, not -q: an early exit would kill fc-list and fail the pipeline.
+cjk_faces=$( (fc-list 2>/dev/null || true) | grep -c "Noto Sans CJK" || true)
+if command -v msgmerge >/dev/null && [ "${cjk_faces:-0}" -gt 0 ]; then
     echo "i18n: gettext and a CJK font already installed"
     exit 0
 fi
