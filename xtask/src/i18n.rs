@@ -141,11 +141,23 @@ fn extract(root: &Path) -> Result<PathBuf, String> {
     // Only the xgettext renderer; no line numbers in the references, so that
     // an edit elsewhere in a page does not touch every entry below it.
     let output = r#"{"xgettext": {"pot-file": "messages.pot", "granularity": 0}}"#;
-    mdbook_build(root, &dest, &[("MDBOOK_OUTPUT".into(), output.into())])?;
+    // Without mdBook's own `links` preprocessor: mdbook-gettext runs before it
+    // (book.toml), so it sees `{{#include ...}}` lines, not the files they
+    // include, and the template must hold the messages it will look up.
+    mdbook_build(
+        root,
+        &dest,
+        &[
+            ("MDBOOK_OUTPUT".into(), output.into()),
+            ("MDBOOK_BUILD__USE_DEFAULT_PREPROCESSORS".into(), "false".into()),
+        ],
+    )?;
     let book_pot = dest.join("messages.pot");
     let text = std::fs::read_to_string(&book_pot)
         .map_err(|e| format!("mdbook-xgettext wrote no {}: {e}", book_pot.display()))?;
-    let template = catalogue::template(&text, &quiz::messages(root)?)?;
+    let mut extra = book_strings(root)?;
+    extra.extend(quiz::messages(root)?);
+    let template = catalogue::template(&text, &extra)?;
     let pot = work_dir(root).join("messages.pot");
     std::fs::write(&pot, template).map_err(|e| format!("cannot write {}: {e}", pot.display()))?;
     Ok(pot)
@@ -251,22 +263,35 @@ pub fn prepare(root: &Path, lang: &str) -> Result<Vec<(String, String)>, String>
             relative(&work.join("commands.json")),
         ),
     ];
-    // mdbook-gettext translates the pages, not book.toml's title.
-    if let Some(title) = book_title(root)?.and_then(|t| translations.get(&t).cloned()) {
-        env.push(("MDBOOK_BOOK__TITLE".to_owned(), title));
+    // mdbook-gettext translates the pages, not book.toml.
+    for (key, english) in BOOK_KEYS.iter().zip(book_strings(root)?) {
+        if let Some(translated) = translations.get(&english.0) {
+            env.push((format!("MDBOOK_BOOK__{}", key.to_uppercase()), translated.clone()));
+        }
     }
     Ok(env)
 }
 
-fn book_title(root: &Path) -> Result<Option<String>, String> {
+/// The `[book]` keys a reader sees: the title in every page's menu bar and
+/// `<title>`, the description in its `<meta>`.
+const BOOK_KEYS: [&str; 2] = ["title", "description"];
+
+/// `[book]`'s title and description, as messages of the template.
+fn book_strings(root: &Path) -> Result<Vec<(String, Vec<String>)>, String> {
     let text = std::fs::read_to_string(root.join("book.toml"))
         .map_err(|e| format!("cannot read book.toml: {e}"))?;
     let config: toml::Table = text.parse().map_err(|e| format!("book.toml: {e}"))?;
-    Ok(config
-        .get("book")
-        .and_then(|b| b.get("title"))
-        .and_then(toml::Value::as_str)
-        .map(str::to_owned))
+    BOOK_KEYS
+        .iter()
+        .map(|key| {
+            config
+                .get("book")
+                .and_then(|b| b.get(*key))
+                .and_then(toml::Value::as_str)
+                .map(|s| (s.to_owned(), vec!["book.toml".to_owned()]))
+                .ok_or_else(|| format!("book.toml has no [book] {key}"))
+        })
+        .collect()
 }
 
 /// `cargo xtask i18n build LANG`: `book/LANG/`, checked like the English book.
