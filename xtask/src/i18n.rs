@@ -81,6 +81,12 @@ pub fn build_and_check_all(root: &Path) -> Result<String, String> {
     Ok(notes.join(", "))
 }
 
+/// Every translation into `book/LANG/`, after the English book (whose build
+/// empties `book/`).
+pub fn build_all(root: &Path) -> Result<(), String> {
+    LANGUAGES.iter().try_for_each(|lang| build(root, lang))
+}
+
 fn work_dir(root: &Path) -> PathBuf {
     root.join("target").join("i18n")
 }
@@ -129,7 +135,10 @@ fn mdbook_build(root: &Path, dest: &Path, env: &[(String, String)]) -> Result<()
     if status.success() {
         Ok(())
     } else {
-        Err(format!("`mdbook build -d {}` failed ({status})", dest.display()))
+        Err(format!(
+            "`mdbook build -d {}` failed ({status})",
+            dest.display()
+        ))
     }
 }
 
@@ -149,7 +158,10 @@ fn extract(root: &Path) -> Result<PathBuf, String> {
         &dest,
         &[
             ("MDBOOK_OUTPUT".into(), output.into()),
-            ("MDBOOK_BUILD__USE_DEFAULT_PREPROCESSORS".into(), "false".into()),
+            (
+                "MDBOOK_BUILD__USE_DEFAULT_PREPROCESSORS".into(),
+                "false".into(),
+            ),
         ],
     )?;
     let book_pot = dest.join("messages.pot");
@@ -179,7 +191,15 @@ fn update(root: &Path, lang: &str) -> Result<(), String> {
         process::run(
             root,
             "msginit",
-            &["--no-translator", "--locale", &locale, "--input", &pot_arg, "--output-file", &po],
+            &[
+                "--no-translator",
+                "--locale",
+                &locale,
+                "--input",
+                &pot_arg,
+                "--output-file",
+                &po,
+            ],
         )?;
     }
     let stats = catalogue::Stats::of(root, lang, &pot)?;
@@ -256,7 +276,10 @@ pub fn prepare(root: &Path, lang: &str) -> Result<Vec<(String, String)>, String>
     };
     let mut env = vec![
         ("MDBOOK_BOOK__LANGUAGE".to_owned(), lang.to_owned()),
-        ("MDBOOK_PREPROCESSOR__GETTEXT__PO_DIR".to_owned(), relative(&po_dir)),
+        (
+            "MDBOOK_PREPROCESSOR__GETTEXT__PO_DIR".to_owned(),
+            relative(&po_dir),
+        ),
         // The English build's commands manifest stays the English build's.
         (
             "MDBOOK_PREPROCESSOR__RUNNABLE__COMMANDS".to_owned(),
@@ -266,7 +289,10 @@ pub fn prepare(root: &Path, lang: &str) -> Result<Vec<(String, String)>, String>
     // mdbook-gettext translates the pages, not book.toml.
     for (key, english) in BOOK_KEYS.iter().zip(book_strings(root)?) {
         if let Some(translated) = translations.get(&english.0) {
-            env.push((format!("MDBOOK_BOOK__{}", key.to_uppercase()), translated.clone()));
+            env.push((
+                format!("MDBOOK_BOOK__{}", key.to_uppercase()),
+                translated.clone(),
+            ));
         }
     }
     Ok(env)
@@ -303,7 +329,15 @@ pub fn build(root: &Path, lang: &str) -> Result<(), String> {
     process::run(
         root,
         "cargo",
-        &["run", "-q", "-p", "mdbook-runnable", "--", "check-html", &dest_arg],
+        &[
+            "run",
+            "-q",
+            "-p",
+            "mdbook-runnable",
+            "--",
+            "check-html",
+            &dest_arg,
+        ],
     )
     .map_err(|e| format!("book/{lang} does not look as book.toml promises: {e}"))?;
     println!("book/{lang}: built and checked");

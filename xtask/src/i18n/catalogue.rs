@@ -61,8 +61,12 @@ fn link_targets(text: &str) -> Vec<&str> {
 
 /// The template: mdbook-xgettext's messages without the directive-only ones,
 /// then the quizzes' messages it does not already have.
-pub fn template(xgettext_pot: &str, quiz_messages: &[(String, Vec<String>)]) -> Result<String, String> {
-    let entries = po::parse(xgettext_pot).map_err(|e| format!("mdbook-xgettext's template: {e}"))?;
+pub fn template(
+    xgettext_pot: &str,
+    quiz_messages: &[(String, Vec<String>)],
+) -> Result<String, String> {
+    let entries =
+        po::parse(xgettext_pot).map_err(|e| format!("mdbook-xgettext's template: {e}"))?;
     let mut out = String::from(
         // Every field mdbook-gettext's PO reader (polib) insists on; no dates,
         // so that an update without an English change changes nothing.
@@ -79,7 +83,10 @@ pub fn template(xgettext_pot: &str, quiz_messages: &[(String, Vec<String>)]) -> 
          \"Plural-Forms: nplurals=1; plural=0;\\n\"\n\n",
     );
     let mut ids = HashSet::new();
-    for entry in entries.iter().filter(|e| !e.is_header() && !nothing_to_translate(&e.id)) {
+    for entry in entries
+        .iter()
+        .filter(|e| !e.is_header() && !nothing_to_translate(&e.id))
+    {
         if entry.ctxt.is_some() {
             return Err(format!("unexpected msgctxt for {:?}", entry.id));
         }
@@ -241,16 +248,28 @@ mod tests {
 
     #[test]
     fn directive_lines_are_recognised() {
-        assert!(directive_only("{{#listing go/a.go:x run=\"cd go && go run ./a\"}}"));
-        assert!(directive_only("{{#compare go=\"a\"\n           rust=\"b\"}}"));
-        assert!(directive_only("{{#output a.out cmd=\"x\"}}\n\n{{#output b.out cmd=\"y\"}}"));
+        assert!(directive_only(
+            "{{#listing go/a.go:x run=\"cd go && go run ./a\"}}"
+        ));
+        assert!(directive_only(
+            "{{#compare go=\"a\"\n           rust=\"b\"}}"
+        ));
+        assert!(directive_only(
+            "{{#output a.out cmd=\"x\"}}\n\n{{#output b.out cmd=\"y\"}}"
+        ));
         assert!(!directive_only("Run it: {{#listing a.go}}"));
         assert!(!directive_only("Plain text."));
     }
 
     #[test]
     fn code_and_numbers_are_left_out_and_prose_is_not() {
-        for id in ["\"{:?}\"", "\"the consumer is still running\"", "`close(ch)`", "72.30, 1.00", "1"] {
+        for id in [
+            "\"{:?}\"",
+            "\"the consumer is still running\"",
+            "`close(ch)`",
+            "72.30, 1.00",
+            "1",
+        ] {
             assert!(nothing_to_translate(id), "{id}");
         }
         for id in [
@@ -275,17 +294,31 @@ mod tests {
         let catalogue = [
             entry("One.", "一。", false),
             entry("Two.", "二。", true),
-            entry("See [the leak](../leak/index.md#the-story).", "见[泄漏](../leak/index.md#故事)。", false),
+            entry(
+                "See [the leak](../leak/index.md#the-story).",
+                "见[泄漏](../leak/index.md#故事)。",
+                false,
+            ),
             entry("Five.", "", false),
         ];
         let stats = Stats::compare("zh-CN", &template, &catalogue);
         assert_eq!(
-            (stats.total, stats.translated, stats.fuzzy, stats.untranslated, stats.unsound),
+            (
+                stats.total,
+                stats.translated,
+                stats.fuzzy,
+                stats.untranslated,
+                stats.unsound
+            ),
             (5, 1, 1, 2, 1)
         );
         assert!(!stats.complete());
         assert!(stats.problems().contains("fuzzy"), "{}", stats.problems());
-        assert!(stats.to_string().contains("1 of 5 messages translated (20.0 %)"));
+        assert!(
+            stats
+                .to_string()
+                .contains("1 of 5 messages translated (20.0 %)")
+        );
     }
 
     #[test]

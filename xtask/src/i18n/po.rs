@@ -149,7 +149,11 @@ pub fn write_entry(references: &[String], id: &str, translation: &str) -> String
     for reference in references {
         out.push_str(&format!("#: {reference}\n"));
     }
-    out.push_str(&format!("msgid {}\nmsgstr {}\n\n", quote(id), quote(translation)));
+    out.push_str(&format!(
+        "msgid {}\nmsgstr {}\n\n",
+        quote(id),
+        quote(translation)
+    ));
     out
 }
 
@@ -176,7 +180,12 @@ mod tests {
 
     #[test]
     fn written_entries_read_back() {
-        for id in ["one line", "two\nlines", "ends with newline\n", "a \"quote\" and \\"] {
+        for id in [
+            "one line",
+            "two\nlines",
+            "ends with newline\n",
+            "a \"quote\" and \\",
+        ] {
             let text = write_entry(&["x.toml".to_owned()], id, "译文");
             let back = parse(&text).unwrap();
             assert_eq!(back[0].id, id, "{text}");

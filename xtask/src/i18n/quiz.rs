@@ -29,16 +29,14 @@ pub fn files(root: &Path) -> Result<Vec<String>, String> {
 fn translatable(key: &str, text: &str) -> bool {
     match key {
         "prompt" | "explanation" => true,
-        "choices" => {
-            !text.trim().contains('\n') && text.chars().any(|c| c.is_ascii_alphabetic())
-        }
+        "choices" => !text.trim().contains('\n') && text.chars().any(|c| c.is_ascii_alphabetic()),
         _ => false,
     }
 }
 
 fn load(root: &Path, file: &str) -> Result<toml::Table, String> {
-    let text = std::fs::read_to_string(root.join(file))
-        .map_err(|e| format!("cannot read {file}: {e}"))?;
+    let text =
+        std::fs::read_to_string(root.join(file)).map_err(|e| format!("cannot read {file}: {e}"))?;
     text.parse::<toml::Table>()
         .map_err(|e| format!("{file}: {e}"))
 }
@@ -139,7 +137,10 @@ mod tests {
         assert!(translatable("explanation", "Because."));
         assert!(translatable("choices", "Nothing: it hangs."));
         assert!(!translatable("choices", "3"));
-        assert!(!translatable("choices", "job failed: read record 7\ngoroutines left behind: 1\n"));
+        assert!(!translatable(
+            "choices",
+            "job failed: read record 7\ngoroutines left behind: 1\n"
+        ));
         assert!(!translatable("code", "go/leak/pipeline.go:leaky_job"));
     }
 
