@@ -184,7 +184,14 @@ fn update(root: &Path, lang: &str) -> Result<(), String> {
         process::run(
             root,
             "msgmerge",
-            &["--quiet", "--update", "--backup=none", &po, &pot_arg],
+            &[
+                "--quiet",
+                "--update",
+                "--backup=none",
+                "--previous",
+                &po,
+                &pot_arg,
+            ],
         )?;
     } else {
         let locale = lang.replace('-', "_");
