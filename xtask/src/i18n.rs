@@ -293,6 +293,12 @@ pub fn prepare(root: &Path, lang: &str) -> Result<Vec<(String, String)>, String>
             relative(&work.join("commands.json")),
         ),
     ];
+    // The 404 page links its scripts from `site-url` (`<base href>`): the
+    // translation's own, under the English one.
+    env.push((
+        "MDBOOK_OUTPUT__HTML__SITE_URL".to_owned(),
+        format!("{}{lang}/", site_url(root)?),
+    ));
     // mdbook-gettext translates the pages, not book.toml.
     for (key, english) in BOOK_KEYS.iter().zip(book_strings(root)?) {
         if let Some(translated) = translations.get(&english.0) {
@@ -309,11 +315,31 @@ pub fn prepare(root: &Path, lang: &str) -> Result<Vec<(String, String)>, String>
 /// `<title>`, the description in its `<meta>`.
 const BOOK_KEYS: [&str; 2] = ["title", "description"];
 
-/// `[book]`'s title and description, as messages of the template.
-fn book_strings(root: &Path) -> Result<Vec<(String, Vec<String>)>, String> {
+fn book_toml(root: &Path) -> Result<toml::Table, String> {
     let text = std::fs::read_to_string(root.join("book.toml"))
         .map_err(|e| format!("cannot read book.toml: {e}"))?;
-    let config: toml::Table = text.parse().map_err(|e| format!("book.toml: {e}"))?;
+    text.parse().map_err(|e| format!("book.toml: {e}"))
+}
+
+/// `[output.html] site-url`, with mdBook's default `/`, ending in `/`.
+fn site_url(root: &Path) -> Result<String, String> {
+    let config = book_toml(root)?;
+    let url = config
+        .get("output")
+        .and_then(|o| o.get("html"))
+        .and_then(|h| h.get("site-url"))
+        .and_then(toml::Value::as_str)
+        .unwrap_or("/");
+    Ok(if url.ends_with('/') {
+        url.to_owned()
+    } else {
+        format!("{url}/")
+    })
+}
+
+/// `[book]`'s title and description, as messages of the template.
+fn book_strings(root: &Path) -> Result<Vec<(String, Vec<String>)>, String> {
+    let config = book_toml(root)?;
     BOOK_KEYS
         .iter()
         .map(|key| {
