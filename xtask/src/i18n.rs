@@ -153,6 +153,8 @@ fn extract(root: &Path) -> Result<PathBuf, String> {
     // Without mdBook's own `links` preprocessor: mdbook-gettext runs before it
     // (book.toml), so it sees `{{#include ...}}` lines, not the files they
     // include, and the template must hold the messages it will look up.
+    // (mdBook then warns that `runnable`'s `before = ["links"]` names a
+    // preprocessor it does not run: harmless here.)
     mdbook_build(
         root,
         &dest,
