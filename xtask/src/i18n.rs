@@ -91,8 +91,8 @@ fn work_dir(root: &Path) -> PathBuf {
     root.join("target").join("i18n")
 }
 
-/// Installs the pinned mdbook-i18n-helpers unless `cargo install --list`
-/// already lists that version, and makes sure GNU gettext is there.
+/// Installs the pinned mdBook and mdbook-i18n-helpers unless they are there
+/// (`cargo install --list` lists the helpers' version).
 fn ensure_tools(root: &Path) -> Result<(), String> {
     book::ensure_mdbook(root)?;
     let wanted = format!("mdbook-i18n-helpers v{HELPERS_VERSION}:");
@@ -112,12 +112,17 @@ fn ensure_tools(root: &Path) -> Result<(), String> {
             ],
         )?;
     }
-    if process::version("msgmerge").is_none() {
-        return Err("GNU gettext's `msgmerge` is not installed: on Debian, \
-                    `sudo bash .ci/install-i18n.sh` (package `gettext`)"
-            .to_owned());
-    }
     Ok(())
+}
+
+/// `update` merges with GNU gettext; `check` and `build` do not need it.
+fn ensure_gettext() -> Result<(), String> {
+    match process::version("msgmerge") {
+        Some(_) => Ok(()),
+        None => Err("GNU gettext's `msgmerge` is not installed: on Debian, \
+                     `sudo bash .ci/install-i18n.sh` (package `gettext`)"
+            .to_owned()),
+    }
 }
 
 /// Runs `mdbook build` with configuration overrides (mdBook reads
@@ -179,6 +184,7 @@ fn extract(root: &Path) -> Result<PathBuf, String> {
 
 /// `cargo xtask i18n update LANG`.
 fn update(root: &Path, lang: &str) -> Result<(), String> {
+    ensure_gettext()?;
     let pot = extract(root)?;
     let pot_arg = pot.display().to_string();
     let po = format!("po/{lang}.po");
