@@ -12,7 +12,7 @@
 //   - every h2-h6 id of the English page exists on the Chinese page, so links
 //     to a section work in both languages;
 //   - the language picker (theme/lang.js) links this page in both languages,
-//     and both exist;
+//     both exist, and the English page's picker links back here;
 //   - the page never scrolls sideways, Go | Rust panes sit side by side and
 //     their code fits, as in English.
 // Screenshots for a human: target/e2e/zh-CN-1280/.
@@ -250,6 +250,13 @@ export async function runZhSuite({ bookDir, outDir, chromium, only = [], report,
           }
         }
         check('language picker links this page in English and Chinese', picker);
+
+        // And back: the English page's picker links this Chinese page.
+        const back = [];
+        await tab.goto(want.en, { waitUntil: 'load', timeout: 30_000 });
+        const zhLink = await tab.$eval(`#lang-list a[lang="${LANG}"]`, (a) => a.href).catch(() => null);
+        if (zhLink?.split('#')[0] !== url) back.push(`the English page links ${zhLink ?? 'nothing'} for ${LANG}, expected ${url}`);
+        check(`the English page's picker links the ${LANG} page`, back);
 
         const blocked = events.offline.length > 0;
         check('no JavaScript errors', events.console.map((e) =>
