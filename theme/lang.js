@@ -33,6 +33,9 @@
       : 'en';
     const here = new URL(window.location.href);
     const bookRoot = new URL(path_to_root || './', here);
+    // A translation served on its own (`mdbook serve -d book/zh-CN`) has no
+    // English book one folder up: no picker rather than a link to nowhere.
+    if (current !== 'en' && !bookRoot.pathname.endsWith(`/${current}/`)) return;
     const labels = LABELS[current];
 
     const button = document.createElement('button');
