@@ -12,6 +12,7 @@ import { DEFAULT_CHROMIUM, launch } from './lib/browser.mjs';
 import { Report } from './lib/report.mjs';
 import { runRunnerSuite } from './lib/runner.mjs';
 import { runSuite } from './lib/suite.mjs';
+import { runZhSuite } from './lib/zh.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { values: opts } = parseArgs({
@@ -38,6 +39,11 @@ try {
   });
 } catch (e) {
   report.check({ page: 'the test itself' }, 'runs', [String(e?.stack ?? e)]);
+}
+if (!opts['links-only']) {
+  // The Chinese build, book/zh-CN/ (lib/zh.mjs).
+  await runZhSuite({ bookDir: resolve(opts.book), outDir: resolve(opts.out), chromium: opts.chromium, only: opts.page, report })
+    .catch((e) => report.check({ page: 'the zh-CN test' }, 'runs', [String(e?.stack ?? e)]));
 }
 if (opts.runner && !opts['links-only']) {
   let browser;

@@ -24,6 +24,7 @@ pub fn run(root: &Path, extra: &[String]) -> Result<(), String> {
         ));
     }
     book::build_and_check(root)?;
+    crate::i18n::build_all(root)?; // book/zh-CN/, which e2e/lib/zh.mjs tests
     run_built(root, extra)
 }
 

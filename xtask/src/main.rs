@@ -9,6 +9,7 @@ mod e2e;
 mod go;
 mod grade;
 mod hint;
+mod i18n;
 mod mutants;
 mod phases;
 mod process;
@@ -68,6 +69,8 @@ maintainer commands:
                    and check every link, then prove each check can fail
                    (e2e/selftest/); screenshots go to target/e2e/. ARGS go to
                    e2e/run.mjs and skip the self-test: `--page leak`, `--links-only`
+  i18n CMD [LANG]  translations (po/README.md): `update` after an English edit,
+                   `check` (all translated, none fuzzy), `build` (book/LANG/)
 ";
 
 fn main() -> ExitCode {
@@ -99,6 +102,7 @@ fn main() -> ExitCode {
         Some("e2e") => e2e::run(&root, rest),
         Some("bench-loop") => bench::run(&root, rest),
         Some("stress") => stress::run(&root, rest),
+        Some("i18n") => i18n::run(&root, rest),
         Some("bless-starters") => load_manifest(&root).and_then(|m| starters::bless(&root, &m)),
         Some("help" | "-h" | "--help") => {
             print!("{USAGE}");

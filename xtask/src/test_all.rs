@@ -1,6 +1,6 @@
 //! `cargo xtask test`: everything CI checks, in one command. `.ci/run` calls it.
 
-use crate::{book, commands, e2e, go, process, verify};
+use crate::{book, commands, e2e, go, i18n, process, verify};
 use std::path::Path;
 use std::time::Instant;
 
@@ -38,6 +38,8 @@ pub fn run(root: &Path) -> Result<(), String> {
         ),
         ("verify", Box::new(|| done(verify::run(root)))),
         ("book", Box::new(|| done(book::build_and_check(root)))),
+        // After "book" (whose build empties book/) and before "e2e" (which tests book/zh-CN/).
+        ("i18n", Box::new(|| i18n::build_and_check_all(root))),
         (
             "commands",
             Box::new(|| {

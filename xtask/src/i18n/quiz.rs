@@ -1,0 +1,169 @@
+//! The quizzes' text in the catalogue. `{{#quiz src/CH/quiz.toml}}` is
+//! expanded by our preprocessor from the TOML file, after mdbook-gettext has
+//! run, so mdbook-xgettext never sees a question: we extract prompts, choices
+//! and explanations ourselves, and for a translated build write translated
+//! copies of the quiz files that the translated pages point at.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// Every `src/**/quiz.toml`, sorted, as paths relative to the book root.
+pub fn files(root: &Path) -> Result<Vec<String>, String> {
+    let mut found = Vec::new();
+    let src = root.join("src");
+    let chapters = std::fs::read_dir(&src).map_err(|e| format!("cannot read src/: {e}"))?;
+    for chapter in chapters.flatten() {
+        if chapter.path().join("quiz.toml").is_file() {
+            let name = chapter.file_name().to_string_lossy().into_owned();
+            found.push(format!("src/{name}/quiz.toml"));
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+/// Which strings of a question a reader sees as prose. Multi-line choices are
+/// program output (the preprocessor shows them as such, and `answer_output`
+/// compares them with the program's): they stay as they are, like all code.
+/// A choice without a letter ("3", "0 B") has nothing to translate.
+fn translatable(key: &str, text: &str) -> bool {
+    match key {
+        "prompt" | "explanation" => true,
+        "choices" => !text.trim().contains('\n') && text.chars().any(|c| c.is_ascii_alphabetic()),
+        _ => false,
+    }
+}
+
+fn load(root: &Path, file: &str) -> Result<toml::Table, String> {
+    let text =
+        std::fs::read_to_string(root.join(file)).map_err(|e| format!("cannot read {file}: {e}"))?;
+    text.parse::<toml::Table>()
+        .map_err(|e| format!("{file}: {e}"))
+}
+
+fn questions_mut(quiz: &mut toml::Table) -> impl Iterator<Item = &mut toml::Table> {
+    quiz.get_mut("question")
+        .and_then(toml::Value::as_array_mut)
+        .into_iter()
+        .flatten()
+        .filter_map(toml::Value::as_table_mut)
+}
+
+/// Calls `f(key, text)` for every translatable string of the quiz, in order,
+/// and replaces the string with what `f` returns.
+fn map_strings(quiz: &mut toml::Table, mut f: impl FnMut(&str, &str) -> String) {
+    for question in questions_mut(quiz) {
+        for key in ["prompt", "choices", "explanation"] {
+            match question.get_mut(key) {
+                Some(toml::Value::String(s)) if translatable(key, s) => *s = f(key, s),
+                Some(toml::Value::Array(items)) => {
+                    let strings = items.iter_mut().filter_map(|item| match item {
+                        toml::Value::String(s) => Some(s),
+                        _ => None,
+                    });
+                    for s in strings.filter(|s| translatable(key, s)) {
+                        *s = f(key, s);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// The quizzes' messages, each with the quiz files it is in, in order of
+/// first appearance. A message is the string without its surrounding blank
+/// lines, the way the preprocessor shows it.
+pub fn messages(root: &Path) -> Result<Vec<(String, Vec<String>)>, String> {
+    let mut found: Vec<(String, Vec<String>)> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    for file in files(root)? {
+        let mut quiz = load(root, &file)?;
+        map_strings(&mut quiz, |_, text| {
+            let id = text.trim().to_owned();
+            let at = *index.entry(id.clone()).or_insert_with(|| {
+                found.push((id, Vec::new()));
+                found.len() - 1
+            });
+            if !found[at].1.contains(&file) {
+                found[at].1.push(file.clone());
+            }
+            text.to_owned()
+        });
+    }
+    Ok(found)
+}
+
+/// Writes a translated copy of every quiz under `out_dir` (same relative
+/// paths), translating each string found in `translations`; returns the
+/// copies' paths relative to `root`, by original path.
+pub fn write_translated(
+    root: &Path,
+    out_dir: &Path,
+    translations: &HashMap<String, String>,
+) -> Result<Vec<(String, String)>, String> {
+    let mut written = Vec::new();
+    for file in files(root)? {
+        let mut quiz = load(root, &file)?;
+        map_strings(&mut quiz, |_, text| {
+            translations
+                .get(text.trim())
+                .cloned()
+                .unwrap_or_else(|| text.to_owned())
+        });
+        let target: PathBuf = out_dir.join(&file);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        }
+        let text = toml::to_string(&quiz).map_err(|e| format!("{file}: {e}"))?;
+        std::fs::write(&target, text)
+            .map_err(|e| format!("cannot write {}: {e}", target.display()))?;
+        let relative = target
+            .strip_prefix(root)
+            .map_err(|_| format!("{} is outside the book root", target.display()))?;
+        written.push((file, relative.to_string_lossy().replace('\\', "/")));
+    }
+    Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prose_is_translatable_and_output_and_numbers_are_not() {
+        assert!(translatable("prompt", "What does `main` print?"));
+        assert!(translatable("explanation", "Because."));
+        assert!(translatable("choices", "Nothing: it hangs."));
+        assert!(!translatable("choices", "3"));
+        assert!(!translatable(
+            "choices",
+            "job failed: read record 7\ngoroutines left behind: 1\n"
+        ));
+        assert!(!translatable("code", "go/leak/pipeline.go:leaky_job"));
+    }
+
+    #[test]
+    fn translation_replaces_only_prose_and_keeps_the_rest() {
+        let mut quiz: toml::Table = r#"
+            [[question]]
+            prompt = "Which one?"
+            code = "go/x.go:main"
+            choices = ["One goroutine.", "2", "out\nput\n"]
+            answer = 0
+            explanation = "Because."
+        "#
+        .parse()
+        .unwrap();
+        map_strings(&mut quiz, |_, text| format!("<{text}>"));
+        let question = &quiz["question"][0];
+        assert_eq!(question["prompt"].as_str(), Some("<Which one?>"));
+        assert_eq!(question["code"].as_str(), Some("go/x.go:main"));
+        let choices = question["choices"].as_array().unwrap();
+        assert_eq!(choices[0].as_str(), Some("<One goroutine.>"));
+        assert_eq!(choices[1].as_str(), Some("2"));
+        assert_eq!(choices[2].as_str(), Some("out\nput\n"));
+        assert_eq!(question["explanation"].as_str(), Some("<Because.>"));
+    }
+}
