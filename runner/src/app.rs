@@ -350,7 +350,7 @@ impl App {
                 ..self.config.limits
             };
             let mut phases = PhaseReader::new(Phase::Building, None);
-            let built = self.step(&command, build, limits, &mut |stream, line| {
+            let built = self.step(&command, build, plan.env, limits, &mut |stream, line| {
                 phases.line(&mut events, stream, line)
             });
             match built {
@@ -367,7 +367,7 @@ impl App {
         }
         events.phase(Phase::Running, &format!("running: {}", command.text));
         let limits = self.config.limits;
-        let ran = self.step(&command, &plan.run, limits, &mut |_, _| {
+        let ran = self.step(&command, &plan.run, plan.env, limits, &mut |_, _| {
             if events.gone() {
                 Control::Stop
             } else {
@@ -385,6 +385,7 @@ impl App {
         &self,
         command: &BookCommand,
         step: &Step,
+        env: &[(&str, &str)],
         limits: Limits,
         watch: &mut dyn FnMut(exec::Stream, &str) -> Control,
     ) -> Result<Finished, String> {
@@ -393,7 +394,7 @@ impl App {
                 dir: &self.config.root.join(&command.dir),
                 program: &step.program,
                 args: &step.args,
-                env: command.environment(),
+                env,
                 limits,
             },
             watch,

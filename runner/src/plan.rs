@@ -32,6 +32,9 @@ impl Step {
 pub struct Plan {
     pub build: Option<Step>,
     pub run: Step,
+    /// For both steps: the command's own (Go's offline settings for `go`,
+    /// the same when `go` is named by its path).
+    pub env: &'static [(&'static str, &'static str)],
 }
 
 /// `scratch` is a folder of this command's own, for Go's binary.
@@ -41,7 +44,18 @@ pub fn plan(command: &BookCommand, scratch: &Path) -> Plan {
         program: command.program.clone(),
         args: args.clone(),
     };
-    match (command.program.as_str(), args.first().map(String::as_str)) {
+    // By the program's file name, so a maintainer's (or a test's) full path
+    // to `cargo` or `go` is planned the same way.
+    let name = Path::new(&command.program)
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("");
+    let env = BookCommand {
+        program: name.to_owned(),
+        ..command.clone()
+    }
+    .environment();
+    match (name, args.first().map(String::as_str)) {
         ("cargo", Some("run")) => {
             let own: Vec<String> = args[1..]
                 .iter()
@@ -50,10 +64,11 @@ pub fn plan(command: &BookCommand, scratch: &Path) -> Plan {
                 .collect();
             Plan {
                 build: Some(Step {
-                    program: "cargo".to_owned(),
+                    program: command.program.clone(),
                     args: std::iter::once("build".to_owned()).chain(own).collect(),
                 }),
                 run: as_is,
+                env,
             }
         }
         ("go", Some("run")) => {
@@ -62,6 +77,7 @@ pub fn plan(command: &BookCommand, scratch: &Path) -> Plan {
                 return Plan {
                     build: None,
                     run: as_is,
+                    env,
                 };
             };
             let binary: PathBuf = scratch.join("bin");
@@ -73,18 +89,20 @@ pub fn plan(command: &BookCommand, scratch: &Path) -> Plan {
             build.extend(rest[..=pkg].iter().cloned());
             Plan {
                 build: Some(Step {
-                    program: "go".to_owned(),
+                    program: command.program.clone(),
                     args: build,
                 }),
                 run: Step {
                     program: binary.display().to_string(),
                     args: rest[pkg + 1..].to_vec(),
                 },
+                env,
             }
         }
         _ => Plan {
             build: None,
             run: as_is,
+            env,
         },
     }
 }
@@ -140,6 +158,7 @@ mod tests {
         assert_eq!(p.run.program, "/s/id/bin");
         assert_eq!(p.run.args, words("-n 3"));
         assert_eq!(p.run.text(), "/s/id/bin -n 3");
+        assert!(p.env.contains(&("GOPROXY", "off")), "{:?}", p.env);
     }
 
     #[test]
