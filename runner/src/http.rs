@@ -36,7 +36,8 @@ pub struct Limits {
     pub headers: usize,
     /// From accept to the blank line that ends the head.
     pub head_time: Duration,
-    /// Each write to the client must make progress within this.
+    /// Each piece of an answer (a head, an event line) must be written
+    /// within this.
     pub write_stall: Duration,
 }
 
@@ -241,11 +242,26 @@ pub struct Client {
 
 impl Client {
     /// Writes bytes (the head first, then the body, in as many calls as
-    /// wanted) and flushes them.
+    /// wanted) and flushes them. Each call must be done within
+    /// [`Limits::write_stall`], so a client that reads a byte now and then
+    /// cannot hold the connection either.
     pub fn send(&mut self, bytes: &[u8]) -> io::Result<()> {
         self.answered = true;
-        self.stream.set_write_timeout(Some(self.stall))?;
-        self.stream.write_all(bytes)?;
+        let deadline = Instant::now() + self.stall;
+        let mut rest = bytes;
+        while !rest.is_empty() {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(io::ErrorKind::TimedOut.into());
+            }
+            self.stream.set_write_timeout(Some(left))?;
+            match self.stream.write(rest) {
+                Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+                Ok(n) => rest = &rest[n..],
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
         self.stream.flush()
     }
 

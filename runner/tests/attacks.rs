@@ -570,3 +570,67 @@ fn a_handler_that_panics_gives_its_slot_back_and_answers_500() {
     }
     assert_eq!(answer_within_5s("/fine"), 200);
 }
+
+/// Answers `/big` with 64 MiB (more than any socket buffer holds), and
+/// reports how that write ended.
+struct Big(std::sync::Mutex<std::sync::mpsc::Sender<std::io::Result<()>>>);
+
+impl http::Handler for Big {
+    fn handle(&self, head: Result<Request, HeadError>, client: &mut Client) {
+        if head.as_ref().is_ok_and(|r| r.path() == "/big") {
+            let mut answer = b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n".to_vec();
+            answer.resize(64 << 20, b'x');
+            let sent = client.send(&answer);
+            let _ = self.0.lock().unwrap().send(sent);
+        } else {
+            let _ =
+                client.send(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        }
+    }
+
+    fn busy_answer(&self) -> Vec<u8> {
+        b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            .to_vec()
+    }
+
+    fn panic_answer(&self) -> Vec<u8> {
+        Vec::new()
+    }
+}
+
+#[test]
+fn a_client_that_never_reads_its_answer_loses_the_connection() {
+    let listener = TcpListener::bind(("127.0.0.1", 0)).unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let limits = http::Limits {
+        connections: 1,
+        write_stall: Duration::from_secs(1),
+        ..http::Limits::default()
+    };
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        http::serve(listener, limits, Arc::new(Big(std::sync::Mutex::new(tx))))
+    });
+    let mut reader_that_never_reads = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    reader_that_never_reads
+        .write_all(b"GET /big HTTP/1.1\r\n\r\n")
+        .unwrap();
+    let sent = rx
+        .recv_timeout(Duration::from_secs(30))
+        .expect("the write to a client that never reads did not give up");
+    assert!(sent.is_err(), "64 MiB went to a client that never read");
+    // The only slot is free again.
+    let started = Instant::now();
+    loop {
+        let answer = exchange(port, b"GET /small HTTP/1.1\r\n\r\n");
+        if answer.status == 200 {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "the slot never came back"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    drop(reader_that_never_reads);
+}
