@@ -117,10 +117,9 @@ impl App {
             .join("target")
             .join("runner-scratch")
             .join(runner_port.to_string());
-        // Left over from an earlier start on this port: nothing in it is kept.
+        // Left over from an earlier start on this port: nothing in it is
+        // kept. A run makes its own folder in it when it needs one.
         let _ = std::fs::remove_dir_all(&scratch);
-        std::fs::create_dir_all(&scratch)
-            .map_err(|e| format!("cannot make {}: {e}", scratch.display()))?;
         Ok(App {
             site: Site::new(config.book_port, runner_port),
             credentials: Credentials::new(config.link_token.clone()),
