@@ -493,7 +493,31 @@ fn a_setsid_escapee_neither_survives_nor_holds_the_request() {
     );
     assert_eq!(run["exit_code"], 0, "{run}");
     let pid = std::fs::read_to_string(f.dir.join("escapee")).unwrap();
-    wait_for("the escapee to be killed", || is_gone(&pid).then_some(()));
+    wait_for("the escapee to be killed and reaped", || {
+        is_reaped(&pid).then_some(())
+    });
+}
+
+#[test]
+fn an_escapee_that_also_clears_its_environment_holds_the_request_one_second_at_most() {
+    let f = start("escapee_no_marker", Options::default());
+    let started = Instant::now();
+    let run = book_request(&f, "POST", "/api/run/escape_all").result();
+    let took = started.elapsed();
+    let pid = std::fs::read_to_string(f.dir.join("escapee")).unwrap();
+    // Out of reach of the group kill and of the marker sweep: the test ends
+    // it, and the runner (this process, its subreaper) reaps it.
+    let escapee = nix::unistd::Pid::from_raw(pid.trim().parse().unwrap());
+    let _ = nix::sys::signal::kill(escapee, nix::sys::signal::Signal::SIGKILL);
+    assert!(
+        took < Duration::from_secs(10),
+        "the request waited {took:?} on the escapee's pipe"
+    );
+    assert_eq!(run["output"][0]["text"], "started\n", "{run}");
+    wait_for("the killed escapee to be reaped", || {
+        is_reaped(&pid).then_some(())
+    });
+    assert_still_serves(&f);
 }
 
 #[test]
@@ -515,7 +539,9 @@ fn a_setsid_escapee_of_a_run_past_its_limit_is_killed_too() {
     );
     assert_eq!(run["timed_out"], true, "{run}");
     let pid = std::fs::read_to_string(f.dir.join("escapee")).unwrap();
-    wait_for("the escapee to be killed", || is_gone(&pid).then_some(()));
+    wait_for("the escapee to be killed and reaped", || {
+        is_reaped(&pid).then_some(())
+    });
     assert_still_serves(&f);
 }
 

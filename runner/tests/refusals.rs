@@ -228,7 +228,7 @@ fn hello_and_file_tell_the_page_what_there_is() {
     assert_eq!(hello.status, 200);
     let hello = hello.json();
     assert_eq!(hello["runner"], "who-closes-the-channel");
-    assert_eq!(hello["commands"], 8);
+    assert_eq!(hello["commands"], 9);
     assert_eq!(hello["book_port"], 3000);
     assert!(
         hello["exercises"]

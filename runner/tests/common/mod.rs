@@ -145,6 +145,15 @@ pub fn start_fresh(name: &str, options: Options) -> Fixture {
                     "setsid sh -c 'echo $$ > {d}/escapee.tmp; mv {d}/escapee.tmp {d}/escapee; exec sleep infinity' & sleep 1000"
                 ),
             ),
+            // Escapes the group and the marker (setsid, empty environment)
+            // and holds stdout for 30 s; the run itself exits at once.
+            sh(
+                "escape_all",
+                &format!(
+                    "setsid env -i sh -c 'echo $$ > {d}/escapee.tmp; mv {d}/escapee.tmp {d}/escapee; sleep 30' & \\
+                     while [ ! -e {d}/escapee ]; do sleep 0.05; done; echo started"
+                ),
+            ),
             command(
                 "listing",
                 &cargo.display().to_string(),
@@ -389,4 +398,10 @@ pub fn wait_for<T>(what: &str, mut probe: impl FnMut() -> Option<T>) -> T {
 pub fn is_gone(pid: &str) -> bool {
     let stat = std::fs::read_to_string(format!("/proc/{}/stat", pid.trim())).ok();
     stat.is_none_or(|s| s.contains(") Z "))
+}
+
+/// Gone and reaped: not even a zombie left. (An orphan of a run is
+/// re-parented to the runner, here the test process, which must reap it.)
+pub fn is_reaped(pid: &str) -> bool {
+    !Path::new(&format!("/proc/{}", pid.trim())).exists()
 }
