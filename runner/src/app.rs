@@ -75,9 +75,14 @@ impl Drop for Claim<'_> {
     }
 }
 
-/// The endpoints, by path.
+/// The endpoints, by path: the session exchange (which takes the link
+/// token), and the rest (which take a session).
 enum Endpoint<'a> {
     Session,
+    Api(Api<'a>),
+}
+
+enum Api<'a> {
     Hello,
     File(&'a str),
     Run(&'a str),
@@ -88,24 +93,25 @@ enum Endpoint<'a> {
 impl Endpoint<'_> {
     fn parse(path: &str) -> Option<Endpoint<'_>> {
         let rest = path.strip_prefix("/api/")?;
-        Some(match rest.split_once('/') {
+        let api = match rest.split_once('/') {
             None => match rest {
-                "session" => Endpoint::Session,
-                "hello" => Endpoint::Hello,
-                "progress" => Endpoint::Progress,
+                "session" => return Some(Endpoint::Session),
+                "hello" => Api::Hello,
+                "progress" => Api::Progress,
                 _ => return None,
             },
-            Some(("file", id)) => Endpoint::File(id),
-            Some(("run", id)) => Endpoint::Run(id),
-            Some(("check", id)) => Endpoint::Check(id),
+            Some(("file", id)) => Api::File(id),
+            Some(("run", id)) => Api::Run(id),
+            Some(("check", id)) => Api::Check(id),
             Some(_) => return None,
-        })
+        };
+        Some(Endpoint::Api(api))
     }
 
     fn method(&self) -> &'static str {
         match self {
-            Endpoint::Session | Endpoint::Run(_) | Endpoint::Check(_) => "POST",
-            Endpoint::Hello | Endpoint::File(_) | Endpoint::Progress => "GET",
+            Endpoint::Session | Endpoint::Api(Api::Run(_) | Api::Check(_)) => "POST",
+            Endpoint::Api(Api::Hello | Api::File(_) | Api::Progress) => "GET",
         }
     }
 }
@@ -222,39 +228,43 @@ impl App {
             ));
         }
         let authorization = request.one("authorization");
-        if let Endpoint::Session = endpoint {
-            let session = self.credentials.exchange(authorization)?;
-            let _ = client.send(&self.json_bytes(200, &json!({ "session": session }), cors, &[]));
-            return Ok(());
-        }
-        self.credentials.check_session(authorization)?;
         match endpoint {
-            Endpoint::Session => unreachable!("answered above"),
-            Endpoint::Hello => {
-                let _ = client.send(&self.json_bytes(200, &self.hello(), cors, &[]));
+            Endpoint::Session => {
+                let session = self.credentials.exchange(authorization)?;
+                let answer = self.json_bytes(200, &json!({ "session": session }), cors, &[]);
+                let _ = client.send(&answer);
                 Ok(())
             }
-            Endpoint::File(id) => {
-                let file = self.file(id)?;
-                let _ = client.send(&self.json_bytes(200, &file, cors, &[]));
-                Ok(())
+            Endpoint::Api(api) => {
+                self.credentials.check_session(authorization)?;
+                self.answer(api, client, cors)
             }
-            Endpoint::Run(id) => self.run(id, client, cors),
-            Endpoint::Check(id) => {
+        }
+    }
+
+    /// An endpoint behind the session.
+    fn answer(&self, api: Api, client: &mut Client, cors: bool) -> Result<(), Refusal> {
+        let json = match api {
+            Api::Hello => self.hello(),
+            Api::File(id) => self.file(id)?,
+            Api::Run(id) => return self.run(id, client, cors),
+            Api::Check(id) => {
+                self.known_exercise(id)?;
                 let argv: Vec<String> = self
                     .config
                     .check
                     .iter()
                     .map(|a| a.replace("{id}", id))
                     .collect();
-                self.known_exercise(id)?;
-                self.grade(&format!("check:{id}"), &argv, client, cors)
+                return self.grade(&format!("check:{id}"), &argv, client, cors);
             }
-            Endpoint::Progress => {
+            Api::Progress => {
                 let argv = self.config.progress.clone();
-                self.grade("progress", &argv, client, cors)
+                return self.grade("progress", &argv, client, cors);
             }
-        }
+        };
+        let _ = client.send(&self.json_bytes(200, &json, cors, &[]));
+        Ok(())
     }
 
     fn hello(&self) -> Value {
@@ -593,11 +603,15 @@ mod tests {
     fn paths_select_endpoints_and_nothing_else() {
         assert!(matches!(
             Endpoint::parse("/api/run/a"),
-            Some(Endpoint::Run("a"))
+            Some(Endpoint::Api(Api::Run("a")))
         ));
         assert!(matches!(
             Endpoint::parse("/api/file/leak_coordinator"),
-            Some(Endpoint::File("leak_coordinator"))
+            Some(Endpoint::Api(Api::File("leak_coordinator")))
+        ));
+        assert!(matches!(
+            Endpoint::parse("/api/session"),
+            Some(Endpoint::Session)
         ));
         for path in [
             "/",
