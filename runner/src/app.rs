@@ -530,16 +530,18 @@ impl http::Handler for App {
         let request = match head {
             Ok(request) => request,
             Err(HeadError::Gone) => return,
-            // The head could not be read whole, so its Origin is unknown;
-            // the book's page never sends such a request.
+            // The head could not be read whole or trusted, so its Origin is
+            // unknown: the book's origin is named anyway, as on the busy
+            // answer. The page can meet a 431: the browser sends every
+            // cookie of 127.0.0.1, whatever port set it.
             Err(HeadError::TooLarge(text)) => {
                 let refusal = Refusal::new(431, "too_large", text);
-                let _ = client.send(&self.refusal_bytes(&refusal, false));
+                let _ = client.send(&self.refusal_bytes(&refusal, true));
                 return;
             }
             Err(HeadError::Malformed(text)) => {
                 let refusal = Refusal::new(400, "bad_request", text);
-                let _ = client.send(&self.refusal_bytes(&refusal, false));
+                let _ = client.send(&self.refusal_bytes(&refusal, true));
                 return;
             }
         };
@@ -569,7 +571,7 @@ impl http::Handler for App {
             "internal",
             "the runner failed on this request (a bug); other requests still work",
         );
-        self.refusal_bytes(&refusal, false)
+        self.refusal_bytes(&refusal, true)
     }
 }
 

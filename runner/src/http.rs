@@ -342,6 +342,8 @@ fn refuse_busy(stream: TcpStream, busy: &[u8]) {
 }
 
 fn serve_one(mut stream: TcpStream, limits: &Limits, handler: &dyn Handler) {
+    // Event lines go out as they are written, not when Nagle sees fit.
+    let _ = stream.set_nodelay(true);
     let head = read_head(&mut stream, limits);
     let Ok(write_end) = stream.try_clone() else {
         return;

@@ -336,6 +336,7 @@ fn oversized_or_malformed_heads_are_refused_and_nothing_runs() {
         let answer = exchange(f.port, text.as_bytes());
         assert_eq!(answer.status, status, "{what}: {}", answer.body);
         assert_eq!(answer.reason(), reason, "{what}");
+        assert!(answer.has_cors(), "{what}: the page could not read it");
         assert_still_serves(&f);
     }
     assert_nothing_ran(&f);
