@@ -248,6 +248,57 @@ fn hello_and_file_tell_the_page_what_there_is() {
 }
 
 #[test]
+fn file_sends_a_plain_exercise_file_only() {
+    // A root of the test's own: the manifest, and exercise files that are
+    // a link to a secret elsewhere, too large, and plain.
+    let root = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("file_root");
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(root.join("exercises/src")).unwrap();
+    let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    std::fs::copy(
+        repo.join("exercises/exercises.toml"),
+        root.join("exercises/exercises.toml"),
+    )
+    .unwrap();
+    let secret = root.join("secret.txt");
+    std::fs::write(&secret, "the learner's private key").unwrap();
+    std::os::unix::fs::symlink(&secret, root.join("exercises/src/leak_coordinator.rs")).unwrap();
+    std::fs::write(
+        root.join("exercises/src/leak_runner.rs"),
+        "x".repeat(2 << 20),
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("exercises/src/leak_pipeline.rs"),
+        "fn main() {}\n",
+    )
+    .unwrap();
+    let f = start(
+        "file",
+        Options {
+            root: Some(root),
+            ..Options::default()
+        },
+    );
+    for id in ["leak_coordinator", "leak_runner", "close_errgroup"] {
+        let answer = book_request(&f, "GET", &format!("/api/file/{id}"));
+        assert_eq!(
+            (answer.status, answer.reason()),
+            (404, "not_found".into()),
+            "{id}"
+        );
+        assert!(
+            !answer.body.contains("private key"),
+            "{id}: {}",
+            answer.body
+        );
+    }
+    let plain = book_request(&f, "GET", "/api/file/leak_pipeline");
+    assert_eq!(plain.status, 200, "{}", plain.body);
+    assert_eq!(plain.json()["text"], "fn main() {}\n");
+}
+
+#[test]
 fn runs_a_manifest_command_for_the_book_as_a_stream() {
     let f = start("runs", Options::default());
     let answer = book_request(&f, "POST", "/api/run/hello");

@@ -54,6 +54,8 @@ pub struct Options {
     pub time_limit: Duration,
     pub build_time: Duration,
     pub grade_time: Duration,
+    /// The workspace root the runner serves (default: this repository).
+    pub root: Option<PathBuf>,
 }
 
 impl Default for Options {
@@ -62,6 +64,7 @@ impl Default for Options {
             time_limit: Duration::from_secs(30),
             build_time: Duration::from_secs(30),
             grade_time: Duration::from_secs(30),
+            root: None,
         }
     }
 }
@@ -193,9 +196,11 @@ pub fn start_fresh(name: &str, options: Options) -> Fixture {
         ),
     )
     .unwrap();
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let root = options
+        .root
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join(".."));
     let runner = Runner::bind(Config {
-        root: root.to_path_buf(),
+        root,
         commands,
         port: 0,
         book_port: 3000,
