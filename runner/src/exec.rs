@@ -217,7 +217,12 @@ fn collect(
                 hygiene::end_run(child.id(), marker);
                 let status = match exited {
                     Some(status) => status,
-                    None => child.wait()?,
+                    None => {
+                        // Already dead where process groups exist; the one
+                        // kill there is elsewhere.
+                        let _ = child.kill();
+                        child.wait()?
+                    }
                 };
                 ended = Some((status, Instant::now() + DRAIN));
             }
