@@ -413,19 +413,19 @@ mod tests {
     #[test]
     fn the_watcher_sees_each_line_and_can_restart_the_limit_or_stop() {
         let mut seen = Vec::new();
-        // The first limit (1 s) is replaced by a longer one when `built`
-        // shows: the 1.5 s sleep after it does not time out.
+        // The first limit (2 s) is replaced by a longer one when `built`
+        // shows: the 3 s sleep after it does not time out.
         let done = run_watched(
             Job {
                 dir: Path::new("."),
                 program: "sh",
                 args: &[
                     "-c".to_owned(),
-                    "echo built >&2; sleep 1.5; printf 'a\\nb'".to_owned(),
+                    "echo built >&2; sleep 3; printf 'a\\nb'".to_owned(),
                 ],
                 env: &[],
                 limits: Limits {
-                    time: Duration::from_secs(1),
+                    time: Duration::from_secs(2),
                     output: 1 << 20,
                 },
             },

@@ -226,7 +226,7 @@ fn idle_and_slow_heads_get_a_busy_answer_with_cors_then_time_out() {
         busy.headers
     );
     assert!(
-        started.elapsed() < Duration::from_secs(2),
+        started.elapsed() < Duration::from_secs(4),
         "the busy answer took {:?}",
         started.elapsed()
     );

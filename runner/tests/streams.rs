@@ -13,12 +13,12 @@ fn a_rust_listing_is_built_then_run_and_only_the_program_counts_against_its_limi
     let f = start(
         "rust_listing",
         Options {
-            time_limit: Duration::from_secs(1),
+            time_limit: Duration::from_secs(2),
             ..Options::default()
         },
     );
     // The build takes longer than the program's limit.
-    std::fs::write(f.dir.join("build-sleep"), "1.5").unwrap();
+    std::fs::write(f.dir.join("build-sleep"), "3").unwrap();
     let answer = book_request(&f, "POST", "/api/run/listing");
     assert_eq!(answer.status, 200, "{}", answer.body);
     assert_eq!(
@@ -44,7 +44,7 @@ fn a_build_that_fails_or_overruns_its_own_limit_says_it_was_the_build() {
     let f = start(
         "rust_build_fails",
         Options {
-            build_time: Duration::from_secs(1),
+            build_time: Duration::from_secs(3),
             ..Options::default()
         },
     );
@@ -110,7 +110,7 @@ fn a_grader_that_never_finishes_ends_in_an_error_event_with_its_output() {
     let f = start(
         "check_hangs",
         Options {
-            build_time: Duration::from_secs(1),
+            build_time: Duration::from_secs(3),
             ..Options::default()
         },
     );
