@@ -142,8 +142,14 @@ pub fn run_watched(
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     group::own_group(&mut command);
-    let mut child =
+    let child =
         hygiene::spawn(&mut command).map_err(|e| format!("cannot start `{}`: {e}", job.program))?;
+    let mut run = Running {
+        child,
+        marker,
+        ended: false,
+    };
+    let child = &mut run.child;
     let (tx, rx) = mpsc::channel();
     let mut open = 0;
     if let Some(out) = child.stdout.take() {
@@ -155,8 +161,8 @@ pub fn run_watched(
         open += 1;
     }
     drop(tx);
-    let waited = collect(&mut child, &marker, job.limits, open, &rx, watch);
-    hygiene::forget(&child);
+    let waited = collect(&mut run, job.limits, open, &rx, watch);
+    drop(run);
     let (status, capture) = waited.map_err(|e| format!("waiting for `{}`: {e}", job.program))?;
     Ok(Finished {
         code: status.code(),
@@ -182,9 +188,37 @@ struct Capture {
 
 /// Waits for the program within its limit and gathers its output; ends the
 /// run's processes either way.
+/// A started program, ended with everything it started when dropped, even
+/// by a panic of the caller's watcher: no run outlives its request.
+struct Running {
+    child: Child,
+    marker: String,
+    /// Already ended and waited for.
+    ended: bool,
+}
+
+impl Running {
+    fn end(&mut self) {
+        hygiene::end_run(self.child.id(), &self.marker);
+        // Already dead where process groups exist; the one kill there is
+        // elsewhere.
+        let _ = self.child.kill();
+        self.ended = true;
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if !self.ended {
+            self.end();
+            let _ = self.child.wait();
+        }
+        hygiene::forget(&self.child);
+    }
+}
+
 fn collect(
-    child: &mut Child,
-    marker: &str,
+    run: &mut Running,
     limits: Limits,
     mut open: usize,
     rx: &Receiver<Piece>,
@@ -208,21 +242,16 @@ fn collect(
             Err(RecvTimeoutError::Disconnected) => open = 0,
         }
         if ended.is_none() {
-            let exited = child.try_wait()?;
+            let exited = run.child.try_wait()?;
             let late = Instant::now() >= deadline;
             if exited.is_some() || late || capture.stopped {
                 capture.timed_out = exited.is_none() && late && !capture.stopped;
                 // Whatever it left running (a `go run` child, a background
                 // job, a `setsid` escapee) goes too, so the pipes close.
-                hygiene::end_run(child.id(), marker);
+                run.end();
                 let status = match exited {
                     Some(status) => status,
-                    None => {
-                        // Already dead where process groups exist; the one
-                        // kill there is elsewhere.
-                        let _ = child.kill();
-                        child.wait()?
-                    }
+                    None => run.child.wait()?,
                 };
                 ended = Some((status, Instant::now() + DRAIN));
             }
@@ -462,6 +491,46 @@ mod tests {
         .unwrap();
         assert!(stopped.stopped && !stopped.timed_out, "{stopped:?}");
         assert!(stopped.elapsed < Duration::from_secs(20), "{stopped:?}");
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_watcher_that_panics_leaves_nothing_running() {
+        let dir = std::env::temp_dir().join(format!("runner-exec-panic-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let pids = dir.join("pids");
+        let script = format!(
+            "sleep 30 & echo $! > {0}.tmp; echo $$ >> {0}.tmp; mv {0}.tmp {0}; echo go; wait",
+            pids.display()
+        );
+        let panicked = std::panic::catch_unwind(|| {
+            run_watched(
+                Job {
+                    dir: Path::new("."),
+                    program: "sh",
+                    args: &["-c".to_owned(), script],
+                    env: &[],
+                    limits: ROOMY,
+                },
+                &mut |_, _| panic!("a watcher's bug"),
+            )
+        });
+        assert!(panicked.is_err());
+        let pids = std::fs::read_to_string(&pids).unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        let dead = |pid: &str| {
+            std::fs::read_to_string(format!("/proc/{pid}/stat"))
+                .map_or(true, |s| s.contains(") Z "))
+        };
+        // The shell was waited for; its `sleep` (adopted by init or a
+        // subreaper) must be dead, or dying: a killed process takes a moment.
+        let until = Instant::now() + Duration::from_secs(10);
+        while !pids.lines().all(dead) && Instant::now() < until {
+            std::thread::sleep(POLL);
+        }
+        for pid in pids.lines() {
+            assert!(dead(pid), "{pid} still runs");
+        }
     }
 
     #[cfg(target_os = "linux")]
