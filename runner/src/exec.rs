@@ -142,8 +142,8 @@ pub fn run_watched(
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     group::own_group(&mut command);
-    let child =
-        hygiene::spawn(&mut command).map_err(|e| format!("cannot start `{}`: {e}", job.program))?;
+    let child = hygiene::spawn(&mut command, &marker)
+        .map_err(|e| format!("cannot start `{}`: {e}", job.program))?;
     let mut run = Running {
         child,
         marker,

@@ -14,27 +14,34 @@
 //! for: direct children are registered under [`CHILDREN`] while they run, and
 //! the reaper waits only for zombies that are our children and not
 //! registered. The lock is held across spawn and registration.
+//!
+//! Runs are in process groups of their own, so a Ctrl-C in the terminal
+//! (or `serve` stopping the runner) does not reach them: the runner binary
+//! calls [`end_runs_on_signal`], which ends every registered run before the
+//! runner exits.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::process::{Child, Command};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 /// The environment variable that marks every process of a run.
 pub const MARKER_VAR: &str = "RUNNER_RUN";
 
-static CHILDREN: Mutex<Option<HashSet<u32>>> = Mutex::new(None);
+/// Direct children that run now: pid, and their run's marker.
+static CHILDREN: Mutex<Option<HashMap<u32, String>>> = Mutex::new(None);
 
-fn children() -> MutexGuard<'static, Option<HashSet<u32>>> {
+fn children() -> MutexGuard<'static, Option<HashMap<u32, String>>> {
     CHILDREN.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// Spawns `command` and registers it as a direct child until [`forget`].
-pub fn spawn(command: &mut Command) -> std::io::Result<Child> {
+/// Spawns `command` (which carries `marker` in its environment) and
+/// registers it as a direct child until [`forget`].
+pub fn spawn(command: &mut Command, marker: &str) -> std::io::Result<Child> {
     let mut registered = children();
     let child = command.spawn()?;
     registered
-        .get_or_insert_with(HashSet::new)
-        .insert(child.id());
+        .get_or_insert_with(HashMap::new)
+        .insert(child.id(), marker.to_owned());
     Ok(child)
 }
 
@@ -43,6 +50,50 @@ pub fn forget(child: &Child) {
     if let Some(set) = children().as_mut() {
         set.remove(&child.id());
     }
+}
+
+/// Ends every run that is registered now (the runner is stopping).
+pub fn end_all_runs() {
+    let runs: Vec<(u32, String)> = children()
+        .as_ref()
+        .map(|set| {
+            set.iter()
+                .map(|(pid, marker)| (*pid, marker.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
+    for (pid, marker) in runs {
+        end_run(pid, &marker);
+    }
+}
+
+/// For the runner binary, before it starts any thread: SIGINT, SIGTERM and
+/// SIGHUP are blocked (every later thread inherits that; a spawned program
+/// starts with none blocked) and taken by a thread of their own, which ends
+/// every run and then exits as the signal would have.
+#[cfg(unix)]
+pub fn end_runs_on_signal() -> Result<(), String> {
+    use nix::sys::signal::{SigSet, Signal};
+    let mut set = SigSet::empty();
+    for signal in [Signal::SIGINT, Signal::SIGTERM, Signal::SIGHUP] {
+        set.add(signal);
+    }
+    set.thread_block()
+        .map_err(|e| format!("cannot block the stop signals: {e}"))?;
+    std::thread::Builder::new()
+        .name("runner-signals".to_owned())
+        .spawn(move || {
+            let signal = set.wait().unwrap_or(Signal::SIGTERM);
+            end_all_runs();
+            std::process::exit(128 + signal as i32);
+        })
+        .map(drop)
+        .map_err(|e| format!("cannot start the signal thread: {e}"))
+}
+
+#[cfg(not(unix))]
+pub fn end_runs_on_signal() -> Result<(), String> {
+    Ok(())
 }
 
 #[cfg(target_os = "linux")]
@@ -127,7 +178,10 @@ mod linux {
             return;
         };
         for pid in entries.filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok()) {
-            if registered.as_ref().is_some_and(|set| set.contains(&pid)) {
+            if registered
+                .as_ref()
+                .is_some_and(|set| set.contains_key(&pid))
+            {
                 continue;
             }
             let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {

@@ -31,6 +31,11 @@ usage: runner [OPTIONS]
 ";
 
 fn main() -> ExitCode {
+    // First, while this is the only thread: every later one inherits the
+    // blocked stop signals, so only the signal thread takes them.
+    if let Err(e) = runner::hygiene::end_runs_on_signal() {
+        eprintln!("runner: {e}; a run may outlive the runner if it is stopped");
+    }
     match parse(std::env::args().skip(1).collect()).and_then(start) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

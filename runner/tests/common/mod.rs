@@ -89,6 +89,55 @@ pub fn start(name: &str, options: Options) -> Fixture {
 
 /// A runner whose link was not used yet.
 pub fn start_fresh(name: &str, options: Options) -> Fixture {
+    let prepared = prepare(name);
+    let root = options
+        .root
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join(".."));
+    let runner = Runner::bind(Config {
+        root,
+        commands: prepared.commands,
+        port: 0,
+        book_port: 3000,
+        check: vec!["sh".into(), prepared.grader.clone(), "{id}".into()],
+        progress: vec!["sh".into(), prepared.grader, "progress".into()],
+        limits: Limits {
+            time: options.time_limit,
+            output: 1000,
+        },
+        build_time: options.build_time,
+        grade_limits: Limits {
+            time: options.grade_time,
+            output: 1000,
+        },
+        link_token: LINK.to_owned(),
+        http: runner::http::Limits::default(),
+    })
+    .unwrap();
+    let port = runner.port();
+    let link = runner.link();
+    assert_eq!(
+        link,
+        format!("http://127.0.0.1:3000/#runner={port}:{LINK}"),
+        "the printed link names 127.0.0.1, never localhost"
+    );
+    std::thread::spawn(move || runner.serve());
+    Fixture {
+        port,
+        dir: prepared.dir,
+        link: LINK.to_owned(),
+        session: String::new(),
+    }
+}
+
+/// A test's folder with the commands manifest, the fakes and the grader.
+pub struct Prepared {
+    pub dir: PathBuf,
+    pub commands: PathBuf,
+    /// The grader script, for `sh GRADER ID`.
+    pub grader: String,
+}
+
+pub fn prepare(name: &str) -> Prepared {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(dir.join("bin")).unwrap();
@@ -196,42 +245,10 @@ pub fn start_fresh(name: &str, options: Options) -> Fixture {
         ),
     )
     .unwrap();
-    let root = options
-        .root
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join(".."));
-    let runner = Runner::bind(Config {
-        root,
-        commands,
-        port: 0,
-        book_port: 3000,
-        check: vec!["sh".into(), grader.display().to_string(), "{id}".into()],
-        progress: vec!["sh".into(), grader.display().to_string(), "progress".into()],
-        limits: Limits {
-            time: options.time_limit,
-            output: 1000,
-        },
-        build_time: options.build_time,
-        grade_limits: Limits {
-            time: options.grade_time,
-            output: 1000,
-        },
-        link_token: LINK.to_owned(),
-        http: runner::http::Limits::default(),
-    })
-    .unwrap();
-    let port = runner.port();
-    let link = runner.link();
-    assert_eq!(
-        link,
-        format!("http://127.0.0.1:3000/#runner={port}:{LINK}"),
-        "the printed link names 127.0.0.1, never localhost"
-    );
-    std::thread::spawn(move || runner.serve());
-    Fixture {
-        port,
+    Prepared {
         dir,
-        link: LINK.to_owned(),
-        session: String::new(),
+        commands,
+        grader: grader.display().to_string(),
     }
 }
 
