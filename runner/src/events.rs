@@ -120,11 +120,9 @@ impl PhaseReader {
         if stream == Stream::Stderr && !line.trim().is_empty() {
             if let Some(next) = self.next(line) {
                 self.phase = next;
-                let text = match next {
-                    Phase::Waiting => "waiting for Cargo's build lock (another build is running)",
-                    _ => line.trim(),
-                };
-                events.phase(next, text);
+                // The line itself: the grader's lock line names the process
+                // that holds the lock.
+                events.phase(next, line.trim());
                 if let (Phase::Grading, Some(limit)) = (next, self.grading_limit) {
                     control = Control::Restart(limit);
                 }
