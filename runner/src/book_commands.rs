@@ -66,13 +66,13 @@ pub fn run(root: &Path) -> Result<Outcome, String> {
 }
 
 fn check(root: &Path, command: &BookCommand) -> Result<String, String> {
-    let done = exec::run(
-        &root.join(&command.dir),
-        &command.program,
-        &command.args,
-        command.environment(),
-        LIMITS,
-    )?;
+    let done = exec::run(exec::Job {
+        dir: &root.join(&command.dir),
+        program: &command.program,
+        args: &command.args,
+        env: command.environment(),
+        limits: LIMITS,
+    })?;
     let stderr: String = done
         .chunks
         .iter()

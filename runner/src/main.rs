@@ -1,6 +1,7 @@
 //! `runner`: started by `cargo xtask serve` next to `mdbook serve`. Prints the
-//! book's URL with this start's secret token in its fragment (the page keeps
-//! it; a fragment is never sent to a server), then serves until stopped.
+//! book's URL with this start's single-use link token in its fragment (the
+//! page exchanges it for a session; a fragment is never sent to a server),
+//! then serves until stopped.
 
 use runner::exec::Limits;
 use runner::{Config, Runner};
@@ -19,13 +20,22 @@ usage: runner [OPTIONS]
   --check CMD         the grader, `{id}` is the exercise id
                       (default: cargo xtask check {id} --json)
   --progress CMD      progress as JSON (default: cargo xtask progress --json)
-  --time-limit SECS   per run, then its process group is killed (default: 60)
+  --time-limit SECS   per run of a program, then it and everything it started
+                      is killed (default: 60)
+  --build-time-limit SECS
+                      per build: a Rust or Go listing before it runs, the
+                      grader until it grades (default: 600)
   --check-time-limit SECS
-                      per Check or progress, which may compile first (default: 300)
+                      per Check or progress once it grades (default: 120)
   --output-cap BYTES  per run, stdout and stderr together (default: 1048576)
 ";
 
 fn main() -> ExitCode {
+    // First, while this is the only thread: every later one inherits the
+    // blocked stop signals, so only the signal thread takes them.
+    if let Err(e) = runner::hygiene::end_runs_on_signal() {
+        eprintln!("runner: {e}; a run may outlive the runner if it is stopped");
+    }
     match parse(std::env::args().skip(1).collect()).and_then(start) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -47,11 +57,13 @@ fn parse(args: Vec<String>) -> Result<Config, String> {
             time: Duration::from_secs(60),
             output: 1 << 20,
         },
+        build_time: Duration::from_secs(600),
         grade_limits: Limits {
-            time: Duration::from_secs(300),
+            time: Duration::from_secs(120),
             output: 1 << 20,
         },
-        token: runner::guard::new_token()?,
+        link_token: runner::guard::new_token()?,
+        http: runner::http::Limits::default(),
     };
     let mut args = args.into_iter();
     while let Some(flag) = args.next() {
@@ -74,6 +86,7 @@ fn parse(args: Vec<String>) -> Result<Config, String> {
             "--check" => config.check = words(&value),
             "--progress" => config.progress = words(&value),
             "--time-limit" => config.limits.time = Duration::from_secs(number(&value)?),
+            "--build-time-limit" => config.build_time = Duration::from_secs(number(&value)?),
             "--check-time-limit" => {
                 config.grade_limits.time = Duration::from_secs(number(&value)?);
             }
@@ -101,15 +114,17 @@ fn words(command: &str) -> Vec<String> {
 }
 
 fn start(config: Config) -> Result<(), String> {
-    let (book_port, token) = (config.book_port, config.token.clone());
+    let book_port = config.book_port;
     let runner = Runner::bind(config)?;
     println!(
-        "runner: listening on http://127.0.0.1:{} for the book on port {book_port}",
+        "runner: listening on http://127.0.0.1:{} for the book on http://127.0.0.1:{book_port}",
         runner.port()
     );
+    // The one line `cargo xtask serve` relays and the browser test reads:
+    // its wording is part of the protocol (runner/README.md).
     println!(
-        "Open the book with Run and Check buttons: http://localhost:{book_port}/#runner={}:{token}",
-        runner.port()
+        "Open the book with Run and Check buttons: {}",
+        runner.link()
     );
     runner.serve();
     Ok(())
