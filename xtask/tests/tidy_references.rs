@@ -82,6 +82,10 @@ fn every_cited_document_is_in_the_repository() {
     let files = tracked_text_files(&root);
     let mut missing = Vec::new();
     for file in &files {
+        // This file names the forbidden citations to test the scanner.
+        if file.ends_with("tidy_references.rs") {
+            continue;
+        }
         let Ok(text) = std::fs::read_to_string(root.join(file)) else {
             continue;
         };
