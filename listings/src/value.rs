@@ -59,7 +59,10 @@ pub fn copies(out: &mut dyn Write) -> io::Result<()> {
     let copied = v.to_vec(); // also a new buffer: from any slice
     let mut extended = Vec::with_capacity(v.len());
     extended.extend_from_slice(&v); // and so is copying into a Vec of your own
-    writeln!(out, "to_vec:    {copied:?}, extend_from_slice: {extended:?}")?;
+    writeln!(
+        out,
+        "to_vec:    {copied:?}, extend_from_slice: {extended:?}"
+    )?;
 
     let moved = w; // a move: `w` is gone, `moved` owns the buffer
     writeln!(out, "move:      {moved:?}")?;
