@@ -100,9 +100,10 @@ func TestVerifyNoneSeesTheGoroutinesOfAParallelTest(t *testing.T) {
 	}
 }
 
-// TestGo123HasNoGoroutineLeakProfile: Go 1.26 added an experimental
-// "goroutineleak" profile (GOEXPERIMENT=goroutineleakprofile). The
-// workbook's Go 1.23 does not know that name.
+// TestGo123HasNoGoroutineLeakProfile: Go 1.26 added a "goroutineleak"
+// profile as an experiment (GOEXPERIMENT=goroutineleakprofile), and Go 1.27
+// made it generally available. The workbook's Go 1.23 does not know that
+// name.
 func TestGo123HasNoGoroutineLeakProfile(t *testing.T) {
 	if p := pprof.Lookup("goroutineleak"); p != nil {
 		t.Errorf("pprof.Lookup(\"goroutineleak\") = %v; Go 1.23 has no such profile", p.Name())
