@@ -1,7 +1,7 @@
-//! Exercise `value_site`: the handles that each counted alone.
+//! Exercise `value_site`: one table, one lock.
 //!
 //! The Go service counts page views in a struct that holds its lock and its
-//! table, with value receivers, and hands each worker a copy of it:
+//! table, with a value receiver, and hands each worker a copy of it:
 //!
 //! ```go
 //! type Site struct {
@@ -10,21 +10,27 @@
 //! }
 //!
 //! func (s Site) View(page string) { // go vet: View passes lock by value
-//!     s.mu.Lock()
+//!     s.mu.Lock() // the copy's lock
 //!     defer s.mu.Unlock()
-//!     v := s.views[page] // a copy of the count...
-//!     v++                // ...updated, and never stored back
+//!     s.views[page]++ // the one table
 //! }
 //!
 //! for w := 0; w < workers; w++ {
-//!     go worker(site) // each worker gets a copy: its own lock
+//!     go work(site) // a copy: a lock of its own, the same map
 //! }
 //! ```
 //!
-//! Below is the Rust port. The mutex owns the table, as a Rust mutex does,
-//! but the port copies where Go copied: `clone` gives a worker a copy of the
-//! table behind a lock of its own, and `view` updates a copy of the table
-//! and drops it. It compiles, runs, and counts nothing.
+//! A Go map value is a pointer to its table, so every copy of `Site` writes
+//! the same table, each under its own lock: a data race (`go run -race`
+//! reports it, chapter 5 shows the report). Safe Rust cannot write that
+//! layout: a table shared by an `Arc` is read-only, and a `Mutex` hands out
+//! `&mut` only to what it owns (the chapter's E0596 listing).
+//!
+//! Below is a port that reads the Go copies as copies of everything, which is
+//! what `clone` of a `Mutex<HashMap<..>>` gives in Rust (but not what a copy
+//! of a Go struct gives: there the map is shared). `clone` hands a worker its
+//! own table behind its own lock, and `view` counts into a copy of the table
+//! and drops it. No race, and no count: it compiles, runs, and counts nothing.
 //!
 //! Grade it: `cargo test -p exercises value_site`
 
@@ -37,7 +43,7 @@ pub struct Site {
     views: Arc<Mutex<HashMap<String, u64>>>,
 }
 
-/// Go's `worker(site)`: a copy of the struct, lock and all.
+/// The port's reading of Go's `go work(site)`: a copy of the lock *and* the table.
 impl Clone for Site {
     fn clone(&self) -> Site {
         let table = self.views.lock().unwrap().clone();
@@ -48,7 +54,7 @@ impl Clone for Site {
 }
 
 impl Site {
-    /// Go's `View`: updates a copy of the table.
+    /// The port's reading of Go's value receiver: counts into a copy of the table.
     pub fn view(&self, page: &str) {
         let mut views = self.views.lock().unwrap().clone();
         *views.entry(page.to_string()).or_insert(0) += 1;

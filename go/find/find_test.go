@@ -70,9 +70,40 @@ func TestIgnoreCurrentForgivesWhatRanBefore(t *testing.T) {
 	}
 }
 
-// TestGo123HasNoGoroutineLeakProfile: Go 1.26 added an experimental
-// "goroutineleak" profile (GOEXPERIMENT=goroutineleakprofile). The
-// workbook's Go 1.23 does not know that name.
+// TestVerifyNoneSeesTheGoroutinesOfAParallelTest: goleak keeps no snapshot
+// and looks at every goroutine of the process, so a check in one parallel
+// test reports the goroutines of another test running at the same time.
+// Test "busy" keeps a goroutine blocked until test "checks" has finished
+// looking; goleak.Find (what VerifyNone calls) reports it, although "checks"
+// itself started nothing.
+func TestVerifyNoneSeesTheGoroutinesOfAParallelTest(t *testing.T) {
+	started, checked := make(chan struct{}), make(chan struct{})
+	var report error
+	t.Run("group", func(t *testing.T) {
+		t.Run("busy", func(t *testing.T) {
+			t.Parallel()
+			release := make(chan struct{})
+			go func() { <-release }()
+			close(started)
+			<-checked
+			close(release)
+		})
+		t.Run("checks", func(t *testing.T) {
+			t.Parallel()
+			<-started
+			report = goleak.Find()
+			close(checked)
+		})
+	})
+	if report == nil || !strings.Contains(report.Error(), "TestVerifyNoneSeesTheGoroutinesOfAParallelTest") {
+		t.Errorf("goleak.Find() in a parallel test = %v; want the other test's goroutines", report)
+	}
+}
+
+// TestGo123HasNoGoroutineLeakProfile: Go 1.26 added a "goroutineleak"
+// profile as an experiment (GOEXPERIMENT=goroutineleakprofile), and Go 1.27
+// made it generally available. The workbook's Go 1.23 does not know that
+// name.
 func TestGo123HasNoGoroutineLeakProfile(t *testing.T) {
 	if p := pprof.Lookup("goroutineleak"); p != nil {
 		t.Errorf("pprof.Lookup(\"goroutineleak\") = %v; Go 1.23 has no such profile", p.Name())

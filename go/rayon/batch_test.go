@@ -5,12 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 
 	"golang.org/x/sync/errgroup"
 
+	"example.com/workbook/internal/goroutines"
 	"example.com/workbook/internal/leaktest"
 )
 
@@ -205,4 +207,39 @@ func TestSetLimitWhileActivePanics(t *testing.T) {
 		}
 	}()
 	g.SetLimit(2)
+}
+
+// SetLimit panics only while goroutines started *under a limit* are active:
+// it counts the tokens in its semaphore, and a group without a limit has
+// none. A first SetLimit after unlimited Go calls is accepted silently, and
+// the goroutine started before it gives back a slot it never took: it blocks
+// in the group's done, and Wait never returns. The goroutines stay blocked,
+// so the test runs in a process of its own.
+func TestAFirstSetLimitAfterUnlimitedGoBreaksWait(t *testing.T) {
+	if !leaktest.Isolated(t) {
+		return
+	}
+	var g errgroup.Group
+	release := make(chan struct{})
+	g.Go(func() error { <-release; return nil })
+	g.SetLimit(1) // no panic: the running goroutine took no slot
+	close(release)
+	waited := make(chan struct{})
+	go func() {
+		_ = g.Wait()
+		close(waited)
+	}()
+	// Once every goroutine is parked, nothing can wake any of them.
+	if _, ok := goroutines.Settle(); !ok {
+		t.Fatalf("the goroutines did not settle:\n%s", goroutines.Stacks())
+	}
+	select {
+	case <-waited:
+		t.Fatal("Wait returned: the goroutine started before SetLimit finished normally")
+	default:
+	}
+	stacks := string(goroutines.Stacks())
+	if !strings.Contains(stacks, "errgroup.(*Group).done") || !strings.Contains(stacks, "errgroup.(*Group).Wait") {
+		t.Errorf("want one goroutine blocked in the group's done and one in Wait; got:\n%s", stacks)
+	}
 }

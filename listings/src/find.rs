@@ -83,3 +83,23 @@ pub fn thread_gauge(out: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 // ANCHOR_END: gauge
+
+#[cfg(test)]
+mod tests {
+    use crossbeam_channel::{TryRecvError, bounded};
+
+    /// The page's claim about the probe: `try_recv` says `Disconnected` only
+    /// once every `Sender` is gone *and* the buffer is empty; a value sent
+    /// before the last drop is still handed out first.
+    #[test]
+    fn try_recv_says_disconnected_once_every_sender_is_dropped_and_the_buffer_is_empty() {
+        let (tx, rx) = bounded::<u32>(2);
+        let tx2 = tx.clone();
+        assert_eq!(rx.try_recv(), Err(TryRecvError::Empty));
+        tx.send(7).unwrap();
+        drop(tx);
+        drop(tx2);
+        assert_eq!(rx.try_recv(), Ok(7), "the buffered value comes first");
+        assert_eq!(rx.try_recv(), Err(TryRecvError::Disconnected));
+    }
+}

@@ -67,6 +67,7 @@ pub const PROGRAMS: &[(&str, Program)] = &[
     // Chapter 6
     ("rayon_collect", rayon::collect),
     ("rayon_starve", rayon::starve),
+    ("rayon_panics", rayon::panics),
     // Chapter 7
     ("find_threads", find::thread_gauge),
 ];

@@ -10,7 +10,7 @@
 //!   wrong tool;
 //! - [`find_line`]: early exit inside a long per-item loop with an
 //!   `AtomicBool`;
-//! - programs [`collect`] and [`starve`], with checked output;
+//! - programs [`collect`], [`starve`] and [`panics`], with checked output;
 //! - [`bench`]: the measurement, `cargo run --release -p listings --example
 //!   rayon_bench`.
 
@@ -264,6 +264,80 @@ pub fn starve(out: &mut dyn Write) -> io::Result<()> {
         workers.max.load(Ordering::SeqCst)
     )?;
     // ANCHOR_END: starve
+    Ok(())
+}
+
+/// The message of a caught panic (`panic!` with a literal or a format).
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> &str {
+    payload
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("(not a string)")
+}
+
+/// `cargo run -p listings --example rayon_panics`: where a panic in rayon
+/// goes. `join`, `scope` and a parallel iterator hand it to their caller; a
+/// task started by `spawn` has no caller to hand it to, so it goes to the
+/// pool's `panic_handler`, and without one the process aborts
+/// (`listings/tests/rayon_spawn_abort.rs` shows that in a child process).
+pub fn panics(out: &mut dyn Write) -> io::Result<()> {
+    use std::panic::{AssertUnwindSafe, catch_unwind};
+    // ANCHOR: panics
+    let pool = ::rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .build()
+        .expect("a 2-thread pool");
+    let caught = |f: &(dyn Fn() + Sync)| match catch_unwind(AssertUnwindSafe(|| pool.install(f))) {
+        Ok(()) => "returned".to_string(),
+        Err(payload) => format!("the caller caught {:?}", panic_message(&*payload)),
+    };
+    let other_side_ran = AtomicBool::new(false);
+    let join = caught(&|| {
+        ::rayon::join(
+            || panic!("join: item 3 is corrupt"),
+            || other_side_ran.store(true, Ordering::SeqCst),
+        );
+    });
+    writeln!(
+        out,
+        "join:     {join} (the other side ran: {})",
+        other_side_ran.load(Ordering::SeqCst)
+    )?;
+    let scope = caught(&|| {
+        ::rayon::scope(|s| s.spawn(|_| panic!("scope: task 2 failed")));
+    });
+    writeln!(out, "scope:    {scope}")?;
+    let iter = caught(&|| {
+        (0..1000u64).into_par_iter().for_each(|i| {
+            if i == 500 {
+                panic!("par_iter: item 500 is corrupt");
+            }
+        });
+    });
+    writeln!(out, "par_iter: {iter}")?;
+
+    // `spawn` returns at once; the task runs later, with nobody to catch its
+    // panic. A pool built with a `panic_handler` gets it; without one, rayon
+    // aborts the whole process.
+    let (handled_tx, handled) = channel::bounded::<String>(1);
+    let handled_pool = ::rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .panic_handler(move |payload| {
+            let _ = handled_tx.send(panic_message(&*payload).to_string());
+        })
+        .build()
+        .expect("a 2-thread pool with a panic handler");
+    handled_pool.spawn(|| panic!("spawn: a background task failed"));
+    let message = handled
+        .recv_timeout(Duration::from_secs(10))
+        .unwrap_or_else(|_| "(the handler never ran)".to_string());
+    let still_works: u64 = handled_pool.install(|| (0..10u64).into_par_iter().sum());
+    writeln!(
+        out,
+        "spawn:    the pool's panic_handler got {message:?}; the pool still sums 0..10 = {still_works}"
+    )?;
+    // ANCHOR_END: panics
     Ok(())
 }
 

@@ -31,6 +31,16 @@ pub fn copies(out: &mut dyn Write) -> io::Result<()> {
         "  HashMap<String, i64> {}",
         size_of::<HashMap<String, i64>>()
     )?;
+    writeln!(
+        out,
+        "    of which RandomState {}",
+        size_of::<std::hash::RandomState>()
+    )?;
+    writeln!(
+        out,
+        "  Arc<Mutex<HashMap<String, i64>>> {}",
+        size_of::<Arc<Mutex<HashMap<String, i64>>>>()
+    )?;
     writeln!(out, "  &Point               {}", size_of::<&Point>())?;
     writeln!(out, "  Box<Point>           {}", size_of::<Box<Point>>())?;
     // ANCHOR_END: sizes
@@ -45,6 +55,14 @@ pub fn copies(out: &mut dyn Write) -> io::Result<()> {
     let mut w = v.clone(); // Clone: a new buffer, said out loud
     w[0] = 100;
     writeln!(out, "clone:     {v:?} {w:?}")?;
+
+    let copied = v.to_vec(); // also a new buffer: from any slice
+    let mut extended = Vec::with_capacity(v.len());
+    extended.extend_from_slice(&v); // and so is copying into a Vec of your own
+    writeln!(
+        out,
+        "to_vec:    {copied:?}, extend_from_slice: {extended:?}"
+    )?;
 
     let moved = w; // a move: `w` is gone, `moved` owns the buffer
     writeln!(out, "move:      {moved:?}")?;
@@ -90,8 +108,9 @@ impl Counter {
 
 // ANCHOR: copy_receiver
 /// The Go bug, rebuilt: a `Copy` type with a by-value receiver. It
-/// compiles, and `inc` changes a copy, as in Go; `#[must_use]` on the
-/// result is how a Rust API warns about that.
+/// compiles, and `inc` changes a copy, as in Go. `#[must_use]` cannot warn
+/// here, since `inc` returns nothing to ignore; it helps only a method that
+/// hands the new value back (`fn inc(self) -> Self`) and is called for nothing.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct CopyCounter {
     pub hits: u64,
@@ -248,6 +267,8 @@ pub mod rejected {
         clone_lock => "E0277";
         /// A thread's closure that borrows the loop variable.
         spawn_borrow => "E0373";
+        /// Go's `Site`: a lock per copy, one table shared by `Arc`.
+        site_one_table_n_locks => "E0596";
     }
 }
 

@@ -1,7 +1,7 @@
-//! Exercise `value_site`: the handles that each counted alone.
+//! Exercise `value_site`: one table, one lock.
 //!
 //! The Go service counts page views in a struct that holds its lock and its
-//! table, with value receivers, and hands each worker a copy of it:
+//! table, with a value receiver, and hands each worker a copy of it:
 //!
 //! ```go
 //! type Site struct {
@@ -10,21 +10,27 @@
 //! }
 //!
 //! func (s Site) View(page string) { // go vet: View passes lock by value
-//!     s.mu.Lock()
+//!     s.mu.Lock() // the copy's lock
 //!     defer s.mu.Unlock()
-//!     v := s.views[page] // a copy of the count...
-//!     v++                // ...updated, and never stored back
+//!     s.views[page]++ // the one table
 //! }
 //!
 //! for w := 0; w < workers; w++ {
-//!     go worker(site) // each worker gets a copy: its own lock
+//!     go work(site) // a copy: a lock of its own, the same map
 //! }
 //! ```
 //!
+//! A Go map value is a pointer to its table, so every copy of `Site` writes
+//! the same table, each under its own lock: a data race (`go run -race`
+//! reports it, chapter 5 shows the report). Safe Rust cannot write that
+//! layout: a table shared by an `Arc` is read-only, and a `Mutex` hands out
+//! `&mut` only to what it owns (the chapter's E0596 listing).
+//!
 //! Reference solution: a handle is an `Arc` of the one mutex-guarded table,
 //! so the derived `Clone` clones the `Arc` (a second owner of the same table,
-//! not a copy of it). `view` changes the count in place through the guard,
-//! with `entry`, in one critical section.
+//! not a copy of it), and the one lock comes with it: the layout Go needed,
+//! a `*Site` for every worker and a pointer receiver. `view` changes the
+//! count in place through the guard, with `entry`, in one critical section.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};

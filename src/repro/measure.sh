@@ -6,7 +6,8 @@
 #   bash src/repro/measure.sh [JOBS [FAILURE_RATE [RECORD_KIB [EVERY]]]]
 #
 # Defaults: 1000 jobs, half of them failing, 9 records of 64 KiB per batch, a
-# sample every 50 jobs: about 15 s on 2 cores once both sides are built.
+# sample every 50 jobs. The four series took 17 s on the project's 2-core
+# machine under a load average of 12, once both sides were built.
 # Then `cargo run -p plot --bin repro_figures` redraws the figures.
 set -euo pipefail
 root=$(git -C "$(dirname "$0")" rev-parse --show-toplevel)

@@ -1,6 +1,8 @@
-// Go rejects `stock["pen"].N++` on a map of structs; so does Rust, for the
-// same reason: indexing a map gives read-only access to the value. Use
-// `get_mut` or `entry` to change it in place.
+// Go rejects `stock["pen"].N++` on a map of structs; so does Rust, but not
+// for Go's reason. A `&mut` into the map is fine (`get_mut` returns one, and
+// the borrow checker keeps the map from growing while it lives); `HashMap`
+// implements `Index` and not `IndexMut`, so `map[key]` only reads. Use
+// `get_mut` or `entry` to change a value in place.
 use std::collections::HashMap;
 
 struct Item {

@@ -12,8 +12,10 @@
 //!
 //! - [`csv`]: the tiny CSV reader the figures' data needs.
 //! - [`repro`]: chapter 8's figures, from `src/repro/incident.csv`.
+//! - [`rayon`]: chapter 6's figure, from the committed benchmark reports.
 
 pub mod csv;
+pub mod rayon;
 pub mod repro;
 
 use plotters::prelude::*;
@@ -72,11 +74,18 @@ pub struct Chart {
     /// Size in CSS pixels; the SVG scales down to the column's width.
     pub width: u32,
     pub height: u32,
+    /// Decimals of the axis labels: 0 for counts and MiB, 1 for axes that
+    /// span only a few units (cores, ratios).
+    pub x_decimals: usize,
+    pub y_decimals: usize,
 }
 
 /// Drawn by plotters in this colour, then replaced by `currentColor`: the
 /// page's text colour. No palette colour may be this one.
 const INK: RGBColor = RGBColor(1, 2, 3);
+/// A series in this colour is drawn in the page's text colour, like the
+/// axes: for a reference line (an ideal, a limit) rather than a measurement.
+pub const TEXT: Colour = Colour(INK.0, INK.1, INK.2);
 const INK_HEX: &str = "#010203";
 
 /// The chart as an SVG document to inline in a page: transparent
@@ -115,8 +124,8 @@ fn draw(chart: &Chart, out: &mut String) -> Result<(), String> {
         .axis_style(INK)
         .bold_line_style(INK.mix(0.15))
         .max_light_lines(0)
-        .x_label_formatter(&|x| format!("{x:.0}"))
-        .y_label_formatter(&|y| format!("{y:.0}"))
+        .x_label_formatter(&|x| format!("{x:.digits$}", digits = chart.x_decimals))
+        .y_label_formatter(&|y| format!("{y:.digits$}", digits = chart.y_decimals))
         .draw()
         .map_err(err)?;
 
@@ -241,6 +250,8 @@ mod tests {
                     marker: Marker::Square,
                 },
             ],
+            x_decimals: 0,
+            y_decimals: 0,
             width: 640,
             height: 400,
         }

@@ -51,6 +51,8 @@ pub fn outputs(csv: &str) -> Result<[String; 3], String> {
             series,
             width: 720,
             height: 440,
+            x_decimals: 0,
+            y_decimals: 0,
         })
     };
     let memory = chart(
@@ -68,12 +70,15 @@ pub fn outputs(csv: &str) -> Result<[String; 3], String> {
     Ok([svg(&memory)?, svg(&live)?, arithmetic(&t)?])
 }
 
-/// Per failed job, from the first sample to the last of a series:
-/// (change of `column`) / (change of `failed`).
+/// Per failed job: the least-squares slope of `column` against `failed`
+/// over every sample of a series. A slope from the first sample to the last
+/// would count the process's warm-up (the runtime's first allocations, pages
+/// touched once) as growth per failure; a line fitted through all samples
+/// weighs the warm-up as one sample among twenty.
 fn per_failed(t: &Table, series: &str, column: &str) -> Result<Option<f64>, String> {
     let (s, f, c) = (t.column("series")?, t.column("failed")?, t.column(column)?);
     let rows: Vec<&Vec<String>> = t.rows.iter().filter(|r| r[s] == series).collect();
-    let (Some(first), Some(last)) = (rows.first(), rows.last()) else {
+    let Some(first) = rows.first() else {
         return Err(format!("no rows for series {series:?}"));
     };
     if first[c].is_empty() {
@@ -83,11 +88,19 @@ fn per_failed(t: &Table, series: &str, column: &str) -> Result<Option<f64>, Stri
         r[i].parse::<f64>()
             .map_err(|e| format!("{series} {}: {e}", t.columns[i]))
     };
-    let failed = num(last, f)? - num(first, f)?;
-    if failed <= 0.0 {
+    let points = rows
+        .iter()
+        .map(|r| Ok((num(r, f)?, num(r, c)?)))
+        .collect::<Result<Vec<(f64, f64)>, String>>()?;
+    let n = points.len() as f64;
+    let mean_x = points.iter().map(|p| p.0).sum::<f64>() / n;
+    let mean_y = points.iter().map(|p| p.1).sum::<f64>() / n;
+    let sxx: f64 = points.iter().map(|p| (p.0 - mean_x).powi(2)).sum();
+    let sxy: f64 = points.iter().map(|p| (p.0 - mean_x) * (p.1 - mean_y)).sum();
+    if sxx <= 0.0 {
         return Err(format!("{series}: no failed job"));
     }
-    Ok(Some((num(last, c)? - num(first, c)?) / failed))
+    Ok(Some(sxy / sxx))
 }
 
 /// The record size in KiB, from the data's `# parameters:` comment.
@@ -114,7 +127,10 @@ fn arithmetic(t: &Table) -> Result<String, String> {
     let w = &mut out;
     let fmt =
         |v: Option<f64>, digits: usize| v.map_or("-".to_owned(), |v| format!("{v:+.digits$}"));
-    let _ = writeln!(w, "per failed job, first sample to last ({DATA}):");
+    let _ = writeln!(
+        w,
+        "per failed job, least-squares slope over every sample ({DATA}):"
+    );
     let _ = writeln!(
         w,
         "{:<11} {:>11} {:>9} {:>9} {:>10}",
@@ -175,7 +191,7 @@ fn arithmetic(t: &Table) -> Result<String, String> {
     let _ = writeln!(w);
     let _ = writeln!(
         w,
-        "an alert at {ALERT_BUDGET} goroutines (threads) above the start fires at the sample"
+        "an alert at more than {ALERT_BUDGET} goroutines (threads) above the start fires at the sample"
     );
     for name in ["go leaky", "rust leaky"] {
         let _ = match first_over(t, name, ALERT_BUDGET)? {
@@ -233,6 +249,24 @@ rust fixed,4,2,1,500,,
         assert_eq!(per_failed(&t, "rust leaky", "live"), Ok(Some(1.0)));
         assert_eq!(per_failed(&t, "rust leaky", "heap_inuse_kib"), Ok(None));
         assert!(per_failed(&t, "java leaky", "live").is_err());
+    }
+
+    #[test]
+    fn a_warm_up_counts_as_one_sample_not_as_the_slope() {
+        // A jump of 900 KiB at the first failure, then 10 KiB per failed job:
+        // first to last says 940 / 4 = 235 KiB per failed job, the fitted
+        // line 190, and the last four samples alone 10.
+        let csv = "series,jobs,failed,live,rss_kib,heap_inuse_kib,stack_inuse_kib
+go fixed,0,0,1,1000,400,300
+go fixed,2,1,1,1910,400,300
+go fixed,4,2,1,1920,400,300
+go fixed,6,3,1,1930,400,300
+go fixed,8,4,1,1940,400,300
+";
+        let t = Table::parse(csv).unwrap();
+        let slope = per_failed(&t, "go fixed", "rss_kib").unwrap().unwrap();
+        assert!((slope - 190.0).abs() < 1e-9, "{slope}");
+        assert_eq!(per_failed(&t, "go fixed", "heap_inuse_kib"), Ok(Some(0.0)));
     }
 
     #[test]
