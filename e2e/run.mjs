@@ -3,7 +3,10 @@
 // builds the book and runs this; see README.md here.
 //
 //   node run.mjs [--book DIR] [--out DIR] [--chromium PATH] [--page SUBSTRING]... [--links-only]
-//                [--runner BIN --root DIR]   also Run and Check with the local runner
+//                [--runner BIN] [--root DIR]
+//
+// After the pages: Run and Check against a fake runner (always), and against
+// the real one when --runner names its binary (lib/runner.mjs).
 
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,15 +42,16 @@ try {
 } catch (e) {
   report.check({ page: 'the test itself' }, 'runs', [String(e?.stack ?? e)]);
 }
-if (opts.runner && !opts['links-only']) {
+if (!opts['links-only']) {
   let browser;
   try {
     browser = await launch(opts.chromium);
     await runRunnerSuite({
       bookDir: resolve(opts.book),
       root: resolve(opts.root),
-      runnerBin: resolve(opts.runner),
+      runnerBin: opts.runner ? resolve(opts.runner) : null,
       scratchDir: join(resolve(opts.out), 'runner-scratch'),
+      outDir: resolve(opts.out),
       browser,
       report,
     });

@@ -37,6 +37,7 @@ const EXPECTED = [
   ['exercise cards show', both, null, /demo_bad does not show its grading command/],
   ['hints and solution open on click', both, null, /open before any click/],
   ['quiz answers give feedback', both, null, /showed no feedback/],
+  ['a wrong quiz pick keeps the answer hidden', both, null, /a wrong pick marks choice 0 as right: it reveals the answer/],
   ['text contrast', both, THEMES, /p\.selftest-faint .*contrast 1\.00/],
   ['no JavaScript errors', both, null, /selftest: a script error on purpose/],
   ['no request leaves localhost', both, null, /GET https:\/\/example\.invalid\/pixel\.png/],

@@ -47,7 +47,11 @@ export async function testPage({ browser, origin, page, viewport, outDir, report
         check(`hints and solution open on click (${inv.hint} hints, ${inv.solution} solutions)`, await checks.hintsAndSolutions(tab));
       }
     }
-    if (inv.question > 0) check(`quiz answers give feedback (${inv.question} questions)`, await checks.quizzes(tab));
+    if (inv.question > 0) {
+      const quiz = await checks.quizzes(tab);
+      check(`quiz answers give feedback (${inv.question} questions)`, quiz.problems);
+      check('a wrong quiz pick keeps the answer hidden until "Show answer"', quiz.hidden);
+    }
 
     mark('checked');
     // Themes, with every hint, solution and explanation open so their text is checked too.
