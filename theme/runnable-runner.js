@@ -210,9 +210,7 @@
     // ---- The one-line notice (top of the page and each card) ----------------
 
     var NOTICES = {
-        off:
-            "Run and Check are off: start `" + SERVE + "` in the workbook's folder and open the URL it prints " +
-            "(`http://127.0.0.1:3000/#runner=…`).",
+        off: "Run and Check are off: start `" + SERVE + "` and open the URL it prints.",
         restarted:
             "Run and Check are off: the runner was restarted or stopped since this page got its pass. " +
             "Open the URL `" + SERVE + "` printed last.",
@@ -489,7 +487,9 @@
     // The card's shipped starter, as shown: to tell "not started" from a
     // verdict (the file is still exactly that text).
     function starterText(card) {
-        var code = card.querySelector("pre > code");
+        var slot = card.querySelector(".runnable-your-file");
+        var shown = slot && slot.previousElementSibling;
+        var code = shown && shown.querySelector("code");
         return code ? code.textContent : null;
     }
 
@@ -795,6 +795,15 @@
         window.addEventListener("storage", function (event) {
             if (event.key === STORE_KEY && storedSession() && noticeState !== "on") {
                 connect(null).then(start);
+            }
+        });
+        // A new link pasted into this tab only changes the fragment: the page
+        // is not loaded again, so take it from here.
+        window.addEventListener("hashchange", function () {
+            var fresh = takeLinkFromAddress();
+            if (fresh) {
+                setNotice("asking");
+                connect(fresh).then(start);
             }
         });
     }

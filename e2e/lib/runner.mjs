@@ -150,7 +150,7 @@ async function withFakeRunner(ctx, givenBook) {
     await card.locator('.runnable-your-file details').waitFor();
     const cardCode = await card.evaluate((c) => ({
       label: [...c.querySelectorAll('.runnable-label')].map((l) => l.innerText).join(' | '),
-      starter: c.querySelector('pre > code')?.textContent ?? '',
+      starter: c.querySelector('.runnable-your-file')?.previousElementSibling?.querySelector('code')?.textContent ?? '',
     }));
     await card.locator('.runnable-your-file summary').click();
     const yours = await card.locator('.runnable-your-file pre code').textContent();
@@ -295,6 +295,9 @@ async function withFakeRunner(ctx, givenBook) {
     // The new link works in the same tab, then the runner stops.
     await page.goto(fake.url.replace('/#', `/${PAGE}#`), { waitUntil: 'load' });
     const back = await page.waitForSelector('body.runnable-runner-on', { timeout: 15_000 }).then(() => true, () => false);
+    // Its progress answer first (a stop cuts a stream short, which the
+    // browser reports as an error of its own).
+    await card.locator('.runnable-progress:not(:empty)').waitFor({ timeout: 15_000 }).catch(() => {});
     await fake.close();
     await page.reload({ waitUntil: 'load' });
     const stopped = await noticeAfterReload(page);
@@ -305,7 +308,8 @@ async function withFakeRunner(ctx, givenBook) {
     ]);
     // The page cannot tell a stopped runner from a refused fetch but by the
     // failed request: those two, and only those, are expected.
-    const expected = (e) => /127\.0\.0\.1:\d+\/api\/hello: (net::ERR_CONNECTION_REFUSED|HTTP 403)/.test(e) || /Failed to load resource.*(ERR_CONNECTION_REFUSED|403)/.test(e);
+    const expected = (e) => /127\.0\.0\.1:\d+\/api\/hello: (net::ERR_CONNECTION_REFUSED|HTTP 403)/.test(e) ||
+      /Failed to load resource.*(ERR_CONNECTION_REFUSED|403)/.test(e) || streamRead(e);
     check('with the fake runner: no JavaScript error, nothing leaves the machine, no other failed request',
       [...events.console, ...events.offline, ...events.failed].filter((e) => !expected(e)));
   } finally {
@@ -450,7 +454,7 @@ async function withRealRunner({ bookDir, root, runnerBin, scratchDir, shots, bro
     const restarted = await noticeAfterReload(page);
     check('after the runner restarts, the page says so in one line', restarted.text && /restarted/.test(restarted.text) ? [] : [`the notice says ${JSON.stringify(restarted.text)}`]);
 
-    const graderMissing = (e) => /\/api\/hello: HTTP 40[13]/.test(e) || /Failed to load resource.*40[13]/.test(e);
+    const graderMissing = (e) => /\/api\/hello: HTTP 40[13]/.test(e) || /Failed to load resource.*40[13]/.test(e) || streamRead(e);
     check('with the runner: no JavaScript error, nothing leaves the machine, no failed request',
       [...events.console, ...events.offline, ...events.failed].filter((e) => !graderMissing(e)));
   } finally {
@@ -461,6 +465,17 @@ async function withRealRunner({ bookDir, root, runnerBin, scratchDir, shots, bro
 }
 
 // ---- helpers ---------------------------------------------------------------------------
+
+/**
+ * A stream the page read to its end with `response.body.getReader()` is
+ * reported to Playwright as failed with net::ERR_ABORTED (the DevTools
+ * protocol's view of a body the page consumed as a stream), although every
+ * line arrived: the checks above read what the page showed from it. So that
+ * one error, on the stream endpoints only, is not a failure.
+ */
+function streamRead(e) {
+  return /\/api\/(run|check)\/[a-z0-9_-]+: net::ERR_ABORTED$|\/api\/progress: net::ERR_ABORTED$/.test(e);
+}
 
 function same(a, b) {
   return a.length === b.length && [...a].sort().every((x, i) => x === [...b].sort()[i]);
