@@ -211,15 +211,9 @@
 
     var NOTICES = {
         off: "Run and Check are off: start `" + SERVE + "` and open the URL it prints.",
-        restarted:
-            "Run and Check are off: the runner was restarted or stopped since this page got its pass. " +
-            "Open the URL `" + SERVE + "` printed last.",
-        stopped:
-            "Run and Check are off: the runner does not answer (was `" + SERVE + "` stopped?). " +
-            "Start it again and open the URL it prints.",
-        used:
-            "Run and Check are off: that link was already used (each printed link works once). " +
-            "Open the newest URL `" + SERVE + "` printed, or restart it for a new one.",
+        restarted: "Run and Check are off: the runner restarted or stopped. Open the newest URL `" + SERVE + "` printed.",
+        stopped: "Run and Check are off: the runner does not answer. Start `" + SERVE + "` again, open the URL it prints.",
+        used: "Run and Check are off: that link was used already. Open the newest URL `" + SERVE + "` printed.",
     };
 
     var noticeState = null;
@@ -779,8 +773,11 @@
         }
     }
 
+    // Off the address bar now, before the page does anything else.
+    var linkAtLoad = takeLinkFromAddress();
+
     function init() {
-        var link = takeLinkFromAddress();
+        var link = linkAtLoad;
         if (!placeNotices()) {
             // Nothing to run here; still trade a fresh link for the other pages.
             if (link) {
