@@ -60,6 +60,11 @@ async function withoutRunner({ bookDir, shots, browser, report }) {
         const requests = [];
         page.on('request', (r) => requests.push(r.url()));
         await page.goto(`${server.origin}/${PAGE}`, { waitUntil: 'load' });
+        // Measured once fonts are in and mdBook's sidebar has stopped sliding
+        // (a loaded machine measures the text column mid-transition otherwise).
+        await page.evaluate(() => document.fonts.ready);
+        await page.evaluate(() => document.getAnimations().forEach((a) => a.finish()));
+        await page.waitForTimeout(300);
         const shown = await page.evaluate(() => {
           const top = document.querySelector('main > .runnable-runner-notice-page');
           const cards = [...document.querySelectorAll('.runnable-exercise')];
@@ -334,6 +339,9 @@ async function noticeAfterReload(page) {
     return n && !n.hidden && n.textContent.trim().length > 0;
   }, null, { timeout: 15_000 }).catch(() => {});
   await page.evaluate(() => scrollTo(0, 0));
+  await page.evaluate(() => document.fonts.ready);
+  await page.evaluate(() => document.getAnimations().forEach((a) => a.finish()));
+  await page.waitForTimeout(300);
   return page.evaluate(() => {
     const n = document.querySelector('.runnable-runner-notice-page:not([hidden])');
     const cs = n && getComputedStyle(n);
