@@ -287,7 +287,7 @@
         var current = null;
         var timer = setInterval(tick, 1000);
         function seconds(since) {
-            return Math.floor((Date.now() - since) / 1000) + " s";
+            return "(" + Math.floor((Date.now() - since) / 1000) + " s)";
         }
         function tick() {
             if (current) {
@@ -307,7 +307,7 @@
                     text.appendChild(markdown(event.text));
                     item.appendChild(text);
                 }
-                var time = el("span", "runnable-phase-time", "0 s");
+                var time = el("span", "runnable-phase-time", "(0 s)");
                 item.appendChild(document.createTextNode(" "));
                 item.appendChild(time);
                 list.appendChild(item);

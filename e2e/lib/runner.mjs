@@ -462,7 +462,7 @@ async function withRealRunner({ bookDir, root, runnerBin, scratchDir, shots, bro
       await writeFile(join(scratchDir, 'exercises/src', `${EXERCISE}.rs`), solution);
       await card.locator('.runnable-check-button').click();
       await verdict.locator('p', { hasText: /^Passed/ }).waitFor().catch(() => {});
-      const after = await verdict.innerText();
+      const after = await verdict.locator('p').first().innerText().catch(() => verdict.innerText());
       await card.locator('.runnable-progress', { hasText: /^done$/ }).waitFor({ timeout: 30_000 }).catch(() => {});
       const badge = await card.locator('.runnable-progress').innerText();
       const yours = await card.locator('.runnable-your-file pre code').textContent().catch(() => '');
