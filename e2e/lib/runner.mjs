@@ -70,7 +70,7 @@ async function withoutRunner({ bookDir, shots, browser, report }) {
           const cards = [...document.querySelectorAll('.runnable-exercise')];
           return {
             top: top && !top.hidden ? top.innerText : null,
-            lines: top ? ((cs) => Math.round((top.clientHeight - parseFloat(cs.paddingTop) - parseFloat(cs.paddingBottom)) /
+            noticeLines: top ? ((cs) => Math.round((top.clientHeight - parseFloat(cs.paddingTop) - parseFloat(cs.paddingBottom)) /
               (parseFloat(cs.lineHeight) || parseFloat(cs.fontSize) * 1.2)))(getComputedStyle(top)) : 0,
             cards: cards.length,
             cardNotices: cards.filter((c) => c.querySelector('.runnable-runner-notice:not([hidden])')).length,
@@ -84,7 +84,7 @@ async function withoutRunner({ bookDir, shots, browser, report }) {
           ...(shown.top === null ? ['no visible .runnable-runner-notice at the top of main'] : []),
           ...(shown.top !== null && !/Run and Check are off/.test(shown.top) ? [`the line says ${JSON.stringify(shown.top)}`] : []),
           ...(shown.top !== null && !/cargo xtask serve/.test(shown.top) ? [`the line does not name \`cargo xtask serve\`: ${JSON.stringify(shown.top)}`] : []),
-          ...(viewport.width >= 1280 && shown.lines !== 1 ? [`the notice takes ${shown.lines} lines at ${viewport.width}px`] : []),
+          ...(viewport.width >= 1280 && shown.noticeLines !== 1 ? [`the notice takes ${shown.noticeLines} lines at ${viewport.width}px`] : []),
           ...(shown.cardNotices === shown.cards ? [] : [`${shown.cards - shown.cardNotices} of ${shown.cards} cards lack the notice`]),
         ]);
         report.check(scope, 'without a runner: commands shown as text, no buttons, no request but the book\'s', [
@@ -271,6 +271,15 @@ async function withFakeRunner(ctx, givenBook) {
       ...(on2 && !/Passed/.test(tab2Verdict) ? [`its Check shows ${JSON.stringify(tab2Verdict.slice(0, 200))}`] : []),
       ...(on2 && tab2Badge !== 'done' ? [`its badge says ${JSON.stringify(tab2Badge)}`] : []),
       ...tab2Errors,
+    ]);
+
+    // The same printed link opened again (a second click in the terminal):
+    // the link is spent, the stored session still works.
+    await tab2.goto(fake.url.replace('/#', `/${PAGE}#`), { waitUntil: 'load' });
+    const again = await tab2.waitForSelector('body.runnable-runner-on', { timeout: 15_000 }).then(() => true, () => false);
+    check('the same link opened again: the buttons work with the stored session', [
+      ...(again ? [] : [`the page says ${JSON.stringify(await tab2.locator('.runnable-runner-notice-page').innerText().catch(() => '?'))}`]),
+      ...(fake.requests.filter((r) => r === 'POST /api/session').length >= 2 ? [] : ['the page did not try the link']),
     ]);
 
     // The progress page, in that tab.
