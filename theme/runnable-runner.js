@@ -583,6 +583,9 @@
                         return;
                     }
                     checkedAt[id] = Date.now();
+                    // At once from the verdict; "not started" needs the file.
+                    var known = v.status === "passed" ? "done" : v.status === "broken" ? "broken" : "partial";
+                    setBadge(badge, { state: known, passed: v.passed, total: v.total });
                     return refreshFile(card).then(function (text) {
                         var state =
                             v.status === "passed"

@@ -24,7 +24,8 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { openPage } from './browser.mjs';
 import { START_LINE, startFakeRunner } from './fakerunner.mjs';
-import { horizontalOverflow } from './inpage.mjs';
+import { CONTRAST, switchTheme, THEMES } from './checks.mjs';
+import { contrastProblems, horizontalOverflow } from './inpage.mjs';
 import { serve } from './server.mjs';
 
 const PAGE = 'leak/index.html';
@@ -222,6 +223,16 @@ async function withFakeRunner(ctx, givenBook) {
     await card.locator('.runnable-verdict').scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(shots, 'verdict-markdown.1280.png') });
 
+    // What the runner adds to a card (phases, verdict, badge, "Your file")
+    // is readable in every theme, like the rest of the card.
+    for (const theme of THEMES) {
+      const switched = await switchTheme(page, theme);
+      const { checked, problems } = switched.length ? { checked: 0, problems: switched } :
+        await page.evaluate(contrastProblems, { selector: `.runnable-exercise[data-exercise="${EXERCISE}"]`, ...CONTRAST });
+      report.check({ ...scope, theme }, `the card with its phases, verdict and "Your file" keeps text contrast >= ${CONTRAST.normal} (${checked} text elements)`, problems);
+    }
+    await switchTheme(page, 'light');
+
     // A long compile error stays inside the card, at both widths (the phone
     // in a tab of its own, opened at 390px as a phone opens the book).
     fake.script('check', EXERCISE, [{ phase: 'building', text: 'building', ms: 50 }, { done: brokenVerdict() }]);
@@ -263,6 +274,7 @@ async function withFakeRunner(ctx, givenBook) {
     if (on2) {
       await card2.locator('.runnable-check-button').click();
       await card2.locator('.runnable-verdict p', { hasText: /^Passed/ }).waitFor().catch(() => {});
+      await card2.locator('.runnable-progress', { hasText: /^done$/ }).waitFor({ timeout: 10_000 }).catch(() => {});
     }
     const tab2Verdict = on2 ? await card2.locator('.runnable-verdict').innerText() : '';
     const tab2Badge = on2 ? await card2.locator('.runnable-progress').innerText() : '';
