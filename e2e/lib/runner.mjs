@@ -304,9 +304,14 @@ async function withFakeRunner(ctx, givenBook) {
     })));
     const wanted = await manifestIds(root);
     await tab2.screenshot({ path: join(shots, 'progress.1280.png'), fullPage: true });
-    await tab2.setViewportSize({ width: 390, height: 844 });
-    await tab2.screenshot({ path: join(shots, 'progress.390.png'), fullPage: true });
-    const progressSideways = await tab2.evaluate(horizontalOverflow);
+    // At phone width, in a tab opened at that width (as a phone opens it).
+    const phone = await context.newPage();
+    await phone.setViewportSize({ width: WIDTHS[1].width, height: WIDTHS[1].height });
+    await phone.goto(`${server.origin}/${PROGRESS_PAGE}`, { waitUntil: 'load' });
+    await phone.locator('.runnable-progress-summary').waitFor().catch(() => {});
+    await phone.screenshot({ path: join(shots, 'progress.390.png'), fullPage: true });
+    const progressSideways = await phone.evaluate(horizontalOverflow);
+    await phone.close();
     report.check({ page: `${PROGRESS_PAGE} (fake runner)` }, 'the progress page shows every exercise, its card link and its state in the terminal\'s words', [
       ...(same(progress.map((p) => p.id), wanted) ? [] : [`rows ${progress.map((p) => p.id).join(', ')} against the manifest's ${wanted.join(', ')}`]),
       ...progress.filter((p) => !STATE_WORDS.test(p.state ?? '')).map((p) => `${p.id}: state ${JSON.stringify(p.state)}`),

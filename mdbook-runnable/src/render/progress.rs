@@ -20,7 +20,7 @@ pub fn render(attrs: Attrs, env: &Env) -> Result<String, String> {
          <p class=\"runnable-progress-cli\">In a terminal, <code>cargo xtask progress</code> \
          grades every exercise and names the next one to do.</p>\n\
          <table class=\"runnable-progress-table\">\n\
-         <thead><tr><th>Exercise</th><th>Chapter</th><th>State</th></tr></thead>\n<tbody>\n",
+         <thead><tr><th>Exercise</th><th>State</th><th>Chapter</th></tr></thead>\n<tbody>\n",
     );
     for ex in &manifest.exercises {
         let page = format!("{up}{}", html_path(&ex.chapter));
@@ -28,8 +28,8 @@ pub fn render(attrs: Attrs, env: &Env) -> Result<String, String> {
         out.push_str(&format!(
             "<tr data-exercise=\"{id}\">\
              <td><a href=\"{page}#exercise-{id}\">{}</a><br><code>{id}</code></td>\
-             <td><a href=\"{page}\">{}</a></td>\
-             <td class=\"runnable-progress-state\">—</td></tr>\n",
+             <td class=\"runnable-progress-state\">—</td>\
+             <td><a href=\"{page}\">{}</a></td></tr>\n",
             inline_html(&ex.title),
             inline_html(&chapter_title(env, &ex.chapter)),
         ));
