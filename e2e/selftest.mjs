@@ -33,6 +33,7 @@ const EXPECTED = [
   ['Go/Rust code highlighted', both, null, /language-go block #1 .* has no "hljs" class/],
   ['Go | Rust panes side-by-side', desktop, null, /compare #1 \(go \| rust\): not side by side/],
   ['pane code fits its box', both, null, /compare #2, go pane: its code is \d+px wide in a \d+px box/],
+  ['wrapped pane lines hang under their indent', both, null, /compare #3, go pane: \d+ wrapped row\(s\) continue at or left of where their line's code starts \(line 2: "fmt\.Println/],
   ['no sideways scrolling', both, null, /scrolls sideways.*div\.selftest-wide/],
   ['exercise cards show', both, null, /demo_bad does not show its grading command/],
   ['hints and solution open on click', both, null, /open before any click/],

@@ -5,6 +5,7 @@
 import {
   compareBoxes,
   contrastProblems,
+  hangProblems,
   highlightProblems,
   horizontalOverflow,
   paneFitProblems,
@@ -50,6 +51,11 @@ export async function compareLayout(page, viewport) {
 /** Every pane's code fits its box: no line needs sideways scrolling. */
 export async function paneFit(page) {
   return page.evaluate(paneFitProblems);
+}
+
+/** A wrapped pane line continues to the right of where its code starts. */
+export async function paneHang(page) {
+  return page.evaluate(hangProblems);
 }
 
 export async function noSidewaysScroll(page) {

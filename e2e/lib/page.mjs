@@ -40,6 +40,7 @@ export async function testPage({ browser, origin, page, viewport, outDir, report
     if (inv.go + inv.rust > 0) check(`Go/Rust code highlighted (${inv.go} Go, ${inv.rust} Rust blocks)`, await checks.highlight(tab));
     if (inv.compare > 0) check(`Go | Rust panes ${viewport.layout} (${inv.compare} compare blocks)`, await checks.compareLayout(tab, viewport));
     if (inv.compare > 0) check(`pane code fits its box (${inv.compare} compare blocks)`, await checks.paneFit(tab));
+    if (inv.compare > 0) check(`wrapped pane lines hang under their indent (${inv.compare} compare blocks)`, await checks.paneHang(tab));
     check('no sideways scrolling', await checks.noSidewaysScroll(tab));
     if (inv.exercise > 0) {
       check(`exercise cards show (${inv.exercise})`, await checks.exerciseCards(tab));
