@@ -3,7 +3,10 @@
 // builds the book and runs this; see README.md here.
 //
 //   node run.mjs [--book DIR] [--out DIR] [--chromium PATH] [--page SUBSTRING]... [--links-only]
-//                [--runner BIN --root DIR]   also Run and Check with the local runner
+//                [--runner BIN] [--root DIR]
+//
+// After the pages: Run and Check against a fake runner (always), and against
+// the real one when --runner names its binary (lib/runner.mjs).
 
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,15 +48,16 @@ if (!opts['links-only']) {
   await runZhSuite({ bookDir: resolve(opts.book), outDir: resolve(opts.out), chromium: opts.chromium, only: opts.page, report })
     .catch((e) => report.check({ page: 'the zh-CN test' }, 'runs', [String(e?.stack ?? e)]));
 }
-if (opts.runner && !opts['links-only']) {
+if (!opts['links-only']) {
   let browser;
   try {
     browser = await launch(opts.chromium);
     await runRunnerSuite({
       bookDir: resolve(opts.book),
       root: resolve(opts.root),
-      runnerBin: resolve(opts.runner),
+      runnerBin: opts.runner ? resolve(opts.runner) : null,
       scratchDir: join(resolve(opts.out), 'runner-scratch'),
+      outDir: resolve(opts.out),
       browser,
       report,
     });

@@ -1,8 +1,7 @@
-// mdbook-runnable: makes {{#quiz}} questions answerable, and, when the page
-// was opened from `cargo xtask serve`, adds Run and Check buttons that talk to
-// the local runner (runner/). Offline and dependency-free. Without JS the
-// quiz answers stay readable in each question's <details> and every command
-// stays a copyable line.
+// mdbook-runnable: makes {{#quiz}} questions answerable, and gives the lines
+// of Go | Rust panes a hanging indent when they wrap. (Run and Check, with the
+// local runner, are theme/runnable-runner.js.) Offline and dependency-free.
+// Without JS the quiz answers stay readable in each question's <details>.
 (function () {
     "use strict";
 
@@ -21,28 +20,71 @@
             return;
         }
 
+        // A wrong pick says so and offers another try or the answer; it never
+        // names the answer itself (the reader would stop thinking).
         function choose(picked) {
-            var right = picked === answer;
+            if (picked === answer) {
+                reveal(picked);
+                return;
+            }
+            choices.forEach(function (button, i) {
+                button.classList.remove("runnable-wrong");
+                button.removeAttribute("aria-pressed");
+                if (i === picked) {
+                    button.classList.add("runnable-wrong");
+                    button.setAttribute("aria-pressed", "true");
+                    button.disabled = true;
+                }
+            });
+            say("runnable-wrong", "Not quite: " + letter(picked) + " is not the answer. ", [
+                ["runnable-retry", "Try again", retry],
+                ["runnable-show-answer", "Show answer", function () {
+                    reveal(null);
+                }],
+            ]);
+        }
+
+        function reveal(picked) {
             choices.forEach(function (button, i) {
                 button.disabled = true;
                 button.setAttribute("aria-pressed", i === picked ? "true" : "false");
                 button.classList.toggle("runnable-right", i === answer);
-                button.classList.toggle("runnable-wrong", i === picked && !right);
+                button.classList.remove("runnable-wrong");
             });
-            feedback.hidden = false;
-            feedback.className = "runnable-feedback " + (right ? "runnable-right" : "runnable-wrong");
-            feedback.textContent = right
-                ? "Right: " + letter(answer) + "."
-                : "Not quite: you picked " + letter(picked) + ", the answer is " + letter(answer) + ".";
-            var retry = document.createElement("button");
-            retry.type = "button";
-            retry.className = "runnable-retry";
-            retry.textContent = "Try again";
-            retry.addEventListener("click", reset);
-            feedback.appendChild(retry);
+            say(
+                "runnable-right",
+                picked === answer ? "Right: " + letter(answer) + ". " : "The answer is " + letter(answer) + ". ",
+                [["runnable-retry", "Start over", reset]]
+            );
             question.classList.add("runnable-answered");
             if (explanation) {
                 explanation.open = true;
+            }
+        }
+
+        function say(kind, text, actions) {
+            feedback.hidden = false;
+            feedback.className = "runnable-feedback " + kind;
+            feedback.textContent = text;
+            actions.forEach(function (action) {
+                var button = document.createElement("button");
+                button.type = "button";
+                button.className = action[0];
+                button.textContent = action[1];
+                button.addEventListener("click", action[2]);
+                feedback.appendChild(button);
+            });
+        }
+
+        // Another pick: the wrong ones already tried stay marked.
+        function retry() {
+            feedback.hidden = true;
+            feedback.textContent = "";
+            var next = choices.filter(function (button) {
+                return !button.disabled;
+            })[0];
+            if (next) {
+                next.focus();
             }
         }
 
@@ -70,259 +112,109 @@
         });
     }
 
-    // ---- The local runner (runner/, started by `cargo xtask serve`) ----
-    // The page talks to it only when it was opened with the URL the runner
-    // printed: `#runner=PORT:TOKEN`. The fragment never reaches a server;
-    // it is moved to this tab's sessionStorage and removed from the address
-    // bar. Without it (plain `mdbook serve`) the page sends no request at all
-    // and shows the copyable commands.
-    var RUNNER_KEY = "runnable-runner";
+    // ---- Go | Rust panes: wrapped lines hang under their own indent --------
+    // A pane wraps its long lines (so no pane scrolls sideways). A wrapped
+    // line used to continue at column 0, where Go's `{` alone reads as
+    // invalid code: each source line becomes a block whose continuation
+    // rows start 2 columns right of the line's own indent, next to a
+    // continuation bar (theme/runnable.css). highlight.js's spans can cross
+    // lines (a block comment): they are split at each newline and reopened.
+    var TAB = 4; // columns, as `tab-size` in runnable.css
 
-    function runnerConfig() {
-        var saved = null;
-        try {
-            var m = /(?:^#|&)runner=(\d{1,5}):([0-9a-f]{48})(?:&|$)/.exec(location.hash);
-            if (m) {
-                sessionStorage.setItem(RUNNER_KEY, m[1] + ":" + m[2]);
-                history.replaceState(null, "", location.pathname + location.search);
-            }
-            saved = sessionStorage.getItem(RUNNER_KEY);
-        } catch (e) {
-            return null; // storage disabled: behave as without a runner
+    // Moves the row's leading whitespace into a zero-width span (kept for
+    // copying) and returns its width in columns: the row's CSS indent then
+    // draws it, the same on the first row and the continuation rows.
+    function hangIndent(row) {
+        var first = row.firstChild;
+        while (first && first.nodeType === Node.ELEMENT_NODE) {
+            first = first.firstChild;
         }
-        var parts = saved ? saved.split(":") : [];
-        return parts.length === 2 ? { port: parts[0], token: parts[1] } : null;
+        if (!first || first.nodeType !== Node.TEXT_NODE) {
+            return 0;
+        }
+        var lead = /^[ \t]*/.exec(first.textContent)[0];
+        if (!lead) {
+            return 0;
+        }
+        var columns = 0;
+        for (var i = 0; i < lead.length; i++) {
+            columns += lead[i] === "\t" ? TAB - (columns % TAB) : 1;
+        }
+        var span = document.createElement("span");
+        span.className = "runnable-lead";
+        span.textContent = lead;
+        first.textContent = first.textContent.slice(lead.length);
+        first.parentNode.insertBefore(span, first);
+        return columns;
     }
 
-    function api(runner, method, path) {
-        return fetch("http://127.0.0.1:" + runner.port + path, {
-            method: method,
-            headers: { Authorization: "Bearer " + runner.token },
-            cache: "no-store",
-            credentials: "omit",
-        }).then(function (response) {
-            return response.json().then(function (body) {
-                return { status: response.status, body: body };
+    function hangLines(code) {
+        if (code.getAttribute("data-hang")) {
+            return;
+        }
+        var lines = [];
+        var line = null;
+        function newLine() {
+            line = document.createElement("span");
+            line.className = "runnable-line";
+            lines.push(line);
+        }
+        // Copies `node` into the current line, splitting at newlines; `open`
+        // is the chain of highlight spans the text sits in.
+        function copy(node, open) {
+            if (node.nodeType === Node.TEXT_NODE) {
+                var parts = node.textContent.split("\n");
+                parts.forEach(function (part, i) {
+                    if (i > 0) {
+                        newLine();
+                    }
+                    if (part) {
+                        inside(open).appendChild(document.createTextNode(part));
+                    }
+                });
+            } else if (node.nodeType === Node.ELEMENT_NODE) {
+                var chain = open.concat([node]);
+                node.childNodes.forEach(function (child) {
+                    copy(child, chain);
+                });
+            }
+        }
+        // The innermost open span of the current line, made on demand.
+        function inside(open) {
+            var parent = line;
+            open.forEach(function (span) {
+                var last = parent.lastChild;
+                if (!last || last.nodeType !== Node.ELEMENT_NODE || last._from !== span) {
+                    last = span.cloneNode(false);
+                    last._from = span;
+                    parent.appendChild(last);
+                }
+                parent = last;
             });
+            return parent;
+        }
+        newLine();
+        code.childNodes.forEach(function (child) {
+            copy(child, []);
         });
-    }
-
-    function el(tag, className, text) {
-        var node = document.createElement(tag);
-        if (className) {
-            node.className = className;
+        if (lines.length > 1 && !lines[lines.length - 1].textContent) {
+            lines.pop(); // the newline that ends the block
         }
-        if (text !== undefined) {
-            node.textContent = text;
-        }
-        return node;
-    }
-
-    function showRun(pre, answer) {
-        pre.textContent = "";
-        if (answer.status !== 200) {
-            pre.appendChild(el("span", "runnable-stderr", "runner: " + (answer.body.error || answer.status)));
-            return;
-        }
-        var run = answer.body;
-        pre.appendChild(el("span", "runnable-run-command", "$ " + run.command + "\n"));
-        run.output.forEach(function (chunk) {
-            pre.appendChild(el("span", chunk.stream === "stderr" ? "runnable-stderr" : "", chunk.text));
-        });
-        var status = run.timed_out
-            ? "stopped"
-            : run.exit_code === null
-              ? "killed by signal " + run.signal
-              : "exit status " + run.exit_code;
-        var footer = [status, (run.millis / 1000).toFixed(1) + " s"].concat(run.notes).join(" · ");
-        pre.appendChild(el("span", "runnable-run-status", "\n" + footer));
-    }
-
-    function wireRun(runner, line) {
-        var id = line.getAttribute("data-command");
-        var button = el("button", "runnable-run-button", "Run");
-        button.type = "button";
-        var pre = el("pre", "runnable-run-output");
-        pre.hidden = true;
-        pre.setAttribute("aria-live", "polite");
-        line.appendChild(document.createTextNode(" "));
-        line.appendChild(button);
-        line.parentNode.insertBefore(pre, line.nextSibling);
-        button.addEventListener("click", function () {
-            button.disabled = true;
-            button.textContent = "Running…";
-            pre.hidden = false;
-            pre.textContent = "$ " + line.querySelector("code").textContent + "\n…";
-            api(runner, "POST", "/api/run/" + encodeURIComponent(id))
-                .then(function (answer) {
-                    showRun(pre, answer);
-                })
-                .catch(function () {
-                    pre.textContent = "The runner did not answer: is `cargo xtask serve` still running?";
-                })
-                .then(function () {
-                    button.disabled = false;
-                    button.textContent = "Run";
-                });
-        });
-    }
-
-    function badgeText(entry) {
-        if (!entry) {
-            return "";
-        }
-        if (entry.state === "done") {
-            return "done";
-        }
-        if (entry.state === "partial") {
-            return entry.passed + " of " + entry.total;
-        }
-        return "not started";
-    }
-
-    // One progress request at a time (the runner refuses a second with 409):
-    // a refresh asked for meanwhile runs once the current one is done.
-    var progressInFlight = null;
-    var progressAgain = false;
-    // When each card was last checked: a progress answer asked for before
-    // that is older than the card's own verdict and must not overwrite it
-    // (the first progress answer can take seconds: it grades every exercise).
-    var checkedAt = {};
-
-    function setBadge(badge, entry) {
-        badge.textContent = badgeText(entry);
-        badge.setAttribute("data-state", entry.state);
-    }
-
-    function refreshProgress(runner) {
-        if (progressInFlight) {
-            progressAgain = true;
-            return progressInFlight;
-        }
-        var askedAt = Date.now();
-        progressInFlight = api(runner, "GET", "/api/progress")
-            .then(function (answer) {
-                if (answer.status !== 200 || !answer.body.exercises) {
-                    return;
-                }
-                answer.body.exercises.forEach(function (entry) {
-                    var card = document.querySelector('.runnable-exercise[data-exercise="' + entry.id + '"]');
-                    var badge = card && card.querySelector(".runnable-progress");
-                    if (badge && !(checkedAt[entry.id] > askedAt)) {
-                        setBadge(badge, entry);
-                    }
-                });
-            })
-            .catch(function () {})
-            .then(function () {
-                progressInFlight = null;
-                if (progressAgain) {
-                    progressAgain = false;
-                    return refreshProgress(runner);
-                }
-            });
-        return progressInFlight;
-    }
-
-    function showVerdict(box, answer) {
-        box.textContent = "";
-        var v = answer.body;
-        if (answer.status !== 200 || !v.status) {
-            box.appendChild(el("p", "runnable-verdict-broken", "The grader did not answer: " + (v.error || answer.status)));
-            if (v.output) {
-                box.appendChild(el("pre", "", v.output));
+        lines.forEach(function (row) {
+            var columns = hangIndent(row);
+            row.style.setProperty("--runnable-indent", columns + "ch");
+            // mdBook's hidden lines (`boring`): the whole row hides with them.
+            var only = row.children.length === 1 && row.textContent === row.firstChild.textContent;
+            if (only && row.firstChild.classList.contains("boring")) {
+                row.classList.add("boring");
             }
-            return;
-        }
-        var head = v.status === "passed"
-            ? "Passed: all " + v.total + " checks."
-            : v.status === "broken"
-              ? "Does not compile yet:"
-              : "Not yet: " + v.passed + " of " + v.total + " checks pass.";
-        box.appendChild(el("p", "runnable-verdict-" + v.status, head));
-        if (v.broken) {
-            box.appendChild(el("pre", "", v.broken));
-        }
-        var list = el("ul", "runnable-checks");
-        (v.checks || []).forEach(function (check) {
-            var item = el("li", check.ok ? "runnable-check-ok" : "runnable-check-failed");
-            item.appendChild(el("span", "runnable-check-mark", check.ok ? "✓ " : "✗ "));
-            item.appendChild(el("code", "", check.name));
-            if (check.message) {
-                item.appendChild(el("span", "runnable-check-message", ": " + check.message));
-            }
-            list.appendChild(item);
+            row.appendChild(document.createTextNode("\n"));
         });
-        box.appendChild(list);
-    }
-
-    function wireCheck(runner, card) {
-        var id = card.getAttribute("data-exercise");
-        var bar = el("div", "runnable-check-bar");
-        var button = el("button", "runnable-check-button", "Check");
-        button.type = "button";
-        var badge = el("span", "runnable-progress", "");
-        var box = el("div", "runnable-verdict");
-        box.setAttribute("aria-live", "polite");
-        bar.appendChild(button);
-        bar.appendChild(badge);
-        bar.appendChild(box);
-        var title = card.querySelector(".runnable-exercise-title");
-        card.insertBefore(bar, title ? title.nextSibling : card.firstChild);
-        button.addEventListener("click", function () {
-            button.disabled = true;
-            button.textContent = "Checking…";
-            box.textContent = "Grading your file…";
-            api(runner, "POST", "/api/check/" + encodeURIComponent(id))
-                .then(function (answer) {
-                    showVerdict(box, answer);
-                    var v = answer.body;
-                    if (answer.status === 200 && v.status) {
-                        // This card's badge comes from its own verdict, now.
-                        checkedAt[id] = Date.now();
-                        setBadge(badge, {
-                            state: v.status === "passed" ? "done" : "partial",
-                            passed: v.passed,
-                            total: v.total
-                        });
-                    }
-                    return refreshProgress(runner);
-                })
-                .catch(function () {
-                    box.textContent = "The runner did not answer: is `cargo xtask serve` still running?";
-                })
-                .then(function () {
-                    button.disabled = false;
-                    button.textContent = "Check";
-                });
+        code.textContent = "";
+        lines.forEach(function (row) {
+            code.appendChild(row);
         });
-    }
-
-    function connectRunner() {
-        var runner = runnerConfig();
-        if (!runner) {
-            return;
-        }
-        api(runner, "GET", "/api/hello")
-            .then(function (answer) {
-                if (answer.status !== 200) {
-                    // A stale token (the runner was restarted): forget it.
-                    sessionStorage.removeItem(RUNNER_KEY);
-                    return;
-                }
-                var exercises = answer.body.exercises || [];
-                document.body.classList.add("runnable-runner-on");
-                document.querySelectorAll(".runnable-run[data-command]").forEach(function (line) {
-                    wireRun(runner, line);
-                });
-                document.querySelectorAll(".runnable-exercise[data-exercise]").forEach(function (card) {
-                    if (exercises.indexOf(card.getAttribute("data-exercise")) >= 0) {
-                        wireCheck(runner, card);
-                    }
-                });
-                refreshProgress(runner);
-            })
-            .catch(function () {});
+        code.setAttribute("data-hang", "1");
     }
 
     function init() {
@@ -331,7 +223,7 @@
             quiz.classList.add("runnable-quiz-js");
             quiz.querySelectorAll(".runnable-question").forEach(wire);
         });
-        connectRunner();
+        document.querySelectorAll(".runnable-compare .runnable-pane pre > code").forEach(hangLines);
     }
 
     if (document.readyState === "loading") {

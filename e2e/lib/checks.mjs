@@ -5,6 +5,7 @@
 import {
   compareBoxes,
   contrastProblems,
+  hangProblems,
   highlightProblems,
   horizontalOverflow,
   paneFitProblems,
@@ -13,7 +14,7 @@ import {
 export const THEMES = ['light', 'rust', 'coal', 'navy', 'ayu'];
 export const CONTRAST = { normal: 4.5, large: 3 };
 /** The text whose contrast is checked: every block the preprocessor renders. */
-export const RUNNABLE_ROOTS = '.runnable-compare, .runnable-exercise, .runnable-quiz, .runnable-listing, .runnable-output';
+export const RUNNABLE_ROOTS = '.runnable-compare, .runnable-exercise, .runnable-quiz, .runnable-listing, .runnable-output, .runnable-progress-page, .runnable-runner-notice';
 
 const SLACK = 2; // px: rounding in layout
 
@@ -50,6 +51,11 @@ export async function compareLayout(page, viewport) {
 /** Every pane's code fits its box: no line needs sideways scrolling. */
 export async function paneFit(page) {
   return page.evaluate(paneFitProblems);
+}
+
+/** A wrapped pane line continues to the right of where its code starts. */
+export async function paneHang(page) {
+  return page.evaluate(hangProblems);
 }
 
 export async function noSidewaysScroll(page) {
@@ -122,10 +128,14 @@ export async function hintsAndSolutions(page) {
 /**
  * Every question can be answered: a click on a choice shows feedback. Odd
  * questions get the right answer, even ones a wrong one, so both kinds of
- * feedback are seen; they must differ.
+ * feedback are seen; they must differ. A wrong pick must not give the answer
+ * away (issue 23): no choice marked right, the explanation still closed, no
+ * "the answer is"; a "Show answer" button reveals it.
+ * Returns `{ problems, hidden }`: the second list for the answer-hiding part.
  */
 export async function quizzes(page) {
   const problems = [];
+  const hidden = [];
   const questions = page.locator('.runnable-quiz .runnable-question');
   const n = await questions.count();
   const feedback = { right: new Set(), wrong: new Set() };
@@ -162,10 +172,37 @@ export async function quizzes(page) {
       continue;
     }
     feedback[right ? 'right' : 'wrong'].add(text);
+    if (!right) hidden.push(...(await wrongPickKeepsTheAnswer(q, name, answer, text)));
   }
   for (const t of feedback.right) {
     if (feedback.wrong.has(t)) problems.push(`the feedback for a right and a wrong answer is the same: "${t}"`);
   }
+  return { problems, hidden };
+}
+
+async function wrongPickKeepsTheAnswer(q, name, answer, text) {
+  const problems = [];
+  const state = await q.evaluate((e) => ({
+    marked: [...e.querySelectorAll('.runnable-choice.runnable-right')].map((b) => b.dataset.index),
+    open: e.querySelector('details.runnable-explanation')?.open ?? false,
+  }));
+  const letter = String.fromCharCode(65 + answer);
+  if (state.marked.length) problems.push(`${name}: a wrong pick marks choice ${state.marked.join(', ')} as right: it reveals the answer`);
+  if (state.open) problems.push(`${name}: a wrong pick opens the explanation: it reveals the answer`);
+  if (/answer is/i.test(text) || new RegExp(`\\b(answer|it)(?: was| is)?:? ${letter}\\b`).test(text)) {
+    problems.push(`${name}: the feedback to a wrong pick names the answer: "${text}"`);
+  }
+  const show = q.locator('button', { hasText: /show answer/i });
+  if ((await show.count()) === 0) {
+    problems.push(`${name}: after a wrong pick there is no "Show answer" button`);
+    return problems;
+  }
+  await show.first().click();
+  const after = await q.evaluate((e, a) => ({
+    marked: e.querySelector(`.runnable-choice.runnable-right[data-index="${a}"]`) !== null,
+    open: e.querySelector('details.runnable-explanation')?.open ?? null,
+  }), answer);
+  if (!after.marked && after.open !== true) problems.push(`${name}: "Show answer" shows nothing (no choice marked right, no explanation open)`);
   return problems;
 }
 

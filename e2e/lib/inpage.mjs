@@ -211,3 +211,60 @@ export function paneFitProblems() {
   });
   return problems;
 }
+
+/**
+ * A pane line that wraps must not continue at or left of where its code
+ * starts (issue 23): read at column 0, Go's `{` or a comment's second half
+ * looks like a line of its own. theme/runnable.js hangs the continuation
+ * rows under the line's indent. Walks each character of each pane (a
+ * Range per character: a few hundred ms for a chapter) and finds the
+ * visual rows of each source line.
+ */
+export function hangProblems() {
+  const problems = [];
+  const range = document.createRange();
+  document.querySelectorAll('.runnable-compare').forEach((c, i) => {
+    c.querySelectorAll('.runnable-pane').forEach((pane) => {
+      const code = pane.querySelector('pre > code');
+      if (!code || code.getClientRects().length === 0) return;
+      const walker = document.createTreeWalker(code, NodeFilter.SHOW_TEXT);
+      let line = 1;
+      let start = null; // left edge of the line's first non-blank character
+      let top = null; // top of the row the previous character sat on
+      let text = '';
+      let bad = 0;
+      let example = null;
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const chars = node.textContent;
+        for (let k = 0; k < chars.length; k++) {
+          if (chars[k] === '\n') {
+            line++;
+            start = top = null;
+            text = '';
+            continue;
+          }
+          range.setStart(node, k);
+          range.setEnd(node, k + 1);
+          const r = range.getBoundingClientRect();
+          if (r.height === 0) continue; // a hidden line
+          text += chars[k];
+          const blank = chars[k].trim() === '';
+          if (start === null) {
+            if (!blank) start = r.left;
+            top = r.top;
+            continue;
+          }
+          if (r.top > top + r.height / 2 && !blank && r.left <= start + 1) {
+            bad++;
+            example ??= { line, text: text.trim() };
+          }
+          top = r.top;
+        }
+      }
+      if (bad > 0) {
+        problems.push(`compare #${i + 1}, ${pane.dataset.lang || '?'} pane: ${bad} wrapped row(s) continue at or left of where their line's code starts (line ${example.line}: "${example.text.slice(0, 60)}")`);
+      }
+    });
+  });
+  return problems;
+}

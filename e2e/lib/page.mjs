@@ -40,6 +40,7 @@ export async function testPage({ browser, origin, page, viewport, outDir, report
     if (inv.go + inv.rust > 0) check(`Go/Rust code highlighted (${inv.go} Go, ${inv.rust} Rust blocks)`, await checks.highlight(tab));
     if (inv.compare > 0) check(`Go | Rust panes ${viewport.layout} (${inv.compare} compare blocks)`, await checks.compareLayout(tab, viewport));
     if (inv.compare > 0) check(`pane code fits its box (${inv.compare} compare blocks)`, await checks.paneFit(tab));
+    if (inv.compare > 0) check(`wrapped pane lines hang under their indent (${inv.compare} compare blocks)`, await checks.paneHang(tab));
     check('no sideways scrolling', await checks.noSidewaysScroll(tab));
     if (inv.exercise > 0) {
       check(`exercise cards show (${inv.exercise})`, await checks.exerciseCards(tab));
@@ -47,7 +48,11 @@ export async function testPage({ browser, origin, page, viewport, outDir, report
         check(`hints and solution open on click (${inv.hint} hints, ${inv.solution} solutions)`, await checks.hintsAndSolutions(tab));
       }
     }
-    if (inv.question > 0) check(`quiz answers give feedback (${inv.question} questions)`, await checks.quizzes(tab));
+    if (inv.question > 0) {
+      const quiz = await checks.quizzes(tab);
+      check(`quiz answers give feedback (${inv.question} questions)`, quiz.problems);
+      check('a wrong quiz pick keeps the answer hidden until "Show answer"', quiz.hidden);
+    }
 
     mark('checked');
     // Themes, with every hint, solution and explanation open so their text is checked too.

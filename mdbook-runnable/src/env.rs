@@ -22,6 +22,8 @@ pub struct Env {
     pub line: Cell<usize>,
     /// Every command and grading command shown, in order.
     pub shown_commands: RefCell<Vec<Shown>>,
+    /// Not errors, but worth a line on stderr (a starter read from disk).
+    pub warnings: RefCell<Vec<String>>,
 }
 
 impl Env {
@@ -34,6 +36,7 @@ impl Env {
             page: RefCell::new(String::new()),
             line: Cell::new(0),
             shown_commands: RefCell::new(Vec::new()),
+            warnings: RefCell::new(Vec::new()),
         }
     }
 

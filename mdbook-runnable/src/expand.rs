@@ -8,7 +8,9 @@ use crate::scan;
 use std::path::Path;
 
 /// Our directive names.
-pub const OURS: &[&str] = &["exercise", "compare", "listing", "output", "quiz"];
+pub const OURS: &[&str] = &[
+    "exercise", "compare", "listing", "output", "quiz", "progress",
+];
 
 /// mdBook's own, handled after us by its `links` preprocessor.
 pub const MDBOOK: &[&str] = &[

@@ -13,6 +13,7 @@ mod html_check;
 mod markdown;
 mod render;
 mod scan;
+mod starter;
 
 pub use commands::CommandManifest;
 pub use diagnostic::Diagnostic;
@@ -92,7 +93,7 @@ pub fn process(ctx: &PreprocessorContext, mut book: Book) -> Result<Processed, V
     if let Ok(commands) = &commands {
         write_command_manifest(ctx, commands)?;
     }
-    let mut warnings = Vec::new();
+    let mut warnings = env.warnings.take();
     if let Some(manifest) = env.loaded_manifest() {
         let shown = env.shown_exercises.borrow();
         for ex in manifest

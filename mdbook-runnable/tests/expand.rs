@@ -150,12 +150,14 @@ fn compare_puts_go_and_rust_side_by_side_over_several_lines() {
 fn exercise_card_comes_from_the_manifest_and_both_crates() {
     let out = expand("{{#exercise leak_demo}}\n");
     let expected_in_order = [
-        "<div class=\"runnable-exercise\" data-exercise=\"leak_demo\">",
+        "<div class=\"runnable-exercise\" id=\"exercise-leak_demo\" data-exercise=\"leak_demo\">",
         "Close the <code>demo</code> channel",
         "Make `run` return.",
         "Edit <code>exercises/src/leak_demo.rs</code>",
         "Grade <code>cargo test -p exercises leak_demo</code>",
+        "Starter code (as shipped), <code>exercises/src/leak_demo.rs</code>",
         "```rust,ignore,noplayground\n//! Starter for leak_demo.",
+        "<div class=\"runnable-your-file\" data-file=\"exercises/src/leak_demo.rs\" hidden></div>",
         "<summary>Hint 1 — nudge</summary>\n\nWho still owns a `Sender`?\n\n</details>",
         "<summary>Hint 2 — concept</summary>",
         "<summary>Hint 3 — almost the answer</summary>",
@@ -419,5 +421,23 @@ fn commands_are_collected_with_their_page_and_line() {
     assert_eq!(
         manifest.exercises[0].shown_at.to_string(),
         "src/chapter.md:3"
+    );
+}
+
+#[test]
+fn progress_lists_every_exercise_with_its_card_and_chapter() {
+    let out = expand_page(&fixture(), "progress.md", "{{#progress}}\n").unwrap();
+    for piece in [
+        "<div class=\"runnable-progress-page\">",
+        "<code>cargo xtask progress</code>",
+        "<tr data-exercise=\"leak_demo\"><td><a href=\"chapter.html#exercise-leak_demo\">",
+        "<td class=\"runnable-progress-state\">",
+    ] {
+        assert!(out.contains(piece), "missing {piece:?} in:\n{out}");
+    }
+    let nested = expand_page(&fixture(), "more/progress.md", "{{#progress}}\n").unwrap();
+    assert!(
+        nested.contains("href=\"../chapter.html#exercise-leak_demo\""),
+        "{nested}"
     );
 }

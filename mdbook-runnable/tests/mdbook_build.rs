@@ -104,7 +104,7 @@ fn mdbook_build_renders_every_directive() {
 
     let chapter = fs::read_to_string(root.join("book/chapter.html")).unwrap();
     for piece in [
-        "<div class=\"runnable-exercise\" data-exercise=\"leak_demo\">",
+        "<div class=\"runnable-exercise\" id=\"exercise-leak_demo\" data-exercise=\"leak_demo\">",
         "<details class=\"runnable-hint\">\n<summary>Hint 1 — nudge</summary>",
         "<summary>Hint 3 — almost the answer</summary>",
         "<details class=\"runnable-solution\">",

@@ -68,6 +68,8 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         let state = match report.status {
             "broken" => "broken".to_owned(),
             _ if row.state == "done" => "done".to_owned(),
+            // The words the book's badges use too (theme/runnable-runner.js).
+            _ if row.state == "not_started" => "not started".to_owned(),
             _ => format!("{}/{} checks", row.passed, row.total),
         };
         println!(

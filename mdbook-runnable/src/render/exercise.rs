@@ -5,6 +5,7 @@ use crate::anchors;
 use crate::attrs::Attrs;
 use crate::env::Env;
 use crate::markdown::{escape_html, fenced, inline_html};
+use crate::starter;
 use std::path::Path;
 
 const HINT_LABELS: [&str; 3] = [
@@ -50,7 +51,13 @@ pub fn render(attrs: Attrs, env: &Env, chapter: Option<&Path>) -> Result<String,
     }
     let starter_path = ex.starter_path().display().to_string();
     let solution_path = ex.solution_path().display().to_string();
-    let starter = read_rust(root, &starter_path)?;
+    // The starter as shipped, not the learner's file as it was at build time.
+    let shipped = starter::shipped(root, &id, &starter_path)?;
+    if let Some(warning) = shipped.warning {
+        env.warnings.borrow_mut().push(warning);
+    }
+    let starter =
+        anchors::extract(&shipped.text, None).map_err(|e| format!("{starter_path}: {e}"))?;
     let solution = read_rust(root, &solution_path)?;
     env.shown_exercises.borrow_mut().insert(id.clone());
     env.exercise_command(&id, &ex.grade_command());
@@ -58,11 +65,15 @@ pub fn render(attrs: Attrs, env: &Env, chapter: Option<&Path>) -> Result<String,
     let id_html = escape_html(&id);
     // A write-the-test exercise says so first: the learner's file is a test.
     let (tag, edit, starter_label) = match ex.kind {
-        manifest::Kind::Fix => ("Exercise", "Edit", "Starter code"),
-        manifest::Kind::Test => ("Write the test", "Write your test in", "Starter test"),
+        manifest::Kind::Fix => ("Exercise", "Edit", "Starter code (as shipped)"),
+        manifest::Kind::Test => (
+            "Write the test",
+            "Write your test in",
+            "Starter test (as shipped)",
+        ),
     };
     let mut out = format!(
-        "<div class=\"runnable-exercise\" data-exercise=\"{id_html}\">\n\
+        "<div class=\"runnable-exercise\" id=\"exercise-{id_html}\" data-exercise=\"{id_html}\">\n\
          <p class=\"runnable-exercise-title\"><span class=\"runnable-tag\">{tag}</span> {}</p>\n\n",
         inline_html(&ex.title)
     );
@@ -78,7 +89,11 @@ pub fn render(attrs: Attrs, env: &Env, chapter: Option<&Path>) -> Result<String,
         escape_html(&starter_path),
     ));
     out.push_str(&fenced("rust,ignore,noplayground", &starter));
-    out.push('\n');
+    // theme/runnable.js shows the learner's current file here, from the runner.
+    out.push_str(&format!(
+        "\n<div class=\"runnable-your-file\" data-file=\"{}\" hidden></div>\n\n",
+        escape_html(&starter_path)
+    ));
     for (label, hint) in HINT_LABELS.iter().zip(&ex.hints) {
         out.push_str(&format!(
             "<details class=\"runnable-hint\">\n<summary>{label}</summary>\n\n{}\n\n</details>\n",

@@ -6,6 +6,7 @@ mod compare;
 mod exercise;
 mod listing;
 mod output;
+mod progress;
 mod quiz;
 
 use crate::attrs;
@@ -20,6 +21,7 @@ pub fn render(name: &str, args: &str, env: &Env, chapter: Option<&Path>) -> Resu
         "listing" => listing::render(attrs, env),
         "output" => output::render(attrs, env),
         "quiz" => quiz::render(attrs, env),
+        "progress" => progress::render(attrs, env),
         other => unreachable!("`{other}` is not in expand::OURS"),
     }
 }
