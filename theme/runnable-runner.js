@@ -621,7 +621,13 @@
         });
     }
 
-    function refreshProgress(runner) {
+    // A progress already being graded (another tab, or this tab's refresh
+    // after a Check) gets `already_running`: ask again until it is free.
+    var PROGRESS_RETRY_MS = 2000;
+    var PROGRESS_RETRIES = 150;
+
+    function refreshProgress(runner, attempt) {
+        attempt = attempt || 0;
         var page = document.querySelector(".runnable-progress-page");
         var status = null;
         var phases = null;
@@ -635,6 +641,23 @@
         return stream(runner, "GET", "/api/progress", phases ? phases.phase : function () {})
             .then(function (last) {
                 if (last.refused) {
+                    var again =
+                        last.refused.body && last.refused.body.reason === "already_running" && attempt < PROGRESS_RETRIES;
+                    if (again) {
+                        if (status) {
+                            status.appendChild(
+                                el("p", "runnable-progress-wait", "Your progress is being graded already (another tab?): showing it when that ends…")
+                            );
+                        }
+                        return new Promise(function (resolve) {
+                            setTimeout(resolve, PROGRESS_RETRY_MS);
+                        }).then(function () {
+                            if (phases) {
+                                phases.stop();
+                            }
+                            return refreshProgress(runner, attempt + 1);
+                        });
+                    }
                     if (!handleTrouble(last.refused) && status) {
                         showRefusal(status, last.refused);
                     }
