@@ -21,7 +21,6 @@ mod test_results;
 mod verdict;
 mod verify;
 mod watch;
-mod workspace;
 
 use std::process::ExitCode;
 
