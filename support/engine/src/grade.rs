@@ -1,4 +1,4 @@
-//! The grading engine behind `check`, `watch` and `progress`.
+//! Grading: behind `check`, `watch`, `progress` and `cargo test -p exercises`.
 //!
 //! Each exercise is graded in a small crate of its own, generated under
 //! `target/grade/<id>/`: the learner's file as its module, `checks/<id>.rs`
