@@ -55,19 +55,12 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     let floor = make_floor(&base.join("floor"))?;
     let single = make_copy(root, &base.join("exercises-1x"), &ids, false)?;
     let double = make_copy(root, &base.join("exercises-2x"), &ids, true)?;
-    // Both copies' `cargo test` builds share one folder (registry crates
-    // compiled once); `check` builds in each copy's `target/grade/`.
-    let target_dir = base.join("target");
     let seed = if root.join("target/grade/target/debug").is_dir() {
         root.join("target/grade/target/debug")
     } else {
         root.join("target/debug")
     };
-    let env = Env {
-        xtask,
-        seed,
-        target_dir,
-    };
+    let env = Env { xtask, seed };
 
     let mut loops: Vec<Loop> = vec![(
         "floor: one-test crate, `cargo test`".to_owned(),
@@ -154,10 +147,12 @@ impl Cmd {
     }
 }
 
+/// What the copies' commands need. Each copy builds in its own `target/`:
+/// Cargo names a member's build by its path inside the workspace, so two
+/// copies sharing a build folder would overwrite each other's test program.
 struct Env {
     xtask: PathBuf,
     seed: PathBuf,
-    target_dir: PathBuf,
 }
 
 /// The command `cmd` for exercise `id` (or every exercise) in a copy.
@@ -171,7 +166,6 @@ fn command(copy: &Path, id: Option<&str>, cmd: Cmd, env: &Env) -> Command {
         Cmd::Test => {
             let mut c = Command::new("cargo");
             c.args(["test", "-p", "exercises"]).args(id);
-            c.env("CARGO_TARGET_DIR", &env.target_dir);
             c
         }
     };
@@ -194,8 +188,14 @@ fn looped(
     let file = copy.join(format!("exercises/src/{id}.rs"));
     // `Command` runs by `&mut`: the loop is a `Fn`, so it lends it out.
     let command = std::cell::RefCell::new(command(copy, Some(id), cmd, env));
+    // Both commands grade in the copy's `target/grade/`: each edits the file
+    // its own way, so neither finds the other's build of this round.
+    let offset = match cmd {
+        Cmd::Check => 0,
+        Cmd::Test => 1_000_000,
+    };
     Box::new(move |r| {
-        edit(&file, r)?;
+        edit(&file, offset + r)?;
         timed(&mut command.borrow_mut())
     })
 }

@@ -103,7 +103,10 @@ pub fn grade_with(
         let checks_src = std::fs::read_to_string(root.join(ex.checks_path())).unwrap_or_default();
         let names = manifest::test_names_in_order(&checks_src);
         let mut report = report_for(&ex.id, &names, &run);
-        report.warnings = warnings_in(&run, ex, root);
+        if report.status != "broken" {
+            // Beside the errors of a file that does not compile they are noise.
+            report.warnings = warnings_in(&run, ex, root);
+        }
         if report.status != "broken" && !binaries.contains_key(&package_name(&ex.id)) {
             // No test program, and no compiler error names this exercise:
             // say what Cargo said.
