@@ -11,16 +11,18 @@ const WHO_OWNS_A_SENDER: &str = "The consumer's `for x in rx` ends only when eve
 
 #[test]
 fn sums_every_batch() {
+    // A 0 before other numbers of its batch: a consumer that takes 0 for
+    // "end of data" loses the 4 and the 5 whatever the threads' order.
     let total = run(
         ID,
-        "`sum_job(vec![vec![1, 2, 3], vec![4, 5], vec![6]])`",
+        "`sum_job(vec![vec![1, 2, 3], vec![0, 4, 5], vec![6]])`",
         WHO_OWNS_A_SENDER,
-        || exercise::sum_job(vec![vec![1, 2, 3], vec![4, 5], vec![6]]),
+        || exercise::sum_job(vec![vec![1, 2, 3], vec![0, 4, 5], vec![6]]),
     );
     grader::ensure(
         total == 21,
         ID,
-        format!("`sum_job` returned {total}, but 1+2+3+4+5+6 is 21: some numbers were lost"),
+        format!("`sum_job` returned {total}, but 1+2+3+0+4+5+6 is 21: some numbers were lost"),
     );
 }
 
