@@ -12,6 +12,9 @@ pub struct TestRun {
     pub test_time: Option<Duration>,
     /// What each failed test printed (its verdict), by full test name.
     pub printed: BTreeMap<String, String>,
+    /// The compiler's warnings about each exercise's file, by id, as the
+    /// `exercises` crate's test target lists them (empty for other crates).
+    pub warned: BTreeMap<String, Vec<String>>,
 }
 
 impl TestRun {
@@ -52,7 +55,37 @@ pub fn run(root: &Path, krate: &str, filter: Option<&str>) -> Result<TestRun, St
         verdicts: parse_verdicts(&stdout),
         test_time: parse_finished_in(&stdout),
         printed: parse_printed(&stdout),
+        warned: parse_warned(&stdout),
     })
+}
+
+/// Reads the `exercises:` section that `cargo test -p exercises` ends with:
+/// a line per exercise (`  ✓ ID: ...`, `  ✗ ID: ...`), each followed by its
+/// warnings, indented further.
+pub fn parse_warned(stdout: &str) -> BTreeMap<String, Vec<String>> {
+    let mut warned: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut current: Option<String> = None;
+    let mut in_section = false;
+    for line in stdout.lines() {
+        if line == "exercises:" {
+            in_section = true;
+            continue;
+        }
+        if !in_section {
+            continue;
+        }
+        if let Some(rest) = line
+            .strip_prefix("  ✓ ")
+            .or_else(|| line.strip_prefix("  ✗ "))
+        {
+            current = rest.split_once(':').map(|(id, _)| id.to_owned());
+        } else if let (Some(id), Some(text)) = (&current, line.strip_prefix("      ")) {
+            warned.entry(id.clone()).or_default().push(text.to_owned());
+        } else if line.trim().is_empty() {
+            in_section = false;
+        }
+    }
+    warned
 }
 
 /// Runs Cargo in `dir` and captures its output, whatever its exit status.
@@ -154,6 +187,7 @@ test result: FAILED. 1 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out; 
             verdicts: parse_verdicts(SAMPLE),
             test_time: None,
             printed: BTreeMap::new(),
+            warned: BTreeMap::new(),
         };
         let x = run.of_exercise("leak_x");
         assert_eq!(x.len(), 2);
@@ -167,6 +201,28 @@ test result: FAILED. 1 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out; 
         let text = &printed["checks::leak_x::b"];
         assert!(text.contains("[leak_x] the consumer was still running."));
         assert!(!text.contains("failures:"), "{text}");
+    }
+
+    #[test]
+    fn reads_the_warnings_of_each_exercise() {
+        let out = "\
+exercises:
+  ✓ leak_x: all 4 checks pass
+      warning: unused import: `std::thread`
+        --> exercises/src/leak_x.rs:3:5
+  ✗ leak_y: 1 of 2 checks pass; stuck? `cargo xtask hint leak_y`
+
+test result: FAILED. 5 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.10s
+";
+        let warned = parse_warned(out);
+        assert_eq!(
+            warned["leak_x"],
+            [
+                "warning: unused import: `std::thread`",
+                "  --> exercises/src/leak_x.rs:3:5"
+            ]
+        );
+        assert_eq!(warned.len(), 1);
     }
 
     #[test]
