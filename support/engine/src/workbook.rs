@@ -158,24 +158,27 @@ pub fn main(root: &Path) -> ExitCode {
                 .collect()
         })
         .collect();
-    let text = render(&exercises, &graded.reports, &names, &args, graded.test_time);
+    let (text, failed) = render(&exercises, &graded.reports, &names, &args, graded.test_time);
     print!("{text}");
-    if graded.reports.iter().all(|r| r.passed() || r.total == 0) {
+    // Only the checks the filter selected count (a check name as the filter
+    // runs that check alone).
+    if failed == 0 {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(101)
     }
 }
 
-/// The whole output, libtest's shape plus a line per exercise. `names`: the
-/// check names of each exercise (a broken one's report has no checks).
+/// The whole output, libtest's shape plus a line per exercise, and how many
+/// of the selected checks failed. `names`: the check names of each exercise
+/// (a broken one's report has no checks).
 pub fn render(
     exercises: &[&Exercise],
     reports: &[Report],
     names: &[Vec<String>],
     args: &Args,
     test_time: std::time::Duration,
-) -> String {
+) -> (String, usize) {
     let mut out = String::new();
     let shown = |id: &str, name: &str| args.runs(&format!("checks::{id}::{name}"));
     let ran: usize = reports
@@ -264,10 +267,20 @@ pub fn render(
                 "  ✗ {}: {} does not compile (its verdict is above)",
                 r.id, ex.file
             ),
-            _ => format!(
-                "  ✗ {}: {} of {} checks pass; stuck? `cargo xtask hint {}`",
-                r.id, r.passed, r.total, r.id
-            ),
+            _ => {
+                let selected: Vec<_> = r.checks.iter().filter(|c| shown(&r.id, &c.name)).collect();
+                let ok = selected.iter().filter(|c| c.ok).count();
+                if ok == selected.len() {
+                    format!("  ✓ {}: the {} checks selected pass", r.id, selected.len())
+                } else {
+                    format!(
+                        "  ✗ {}: {ok} of {} checks pass; stuck? `cargo xtask hint {}`",
+                        r.id,
+                        selected.len(),
+                        r.id
+                    )
+                }
+            }
         };
         out.push_str(&line);
         out.push('\n');
@@ -282,7 +295,7 @@ pub fn render(
         "\ntest result: {status}. {passed} passed; {failed} failed; 0 ignored; 0 measured; 0 filtered out; finished in {:.2}s\n\n",
         test_time.as_secs_f64()
     ));
-    out
+    (out, failed)
 }
 
 #[cfg(test)]
