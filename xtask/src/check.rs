@@ -61,6 +61,7 @@ fn all(root: &Path, manifest: &Manifest, json: bool) -> Result<bool, String> {
     }
     for (ex, report) in exercises.iter().zip(&graded.reports) {
         if report.passed() {
+            print!("{}", crate::verdict::warnings_text(report));
             println!("✓ {}: all {} checks pass.", ex.id, report.total);
         } else {
             println!("{}", render(root, manifest, ex, report));
