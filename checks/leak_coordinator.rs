@@ -154,10 +154,12 @@ fn timer_verdict(wait: TimedWait) -> String {
              one: `consumer.join()` returns the total exactly when the consumer is done."
         ),
         (false, kind) => format!(
-            "a thread that `sum_job` started {}: it stops waiting when nothing arrives \
-             for a while. {why} A pause is not the end: only a closed channel is, once \
-             every `Sender` has been dropped. Let the consumer wait without a deadline \
-             (`for x in rx`, `recv()`), and make sure the channel closes.",
+            "a thread that `sum_job` started {}. A consumer should wait for the channel, \
+             not for a clock: a deadline either ends its loop early on a slow day (the \
+             numbers still to come are lost; a pause is not the end, only a closed channel \
+             is, once every `Sender` has been dropped) or only wakes it up for nothing. \
+             Let the consumer wait without one (`for x in rx`, `recv()`), and make sure the \
+             channel closes.",
             match kind {
                 TimerKind::Sleep => "slept (`thread::sleep`, perhaps between `try_recv`s)",
                 TimerKind::Deadline => "waited with a deadline (`recv_timeout`)",
