@@ -271,7 +271,7 @@ pub fn render(
                 let selected: Vec<_> = r.checks.iter().filter(|c| shown(&r.id, &c.name)).collect();
                 let ok = selected.iter().filter(|c| c.ok).count();
                 if ok == selected.len() {
-                    format!("  ✓ {}: the {} checks selected pass", r.id, selected.len())
+                    format!("  ✓ {}: all {} selected checks pass", r.id, selected.len())
                 } else {
                     format!(
                         "  ✗ {}: {ok} of {} checks pass; stuck? `cargo xtask hint {}`",
@@ -325,6 +325,97 @@ mod tests {
         assert_eq!(
             a.libtest_args(),
             ["leak", "--skip", "x", "--exact", "--test-threads=4"]
+        );
+    }
+
+    fn exercise(id: &str) -> Exercise {
+        let text = format!(
+            "[[exercise]]\nid = \"{id}\"\ntitle = \"t\"\nchapter = \"c.md\"\nfile = \"exercises/src/{id}.rs\"\ntask = \"t\"\nfailing_checks = []\nhints = [\"a\", \"b\", \"c\"]\n"
+        );
+        let manifest: Manifest = toml::from_str(&text).expect("a manifest");
+        manifest.exercises.into_iter().next().expect("one exercise")
+    }
+
+    fn report(id: &str, status: &'static str, checks: &[(&str, bool, &str)]) -> Report {
+        let checks: Vec<crate::verdict::CheckResult> = checks
+            .iter()
+            .map(|(name, ok, message)| crate::verdict::CheckResult {
+                name: (*name).to_owned(),
+                ok: *ok,
+                message: (*message).to_owned(),
+            })
+            .collect();
+        Report {
+            id: id.to_owned(),
+            status,
+            passed: checks.iter().filter(|c| c.ok).count(),
+            total: checks.len(),
+            checks,
+            broken: (status == "broken").then(|| "error: expected `)`".to_owned()),
+            warnings: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_file_that_does_not_compile_fails_only_its_own_checks_by_name() {
+        let (broken, fine) = (exercise("leak_x"), exercise("slice_y"));
+        let reports = [
+            report("leak_x", "broken", &[]),
+            report("slice_y", "passed", &[("adds", true, "")]),
+        ];
+        let names = [
+            vec!["a".to_owned(), "b".to_owned()],
+            vec!["adds".to_owned()],
+        ];
+        let (text, failed) = render(
+            &[&broken, &fine],
+            &reports,
+            &names,
+            &args(&[]),
+            std::time::Duration::from_millis(20),
+        );
+        assert_eq!(failed, 2, "{text}");
+        for line in [
+            "test checks::leak_x::a ... FAILED",
+            "test checks::leak_x::b ... FAILED",
+            "test checks::slice_y::adds ... ok",
+            "---- checks::leak_x stdout ----\nexercises/src/leak_x.rs does not compile",
+            "error: expected `)`",
+            "  ✗ leak_x: exercises/src/leak_x.rs does not compile",
+            "  ✓ slice_y: all 1 checks pass",
+            "test result: FAILED. 1 passed; 2 failed;",
+        ] {
+            assert!(text.contains(line), "missing {line:?} in:\n{text}");
+        }
+        assert_eq!(text.matches("error: expected").count(), 1, "{text}");
+    }
+
+    #[test]
+    fn with_a_check_name_as_filter_only_that_check_counts() {
+        let ex = exercise("leak_x");
+        // The check that did not run is reported failed by the engine (no verdict).
+        let reports = [report(
+            "leak_x",
+            "failed",
+            &[
+                ("sums", true, ""),
+                ("zero", false, "did not report a verdict"),
+            ],
+        )];
+        let names = [vec!["sums".to_owned(), "zero".to_owned()]];
+        let (text, failed) = render(
+            &[&ex],
+            &reports,
+            &names,
+            &args(&["sums"]),
+            std::time::Duration::ZERO,
+        );
+        assert_eq!(failed, 0, "{text}");
+        assert!(text.contains("test checks::leak_x::sums ... ok"), "{text}");
+        assert!(!text.contains("zero"), "{text}");
+        assert!(
+            text.contains("  ✓ leak_x: all 1 selected checks pass"),
+            "{text}"
         );
     }
 
