@@ -1,7 +1,18 @@
-//! Your workbook. Each module is one exercise: open the file the book names,
-//! fix it, and grade it on every save with `cargo xtask watch` (or once with
-//! `cargo xtask check <id>`, or the whole crate with `cargo test -p exercises`).
-//! `cargo xtask progress` shows what is done; `cargo xtask hint` helps.
+//! Your workbook. Each file of `src/` is one exercise: open the file the book
+//! names, fix it, and grade it on every save with `cargo xtask watch` (or once
+//! with `cargo xtask check <id>` or `cargo test -p exercises <id>`; everything
+//! with `cargo test -p exercises`). `cargo xtask progress` shows what is done;
+//! `cargo xtask hint` helps.
+//!
+//! The exercises are not compiled into this library: each is built and
+//! graded in a crate of its own (under `target/grade/`), so a file that does
+//! not compile stops only its own exercise. The list below is for your
+//! editor: rust-analyzer (and only it) sets `cfg(rust_analyzer)`, so it
+//! still knows each file as a module, with its checks.
+
+// `rust_analyzer` is a cfg no compiler run sets, on purpose.
+#![allow(unexpected_cfgs)]
+#![cfg(rust_analyzer)]
 
 // Chapter 1: the incident, a goroutine leak.
 pub mod leak_coordinator;

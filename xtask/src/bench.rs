@@ -1,149 +1,289 @@
-//! `cargo xtask bench-loop [ID] [--rounds N]`: the learner's edit->verdict
-//! loop, measured side by side in one run (DESIGN §8):
+//! `cargo xtask bench-loop [ID..] [--rounds N]`: the learner's edit->verdict
+//! loop, measured side by side in one run (see `xtask/BENCH.md`):
 //!
 //! - floor: a one-line edit, then `cargo test` on a generated crate with one
 //!   test and no dependencies (the least any Cargo-based loop can cost);
-//! - check: a one-line edit of exercise ID (its reference solution, so the
-//!   verdict is "passes"), then `xtask check ID`, in a copy of the workbook;
-//! - check, 2x: the same in a copy with twice as many exercises (a twin of
-//!   every exercise).
+//! - for each exercise ID (default: leak_coordinator, slice_add_all,
+//!   rayon_port), a one-line edit of its file (holding its reference
+//!   solution, so the verdict is "passes"), then `xtask check ID` and `cargo
+//!   test -p exercises ID`, in a copy of the workbook, and the same in a copy
+//!   with twice as many exercises (a twin of every exercise).
 //!
-//! Rounds interleave the three loops, so a busy machine slows all of them
-//! alike. The copies live in `target/bench-loop/`; the learner's files are
-//! never touched. It also grades every starter of the copy and reports the
-//! test time (the bar: 2 s in total).
+//! Rounds interleave every loop, so a busy machine slows all of them alike;
+//! each loop is reported by its median and as a ratio to the floor's median
+//! in the same rounds. The copies live in `target/bench-loop/`; the learner's
+//! files are never touched. Then, in the copy: the test time of `cargo test
+//! -p exercises` with every exercise a starter (the bar: 1.2 s), and, with a
+//! syntax error in one exercise, `cargo test -p exercises ID` of another
+//! (it must still grade ID) and of the whole crate (it must name both).
 
-use crate::grade;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
+/// The exercises measured when none is named: the slowest (it used to wait on
+/// purpose), the one most learners start chapter 4 with, and one that uses
+/// rayon.
+const DEFAULT_IDS: [&str; 3] = ["leak_coordinator", "slice_add_all", "rayon_port"];
+
+/// A loop: its name, and one round of it (the edit, then the timed command).
+type Loop = (String, Box<dyn Fn(usize) -> Result<Duration, String>>);
+
 pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
-    let id = args
-        .iter()
-        .find(|a| !a.starts_with("--") && a.parse::<usize>().is_err())
-        .map_or("leak_coordinator", String::as_str);
-    let rounds: usize = args
-        .iter()
-        .position(|a| a == "--rounds")
-        .and_then(|i| args.get(i + 1))
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(10);
+    let mut ids: Vec<&str> = Vec::new();
+    let mut rounds: usize = 7;
+    let mut rest = args.iter();
+    while let Some(a) = rest.next() {
+        if a == "--rounds" {
+            rounds = rest
+                .next()
+                .and_then(|n| n.parse().ok())
+                .ok_or("`--rounds` takes a number")?;
+        } else {
+            ids.push(a);
+        }
+    }
+    if ids.is_empty() {
+        ids = DEFAULT_IDS.to_vec();
+    }
     let manifest = crate::load_manifest(root)?;
-    crate::find_exercise(&manifest, id)?;
+    for id in &ids {
+        crate::find_exercise(&manifest, id)?;
+    }
     let base = root.join("target/bench-loop");
     let xtask = std::env::current_exe().map_err(|e| e.to_string())?;
-
     let floor = make_floor(&base.join("floor"))?;
-    let single = make_copy(root, &base.join("exercises-1x"), id, false)?;
-    let double = make_copy(root, &base.join("exercises-2x"), id, true)?;
+    let single = make_copy(root, &base.join("exercises-1x"), &ids, false)?;
+    let double = make_copy(root, &base.join("exercises-2x"), &ids, true)?;
     let seed = if root.join("target/grade/target/debug").is_dir() {
         root.join("target/grade/target/debug")
     } else {
         root.join("target/debug")
     };
+    let env = Env { xtask, seed };
 
-    let as_many = format!(
-        "check: `xtask check` ({} exercises)",
-        manifest.exercises.len()
-    );
-    type Edit = Box<dyn Fn(usize) -> Result<Duration, String>>;
-    let loops: Vec<(&str, Edit)> = vec![
-        ("floor: one-test crate, `cargo test`", {
-            let floor = floor.clone();
-            Box::new(move |r| {
-                edit(&floor.join("src/lib.rs"), r)?;
-                timed(
-                    Command::new("cargo")
-                        .args(["test", "-q"])
-                        .current_dir(&floor),
-                )
-            })
+    let mut loops: Vec<Loop> = vec![(
+        "floor: one-test crate, `cargo test`".to_owned(),
+        Box::new(move |r| {
+            edit(&floor.join("src/lib.rs"), r)?;
+            timed(
+                Command::new("cargo")
+                    .args(["test", "-q"])
+                    .current_dir(&floor),
+            )
         }),
-        (as_many.as_str(), checker(&single, id, &xtask, &seed)),
-        (
-            "check: `xtask check`, twice as many exercises",
-            checker(&double, id, &xtask, &seed),
-        ),
-    ];
-    println!("warming up (first builds are not measured)...");
+    )];
+    let n = manifest.exercises.len();
+    for id in &ids {
+        for (copy, size) in [(&single, format!("{n}")), (&double, format!("{}", 2 * n))] {
+            for command in [Cmd::Check, Cmd::Test] {
+                loops.push((
+                    format!("{id}: {} ({size} exercises)", command.name()),
+                    looped(copy, id, command, &env),
+                ));
+            }
+        }
+    }
+    println!("warming up (first builds are not measured; the first ever takes minutes)...");
     for (name, run) in &loops {
         run(0).map_err(|e| format!("{name}: {e}"))?;
     }
     let mut times: Vec<Vec<f64>> = vec![Vec::new(); loops.len()];
+    let load_before = load_average();
     for r in 1..=rounds {
         for (i, (name, run)) in loops.iter().enumerate() {
             times[i].push(run(r).map_err(|e| format!("{name}: {e}"))?.as_secs_f64());
         }
     }
+    let load_after = load_average();
 
     let machine = std::thread::available_parallelism().map_or(0, |n| n.get());
     let rustc = crate::process::version("rustc").unwrap_or_default();
     println!(
-        "\nedit->verdict after a one-line edit of `{id}`, {rounds} rounds interleaved, \
-         {machine} cores, {rustc}"
+        "\nedit->verdict after a one-line edit, {rounds} rounds interleaved, {machine} cores, \
+         {rustc}; load average {load_before} before, {load_after} after"
     );
-    println!("{:<48} {:>8} {:>8} {:>8}", "loop", "median", "min", "max");
+    println!(
+        "{:<58} {:>8} {:>8} {:>8} {:>9}",
+        "loop", "median", "min", "max", "/ floor"
+    );
     let medians: Vec<f64> = times.iter().map(|t| median(t)).collect();
     for ((name, _), t) in loops.iter().zip(&times) {
         let (min, max) = t
             .iter()
             .fold((f64::MAX, 0f64), |(a, b), x| (a.min(*x), b.max(*x)));
-        println!("{name:<48} {:>7.3}s {min:>7.3}s {max:>7.3}s", median(t));
+        let m = median(t);
+        println!(
+            "{name:<58} {m:>7.3}s {min:>7.3}s {max:>7.3}s {:>8.2}x",
+            m / medians[0]
+        );
     }
-    let mins: Vec<f64> = times
-        .iter()
-        .map(|t| t.iter().copied().fold(f64::MAX, f64::min))
-        .collect();
+    println!("twice as many exercises / as many, by medians (bar: within 10%):");
+    for (k, id) in ids.iter().enumerate() {
+        let at = 1 + 4 * k;
+        println!(
+            "  {id}: check {:+.1}%, cargo test {:+.1}%",
+            (medians[at + 2] / medians[at] - 1.0) * 100.0,
+            (medians[at + 3] / medians[at + 1] - 1.0) * 100.0
+        );
+    }
+
+    starters_and_broken_files(root, &single, &ids, &env)
+}
+
+/// The commands measured.
+#[derive(Clone, Copy)]
+enum Cmd {
+    Check,
+    Test,
+}
+
+impl Cmd {
+    fn name(self) -> &'static str {
+        match self {
+            Cmd::Check => "`xtask check ID`",
+            Cmd::Test => "`cargo test -p exercises ID`",
+        }
+    }
+}
+
+/// What the copies' commands need. Each copy builds in its own `target/`:
+/// Cargo names a member's build by its path inside the workspace, so two
+/// copies sharing a build folder would overwrite each other's test program.
+struct Env {
+    xtask: PathBuf,
+    seed: PathBuf,
+}
+
+/// The command `cmd` for exercise `id` (or every exercise) in a copy.
+fn command(copy: &Path, id: Option<&str>, cmd: Cmd, env: &Env) -> Command {
+    let mut c = match cmd {
+        Cmd::Check => {
+            let mut c = Command::new(&env.xtask);
+            c.arg("check").args(id);
+            c
+        }
+        Cmd::Test => {
+            let mut c = Command::new("cargo");
+            c.args(["test", "-p", "exercises"]).args(id);
+            c
+        }
+    };
+    c.current_dir(copy)
+        .env("XTASK_SEED_FROM", &env.seed)
+        // A correct solution returns in milliseconds; on a machine as busy
+        // as a shared CI runner it may not within the default 1 s watchdog,
+        // and a failed check is not what is measured.
+        .env("GRADER_TIMEOUT_MS", "20000");
+    c
+}
+
+/// One round: a one-line edit of ID's file, then `cmd ID` in the copy.
+fn looped(
+    copy: &Path,
+    id: &str,
+    cmd: Cmd,
+    env: &Env,
+) -> Box<dyn Fn(usize) -> Result<Duration, String>> {
+    let file = copy.join(format!("exercises/src/{id}.rs"));
+    // `Command` runs by `&mut`: the loop is a `Fn`, so it lends it out.
+    let command = std::cell::RefCell::new(command(copy, Some(id), cmd, env));
+    // Both commands grade in the copy's `target/grade/`: each edits the file
+    // its own way, so neither finds the other's build of this round.
+    let offset = match cmd {
+        Cmd::Check => 0,
+        Cmd::Test => 1_000_000,
+    };
+    Box::new(move |r| {
+        edit(&file, offset + r)?;
+        timed(&mut command.borrow_mut())
+    })
+}
+
+/// The starter-state test time, and a file that does not compile.
+fn starters_and_broken_files(
+    root: &Path,
+    copy: &Path,
+    ids: &[&str],
+    env: &Env,
+) -> Result<(), String> {
+    // Every exercise a starter: the measured ones back to theirs.
+    for id in ids {
+        copy_file(
+            &root.join(format!("exercises/src/{id}.rs")),
+            &copy.join(format!("exercises/src/{id}.rs")),
+        )?;
+    }
+    let mut whole = command(copy, None, Cmd::Test, env);
+    whole.env_remove("GRADER_TIMEOUT_MS"); // the learner's watchdog
+    let out = output(&mut whole)?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let time = crate::test_results::parse_finished_in(&text)
+        .ok_or_else(|| format!("`cargo test -p exercises` printed no test time:\n{text}"))?;
     println!(
-        "check / floor: {:.2}x by medians, {:.2}x by minimums (bar: at most 2x)",
-        medians[1] / medians[0],
-        mins[1] / mins[0]
-    );
-    println!(
-        "twice as many exercises / as many: {:+.1}% by medians, {:+.1}% by minimums (bar: within 10%)",
-        (medians[2] / medians[1] - 1.0) * 100.0,
-        (mins[2] / mins[1] - 1.0) * 100.0
+        "starters: `cargo test -p exercises` graded every exercise in {:.2}s of test time (bar: 1.2 s), load average {}",
+        time.as_secs_f64(),
+        load_average()
     );
 
-    let copy = crate::load_manifest(&single)?;
-    let starters: Vec<_> = copy.exercises.iter().filter(|e| e.id != id).collect();
-    let graded = grade::grade(&single, &copy, &starters)?;
+    // A syntax error in one exercise; another one, its solution, is graded.
+    let (broken, graded) = (ids[0], ids.get(1).copied().unwrap_or("slice_add_all"));
+    let broken_file = copy.join(format!("exercises/src/{broken}.rs"));
+    let starter = std::fs::read_to_string(&broken_file).map_err(|e| e.to_string())?;
+    std::fs::write(&broken_file, format!("{starter}\nfn broken( {{\n"))
+        .map_err(|e| e.to_string())?;
+    copy_file(
+        &root.join(format!("solutions/src/{graded}.rs")),
+        &copy.join(format!("exercises/src/{graded}.rs")),
+    )?;
+    let one = output(&mut command(copy, Some(graded), Cmd::Test, env));
+    let all = output(&mut command(copy, None, Cmd::Test, env));
+    std::fs::write(&broken_file, starter).map_err(|e| e.to_string())?;
+    copy_file(
+        &root.join(format!("exercises/src/{graded}.rs")),
+        &copy.join(format!("exercises/src/{graded}.rs")),
+    )?;
+    let (one, all) = (one?, all?);
+    let all_text = String::from_utf8_lossy(&all.stdout);
     println!(
-        "starters: {} exercises (all but `{id}`) graded in {:.2}s of test time (bar: 2 s in total)",
-        starters.len(),
-        graded.test_time.as_secs_f64()
+        "a syntax error in {broken}.rs: `cargo test -p exercises {graded}` {} ({}); \
+         `cargo test -p exercises` names {broken} as not compiling: {}, and grades {graded}: {}",
+        if one.status.success() {
+            "passes"
+        } else {
+            "FAILS"
+        },
+        // The last one: with a filter, Cargo also runs the library's (empty)
+        // test program first.
+        String::from_utf8_lossy(&one.stdout)
+            .lines()
+            .rfind(|l| l.starts_with("test result:"))
+            .unwrap_or("no test result"),
+        if all_text.contains(&format!(
+            "✗ {broken}: exercises/src/{broken}.rs does not compile"
+        )) {
+            "yes"
+        } else {
+            "NO"
+        },
+        if all_text.contains(&format!("✓ {graded}: all")) {
+            "yes"
+        } else {
+            "NO"
+        },
     );
     Ok(())
 }
 
-/// `check` in a copy of the workbook, after a one-line edit of ID's file.
-fn checker(
-    copy: &Path,
-    id: &str,
-    xtask: &Path,
-    seed: &Path,
-) -> Box<dyn Fn(usize) -> Result<Duration, String>> {
-    let (copy, id, xtask, seed) = (
-        copy.to_path_buf(),
-        id.to_owned(),
-        xtask.to_path_buf(),
-        seed.to_path_buf(),
-    );
-    Box::new(move |r| {
-        edit(&copy.join(format!("exercises/src/{id}.rs")), r)?;
-        let t = timed(
-            Command::new(&xtask)
-                .args(["check", &id])
-                .env("XTASK_SEED_FROM", &seed)
-                // A correct solution returns in milliseconds; on a machine as
-                // busy as a shared CI runner it may not within the default
-                // 1 s watchdog, and a failed check is not what is measured.
-                .env("GRADER_TIMEOUT_MS", "20000")
-                .current_dir(&copy),
-        )?;
-        Ok(t)
-    })
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|l| l.split_whitespace().next().map(str::to_owned))
+        .unwrap_or_else(|| "unknown".to_owned())
+}
+
+fn output(command: &mut Command) -> Result<Output, String> {
+    command.output().map_err(|e| e.to_string())
 }
 
 fn timed(command: &mut Command) -> Result<Duration, String> {
@@ -194,31 +334,44 @@ fn make_floor(dir: &Path) -> Result<PathBuf, String> {
     Ok(dir.to_path_buf())
 }
 
-/// A copy of what `check` reads: the workspace manifest and lock, the
-/// exercises (ID as its reference solution), the checks and the support
-/// crates; with `twins`, a second exercise for every exercise.
-fn make_copy(root: &Path, dir: &Path, id: &str, twins: bool) -> Result<PathBuf, String> {
-    for file in [
-        "Cargo.toml",
-        "Cargo.lock",
-        ".cargo/config.toml",
-        "exercises/Cargo.toml",
-    ] {
-        copy(&root.join(file), &dir.join(file))?;
+/// A copy of what `check` and `cargo test -p exercises` read: a workspace
+/// of `exercises` and the support crates (the root's lock and profiles), the
+/// exercises (each of `ids` holding its reference solution), the checks;
+/// with `twins`, a second exercise for every exercise, named so that no
+/// exercise's id filter selects it (`leak_coordinator` -> `leakxcoordinator`).
+fn make_copy(root: &Path, dir: &Path, ids: &[&str], twins: bool) -> Result<PathBuf, String> {
+    for file in ["Cargo.lock", ".cargo/config.toml", "exercises/Cargo.toml"] {
+        copy_file(&root.join(file), &dir.join(file))?;
     }
-    for folder in [
-        "checks",
-        "exercises/src",
-        // Every support crate: the exercises depend on several (grader,
-        // goslice, suspects), and a new one must not break the benchmark.
-        "support",
-    ] {
+    for folder in ["checks", "exercises/src", "exercises/tests", "support"] {
         copy_dir(&root.join(folder), &dir.join(folder))?;
     }
-    copy(
-        &root.join(format!("solutions/src/{id}.rs")),
-        &dir.join(format!("exercises/src/{id}.rs")),
+    // The root manifest, with only the members the copy has.
+    let text = std::fs::read_to_string(root.join("Cargo.toml")).map_err(|e| e.to_string())?;
+    let mut top: toml::Table = text.parse().map_err(|e| format!("Cargo.toml: {e}"))?;
+    if let Some(ws) = top.get_mut("workspace").and_then(|w| w.as_table_mut()) {
+        let members: Vec<toml::Value> = ws
+            .get("members")
+            .and_then(|m| m.as_array())
+            .into_iter()
+            .flatten()
+            .filter_map(|m| m.as_str())
+            .filter(|m| dir.join(m).join("Cargo.toml").is_file())
+            .map(|m| toml::Value::String(m.to_owned()))
+            .collect();
+        ws.insert("members".into(), toml::Value::Array(members));
+        ws.remove("default-members");
+    }
+    write(
+        &dir.join("Cargo.toml"),
+        &toml::to_string(&top).map_err(|e| e.to_string())?,
     )?;
+    for id in ids {
+        copy_file(
+            &root.join(format!("solutions/src/{id}.rs")),
+            &dir.join(format!("exercises/src/{id}.rs")),
+        )?;
+    }
     let text =
         std::fs::read_to_string(root.join(manifest::MANIFEST_PATH)).map_err(|e| e.to_string())?;
     let mut table: toml::Table = text.parse().map_err(|e| format!("{e}"))?;
@@ -230,17 +383,17 @@ fn make_copy(root: &Path, dir: &Path, id: &str, twins: bool) -> Result<PathBuf, 
         let mut extra = Vec::new();
         for ex in list.iter() {
             let original = ex.get("id").and_then(|v| v.as_str()).unwrap_or_default();
-            let twin = format!("{original}_twin");
+            let twin = original.replace('_', "x");
             let mut entry = ex.clone();
             if let Some(t) = entry.as_table_mut() {
                 t.insert("id".into(), twin.clone().into());
                 t.insert("file".into(), format!("exercises/src/{twin}.rs").into());
             }
-            copy(
+            copy_file(
                 &dir.join(format!("exercises/src/{original}.rs")),
                 &dir.join(format!("exercises/src/{twin}.rs")),
             )?;
-            copy(
+            copy_file(
                 &root.join(format!("checks/{original}.rs")),
                 &dir.join(format!("checks/{twin}.rs")),
             )?;
@@ -264,7 +417,7 @@ fn write(path: &Path, text: &str) -> Result<(), String> {
         .map_err(|e| format!("{}: {e}", path.display()))
 }
 
-fn copy(from: &Path, to: &Path) -> Result<(), String> {
+fn copy_file(from: &Path, to: &Path) -> Result<(), String> {
     let text = std::fs::read(from).map_err(|e| format!("{}: {e}", from.display()))?;
     if std::fs::read(to).ok().as_deref() == Some(&text[..]) {
         return Ok(()); // keep the mtime: Cargo's fingerprints stay valid
@@ -281,7 +434,7 @@ fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {
         if path.is_dir() {
             copy_dir(&path, &to.join(entry.file_name()))?;
         } else {
-            copy(&path, &to.join(entry.file_name()))?;
+            copy_file(&path, &to.join(entry.file_name()))?;
         }
     }
     Ok(())

@@ -71,6 +71,7 @@ fn all(root: &Path, manifest: &Manifest, json: bool) -> Result<bool, String> {
     }
     for (ex, report) in exercises.iter().zip(&graded.reports) {
         if report.passed() {
+            print!("{}", crate::verdict::warnings_text(report));
             println!("✓ {}: all {} checks pass.", ex.id, report.total);
         } else {
             println!("{}", render(root, manifest, ex, report));
@@ -142,6 +143,7 @@ pub fn render_for(
 ) -> String {
     let mut out = String::new();
     let id = &ex.id;
+    out.push_str(&crate::verdict::warnings_text(report));
     match report.status {
         "broken" => {
             out.push_str(&format!(
@@ -179,9 +181,9 @@ pub fn render_for(
                 "✗ {id}: {} of {} checks pass ({}).\n",
                 report.passed, report.total, ex.file
             ));
-            for (message, names) in distinct_failures(report) {
-                out.push_str(&format!("\n  ✗ {}\n", names.join(", ")));
-                for line in message.lines() {
+            for group in crate::verdict::failure_groups(report) {
+                out.push_str(&format!("\n  ✗ {}\n", group.names.join(", ")));
+                for line in group.text().lines() {
                     out.push_str(&format!("    {line}\n"));
                 }
             }
@@ -203,55 +205,4 @@ pub fn render_for(
         }
     }
     out
-}
-
-/// Failed checks grouped by message, in the order of their first check.
-pub fn distinct_failures(report: &Report) -> Vec<(String, Vec<String>)> {
-    let mut groups: Vec<(String, Vec<String>)> = Vec::new();
-    for c in report.checks.iter().filter(|c| !c.ok) {
-        match groups.iter_mut().find(|(m, _)| *m == c.message) {
-            Some((_, names)) => names.push(c.name.clone()),
-            None => groups.push((c.message.clone(), vec![c.name.clone()])),
-        }
-    }
-    groups
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::verdict::CheckResult;
-
-    fn check(name: &str, ok: bool, message: &str) -> CheckResult {
-        CheckResult {
-            name: name.to_owned(),
-            ok,
-            message: message.to_owned(),
-        }
-    }
-
-    #[test]
-    fn each_distinct_message_once_in_check_order() {
-        let report = Report {
-            id: "leak_x".to_owned(),
-            status: "failed",
-            passed: 1,
-            total: 4,
-            checks: vec![
-                check("a", false, "stuck"),
-                check("b", true, ""),
-                check("c", false, "wrong sum"),
-                check("d", false, "stuck"),
-            ],
-            broken: None,
-        };
-        let groups = distinct_failures(&report);
-        assert_eq!(
-            groups,
-            vec![
-                ("stuck".to_owned(), vec!["a".to_owned(), "d".to_owned()]),
-                ("wrong sum".to_owned(), vec!["c".to_owned()]),
-            ]
-        );
-    }
 }

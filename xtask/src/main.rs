@@ -24,7 +24,6 @@ mod test_results;
 mod verdict;
 mod verify;
 mod watch;
-mod workspace;
 
 use std::process::ExitCode;
 
@@ -59,8 +58,9 @@ maintainer commands:
   commands         run every command the book shows, once, and compare its
                    output with the page's output block
   go               the Go side: gofmt, go vet, go test in go/
-  bench-loop [ID]  measure edit->verdict of `check ID` against a one-test
-                   crate, with the exercises as they are and twice as many
+  bench-loop [ID..] measure edit->verdict of `check ID` and `cargo test -p
+                   exercises ID` against a one-test crate, with the exercises
+                   as they are and twice as many (`--rounds N`, default 7)
   stress [N]       run the starters', solutions' and fixtures' checks N times
                    (50) with a CPU hog per core; list every verdict that changed
   bless-starters   record the current starters as shipped (exercises/starters.txt)

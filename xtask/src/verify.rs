@@ -68,6 +68,13 @@ fn grade(
     let id = &ex.id;
     let declared: BTreeSet<&str> = ex.failing_checks.iter().map(String::as_str).collect();
 
+    if let Some(warnings) = starters.warned.get(id.as_str()) {
+        problems.push(format!(
+            "{id}: the compiler warns about the starter, and `check` would show it to a \
+             learner who has not changed a line yet:\n      {}",
+            warnings.join("\n      ")
+        ));
+    }
     let starter = starters.of_exercise(id);
     let failed: BTreeSet<&str> = starter
         .iter()

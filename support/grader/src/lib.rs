@@ -23,6 +23,7 @@ mod busy;
 pub mod predict;
 pub mod race;
 pub mod test_of_tests;
+pub mod timers;
 
 /// Compiles `checks/<id>.rs` as the module `<id>` of the calling crate, with the
 /// code under test visible as `exercise` (that is, `crate::<id>`). Both the

@@ -39,7 +39,7 @@ pub fn prepare(root: &Path, manifest: &Manifest) -> Result<PathBuf, String> {
         .cloned()
         .unwrap_or_default();
     // The exercise crates themselves without debug info: about 20 % less
-    // to compile per save (DESIGN §8), and a verdict shows no backtrace
+    // to compile per save (xtask/BENCH.md), and a verdict shows no backtrace
     // anyway. Dependencies keep the root's settings, so they are shared.
     let dev = profile
         .entry("dev")

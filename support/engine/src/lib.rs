@@ -1,0 +1,16 @@
+//! The grading engine, shared by `cargo xtask check`/`watch`/`progress`/`verify`
+//! and by `cargo test -p exercises` (its test target `workbook` calls
+//! [`workbook::main`]): one engine, one verdict.
+//!
+//! Each exercise is built and tested in a crate of its own generated under
+//! `target/grade/` ([`workspace`]), so a save recompiles one exercise and a
+//! file that does not compile stops only its own exercise ([`grade`]).
+//! [`verdict`] reads Cargo's and libtest's output into a [`verdict::Report`]
+//! per exercise; [`test_results`] reads a plain `cargo test` run (the
+//! solutions and fixtures crates).
+
+pub mod grade;
+pub mod test_results;
+pub mod verdict;
+pub mod workbook;
+pub mod workspace;
