@@ -5,7 +5,7 @@
 
 use crate::grade;
 use crate::phases::{Phases, Say};
-use crate::verdict::Report;
+use crate::verdict::{Report, Status};
 use crate::{chapter, state};
 use manifest::{Exercise, Manifest};
 use std::path::Path;
@@ -145,7 +145,7 @@ pub fn render_for(
     let id = &ex.id;
     out.push_str(&crate::verdict::warnings_text(report));
     match report.status {
-        "broken" => {
+        Status::Broken => {
             out.push_str(&format!(
                 "✗ {id}: {} does not compile, so its {} checks cannot run. The compiler says:\n\n{}\n\n",
                 ex.file,
@@ -154,7 +154,7 @@ pub fn render_for(
             ));
             out.push_str("(Other exercises are graded on their own: this does not stop them.)\n");
         }
-        "passed" => {
+        Status::Passed => {
             out.push_str(&format!(
                 "✓ {id}: all {} checks pass. Well done.\n",
                 report.total

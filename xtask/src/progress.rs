@@ -3,7 +3,7 @@
 //! chapter section to read for it.
 
 use crate::grade;
-use crate::verdict::Report;
+use crate::verdict::{Report, Status};
 use crate::{chapter, check, starters};
 use serde::Serialize;
 use std::path::Path;
@@ -14,14 +14,24 @@ struct Progress {
     exercises: Vec<Row>,
 }
 
+/// Where the learner is with one exercise, as `--json` spells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+enum State {
+    /// Every check passes.
+    Done,
+    /// Changed from the starter, and not every check passes.
+    Partial,
+    /// The file is still the starter as shipped.
+    NotStarted,
+}
+
 #[derive(Serialize)]
 struct Row {
     id: String,
     title: String,
     chapter: String,
-    /// `done`, `partial` (changed from the starter, not all checks pass) or
-    /// `not_started` (the file is still the starter as shipped).
-    state: &'static str,
+    state: State,
     passed: usize,
     total: usize,
 }
@@ -65,21 +75,21 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
 
     println!("{:<12} {:<20} {:<42} chapter", "state", "exercise", "title");
     for (row, report) in rows.iter().zip(&graded.reports) {
-        let state = match report.status {
-            "broken" => "broken".to_owned(),
-            _ if row.state == "done" => "done".to_owned(),
-            // The words the book's badges use too (theme/runnable-runner.js).
-            _ if row.state == "not_started" => "not started".to_owned(),
-            _ => format!("{}/{} checks", row.passed, row.total),
+        // The words the book's badges use too (theme/runnable-runner.js).
+        let state = match (report.status, row.state) {
+            (Status::Broken, _) => "broken".to_owned(),
+            (_, State::Done) => "done".to_owned(),
+            (_, State::NotStarted) => "not started".to_owned(),
+            (_, State::Partial) => format!("{}/{} checks", row.passed, row.total),
         };
         println!(
             "{:<12} {:<20} {:<42} src/{}",
             state, row.id, row.title, row.chapter
         );
     }
-    let done = rows.iter().filter(|r| r.state == "done").count();
+    let done = rows.iter().filter(|r| r.state == State::Done).count();
     println!("\n{done} of {} exercises done.", rows.len());
-    for report in graded.reports.iter().filter(|r| r.status == "broken") {
+    for report in graded.reports.iter().filter(|r| r.status == Status::Broken) {
         println!(
             "{} does not compile (`cargo xtask check {}` shows the compiler's message).",
             manifest.get(&report.id).map_or("", |e| e.file.as_str()),
@@ -100,12 +110,12 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-fn state_of(root: &Path, ex: &manifest::Exercise, report: &Report) -> &'static str {
+fn state_of(root: &Path, ex: &manifest::Exercise, report: &Report) -> State {
     if report.passed() {
-        "done"
+        State::Done
     } else if starters::is_untouched(root, ex) {
-        "not_started"
+        State::NotStarted
     } else {
-        "partial"
+        State::Partial
     }
 }

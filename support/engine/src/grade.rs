@@ -14,7 +14,7 @@
 //! not compiled twice: the first grading copies them from `target/debug`
 //! when they are there (see [`seed_dependencies`]).
 
-use crate::verdict::{Report, parse_output, report_for, test_binaries};
+use crate::verdict::{Report, Status, parse_output, report_for, test_binaries};
 use crate::workspace::{package_name, prepare, seed_dependencies};
 use manifest::{Exercise, Manifest};
 use std::path::Path;
@@ -103,14 +103,14 @@ pub fn grade_with(
         let checks_src = std::fs::read_to_string(root.join(ex.checks_path())).unwrap_or_default();
         let names = manifest::test_names_in_order(&checks_src);
         let mut report = report_for(&ex.id, &names, &run);
-        if report.status != "broken" {
+        if report.status != Status::Broken {
             // Beside the errors of a file that does not compile they are noise.
             report.warnings = warnings_in(&run, ex, root);
         }
-        if report.status != "broken" && !binaries.contains_key(&package_name(&ex.id)) {
+        if report.status != Status::Broken && !binaries.contains_key(&package_name(&ex.id)) {
             // No test program, and no compiler error names this exercise:
             // say what Cargo said.
-            report.status = "broken";
+            report.status = Status::Broken;
             report.checks.clear();
             report.passed = 0;
             report.broken = Some(stderr.trim().to_owned());

@@ -73,12 +73,40 @@ pub fn failure_groups(report: &Report) -> Vec<FailureGroup> {
     groups
 }
 
+/// An exercise's verdict, as the `--json` contract spells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Every check passes.
+    Passed,
+    /// It compiles, and at least one check fails.
+    Failed,
+    /// The learner's file does not compile.
+    Broken,
+}
+
+impl Status {
+    /// The word the JSON contract and the terminal use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Passed => "passed",
+            Status::Failed => "failed",
+            Status::Broken => "broken",
+        }
+    }
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// One exercise's verdict: the `--json` contract of `cargo xtask check`.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
     pub id: String,
-    /// `passed`, `failed` or `broken` (the file does not compile).
-    pub status: &'static str,
+    pub status: Status,
     pub passed: usize,
     pub total: usize,
     pub checks: Vec<CheckResult>,
@@ -101,7 +129,7 @@ pub struct CheckResult {
 
 impl Report {
     pub fn passed(&self) -> bool {
-        self.status == "passed"
+        self.status == Status::Passed
     }
 }
 
@@ -253,7 +281,7 @@ pub fn report_for(id: &str, names: &[String], run: &RunOutput) -> Report {
     if let Some(errors) = run.errors.get(&package_name(id)) {
         return Report {
             id: id.to_owned(),
-            status: "broken",
+            status: Status::Broken,
             passed: 0,
             total: names.len(),
             checks: Vec::new(),
@@ -311,9 +339,9 @@ pub fn report_for(id: &str, names: &[String], run: &RunOutput) -> Report {
     Report {
         id: id.to_owned(),
         status: if total > 0 && passed == total {
-            "passed"
+            Status::Passed
         } else {
-            "failed"
+            Status::Failed
         },
         passed,
         total,
@@ -361,7 +389,7 @@ test result: FAILED. 1 passed; 2 failed; 0 ignored; 0 measured; 0 filtered out; 
         let report = report_for("leak_x", &names, &run);
         assert_eq!(
             (report.status, report.passed, report.total),
-            ("failed", 1, 4)
+            (Status::Failed, 1, 4)
         );
         assert_eq!(
             report.checks[1].message,
@@ -384,7 +412,7 @@ test result: FAILED. 1 passed; 2 failed; 0 ignored; 0 measured; 0 filtered out; 
     fn one_advice_is_printed_once_for_every_check_that_gives_it() {
         let report = Report {
             id: "leak_x".to_owned(),
-            status: "failed",
+            status: Status::Failed,
             passed: 0,
             total: 4,
             checks: vec![
@@ -427,11 +455,11 @@ test result: FAILED. 1 passed; 2 failed; 0 ignored; 0 measured; 0 filtered out; 
         let warn = r#"{"reason":"compiler-message","target":{"name":"grade_leak_x"},"message":{"level":"warning","rendered":"warning: unused"}}"#;
         let run = parse_output(&format!("{warn}\n{err}\n"));
         let report = report_for("leak_x", &["a".to_owned()], &run);
-        assert_eq!(report.status, "broken");
+        assert_eq!(report.status, Status::Broken);
         let broken = report.broken.unwrap();
         assert!(broken.contains("exercises/src/leak_x.rs:3:5"), "{broken}");
         assert!(!broken.contains("unused"), "{broken}");
         let other = report_for("leak_y", &["a".to_owned()], &run);
-        assert_ne!(other.status, "broken");
+        assert_ne!(other.status, Status::Broken);
     }
 }

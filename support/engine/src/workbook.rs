@@ -16,7 +16,7 @@
 //! accepted and change nothing.
 
 use crate::grade;
-use crate::verdict::{Report, failure_groups};
+use crate::verdict::{Report, Status, failure_groups};
 use manifest::{Exercise, Manifest};
 use std::path::Path;
 use std::process::ExitCode;
@@ -192,7 +192,7 @@ pub fn render(
     ));
     let (mut passed, mut failed) = (0, 0);
     for (r, names) in reports.iter().zip(names) {
-        if r.status == "broken" {
+        if r.status == Status::Broken {
             // No check ran; the names still say what is missing.
             for name in names.iter().filter(|n| shown(&r.id, n)) {
                 out.push_str(&format!("test checks::{}::{name} ... FAILED\n", r.id));
@@ -221,7 +221,7 @@ pub fn render(
     let mut failures = String::new();
     let mut failed_names = Vec::new();
     for (ex, r) in exercises.iter().zip(reports) {
-        if r.status == "broken" {
+        if r.status == Status::Broken {
             failures.push_str(&format!(
                 "\n---- checks::{} stdout ----\n{} does not compile, so its checks cannot run. The compiler says:\n\n{}\n",
                 r.id,
@@ -262,8 +262,8 @@ pub fn render(
     out.push_str("\nexercises:\n");
     for (ex, r) in exercises.iter().zip(reports) {
         let line = match r.status {
-            "passed" => format!("  ✓ {}: all {} checks pass", r.id, r.total),
-            "broken" => format!(
+            Status::Passed => format!("  ✓ {}: all {} checks pass", r.id, r.total),
+            Status::Broken => format!(
                 "  ✗ {}: {} does not compile (its verdict is above)",
                 r.id, ex.file
             ),
@@ -336,7 +336,7 @@ mod tests {
         manifest.exercises.into_iter().next().expect("one exercise")
     }
 
-    fn report(id: &str, status: &'static str, checks: &[(&str, bool, &str)]) -> Report {
+    fn report(id: &str, status: Status, checks: &[(&str, bool, &str)]) -> Report {
         let checks: Vec<crate::verdict::CheckResult> = checks
             .iter()
             .map(|(name, ok, message)| crate::verdict::CheckResult {
@@ -351,7 +351,7 @@ mod tests {
             passed: checks.iter().filter(|c| c.ok).count(),
             total: checks.len(),
             checks,
-            broken: (status == "broken").then(|| "error: expected `)`".to_owned()),
+            broken: (status == Status::Broken).then(|| "error: expected `)`".to_owned()),
             warnings: Vec::new(),
         }
     }
@@ -360,8 +360,8 @@ mod tests {
     fn a_file_that_does_not_compile_fails_only_its_own_checks_by_name() {
         let (broken, fine) = (exercise("leak_x"), exercise("slice_y"));
         let reports = [
-            report("leak_x", "broken", &[]),
-            report("slice_y", "passed", &[("adds", true, "")]),
+            report("leak_x", Status::Broken, &[]),
+            report("slice_y", Status::Passed, &[("adds", true, "")]),
         ];
         let names = [
             vec!["a".to_owned(), "b".to_owned()],
@@ -396,7 +396,7 @@ mod tests {
         // The check that did not run is reported failed by the engine (no verdict).
         let reports = [report(
             "leak_x",
-            "failed",
+            Status::Failed,
             &[
                 ("sums", true, ""),
                 ("zero", false, "did not report a verdict"),
