@@ -3,6 +3,7 @@
 //! exercise, its verdicts grouped by exercise in book order. With `--json`,
 //! stdout is always JSON: a report, an array of reports, or `{"error": ..}`.
 
+use crate::args::{Parsed, Spec};
 use crate::grade;
 use crate::phases::{Phases, Say};
 use crate::verdict::{Report, Status};
@@ -10,9 +11,19 @@ use crate::{chapter, state};
 use manifest::{Exercise, Manifest};
 use std::path::Path;
 
+const ARGS: Spec = Spec {
+    command: "check",
+    flags: &["--json", "--all"],
+    positional: "ID",
+    max_positional: 1,
+};
+
 pub fn run(root: &Path, args: &[String]) -> Result<bool, String> {
+    // `--json` is honoured even beside a bad argument: a tool gets JSON.
     let json = args.iter().any(|a| a == "--json");
-    let result = grade_and_print(root, args, json);
+    let result = ARGS
+        .parse(args)
+        .and_then(|parsed| grade_and_print(root, &parsed, json));
     if json {
         // A tool reading stdout gets JSON even when nothing could be graded.
         if let Err(e) = &result {
@@ -22,10 +33,10 @@ pub fn run(root: &Path, args: &[String]) -> Result<bool, String> {
     result
 }
 
-fn grade_and_print(root: &Path, args: &[String], json: bool) -> Result<bool, String> {
-    let id = args.iter().find(|a| !a.starts_with("--"));
+fn grade_and_print(root: &Path, args: &Parsed, json: bool) -> Result<bool, String> {
+    let id = args.first();
     let manifest = crate::load_manifest(root)?;
-    if args.iter().any(|a| a == "--all") {
+    if args.has("--all") {
         return all(root, &manifest, json);
     }
     let ex = match id {

@@ -1,5 +1,6 @@
 //! `cargo xtask <command>`: the workbook's commands for learners and maintainers.
 
+mod args;
 mod bench;
 mod book;
 mod chapter;
@@ -73,6 +74,20 @@ maintainer commands:
                    `check` (all translated, none fuzzy), `build` (book/LANG/)
 ";
 
+const HINT_ARGS: args::Spec = args::Spec {
+    command: "hint",
+    flags: &[],
+    positional: "ID",
+    max_positional: 1,
+};
+
+const RESET_ARGS: args::Spec = args::Spec {
+    command: "reset",
+    flags: &[],
+    positional: "ID",
+    max_positional: 1,
+};
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let root = match manifest::find_root() {
@@ -92,8 +107,12 @@ fn main() -> ExitCode {
             Err(e) => Err(e),
         },
         Some("progress") => progress::run(&root, rest),
-        Some("hint") => hint::run(&root, args.get(1).map(String::as_str)),
-        Some("reset") => with_id(&args, |id| reset::run(&root, id)),
+        Some("hint") => HINT_ARGS
+            .parse(rest)
+            .and_then(|a| hint::run(&root, a.first())),
+        Some("reset") => RESET_ARGS
+            .parse(rest)
+            .and_then(|_| with_id(&args, |id| reset::run(&root, id))),
         Some("test") => test_all::run(&root),
         Some("verify") => verify::run(&root),
         Some("mutants") => mutants::run(&root, args.get(1).map(String::as_str)),

@@ -2,6 +2,7 @@
 //! that does not compile stops only its exercise), the current one, and the
 //! chapter section to read for it.
 
+use crate::args::Spec;
 use crate::grade;
 use crate::verdict::{Report, Status};
 use crate::{chapter, check, starters};
@@ -36,8 +37,15 @@ struct Row {
     total: usize,
 }
 
+const ARGS: Spec = Spec {
+    command: "progress",
+    flags: &["--json"],
+    positional: "",
+    max_positional: 0,
+};
+
 pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
-    let json = args.iter().any(|a| a == "--json");
+    let json = ARGS.parse(args)?.has("--json");
     let manifest = crate::load_manifest(root)?;
     if !json {
         println!("Grading every exercise, each on its own...\n");

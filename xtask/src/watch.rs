@@ -9,6 +9,7 @@
 //! [`DEBOUNCE`] and graded once. Where file events do not arrive (WSL on
 //! `/mnt/c`, network file systems), `--manual-run` grades on `r` only.
 
+use crate::args::Spec;
 use crate::check::Shown;
 use crate::phases::{Phases, Say};
 use crate::{chapter, check, hint};
@@ -113,10 +114,18 @@ enum Input {
     Closed,
 }
 
+const ARGS: Spec = Spec {
+    command: "watch",
+    flags: &["--manual-run"],
+    positional: "ID",
+    max_positional: 1,
+};
+
 pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
-    let manual = args.iter().any(|a| a == "--manual-run");
+    let args = ARGS.parse(args)?;
+    let manual = args.has("--manual-run");
     let manifest = crate::load_manifest(root)?;
-    let mut ex = match args.iter().find(|a| !a.starts_with("--")) {
+    let mut ex = match args.first() {
         Some(id) => crate::find_exercise(&manifest, id)?,
         None => match check::current(root, &manifest) {
             Some(ex) => ex,
