@@ -12,6 +12,7 @@ mod grade;
 mod hint;
 mod i18n;
 mod mutants;
+mod new_exercise;
 mod phases;
 mod process;
 mod progress;
@@ -64,6 +65,10 @@ maintainer commands:
                    as they are and twice as many (`--rounds N`, default 7)
   stress [N]       run the starters', solutions' and fixtures' checks N times
                    (50) with a CPU hog per core; list every verdict that changed
+  new-exercise ID [--title TEXT]
+                   the skeleton of a new exercise in every place it lives
+                   (stanza, starter, solution, checks, fixtures, module lines,
+                   starter blessed); then write its real files
   bless-starters   record the current starters as shipped (exercises/starters.txt)
   e2e [ARGS..]     build the book, then test it in headless Chromium (every
                    chapter page at 1280 and 390 px, offline, in every theme)
@@ -122,6 +127,7 @@ fn main() -> ExitCode {
         Some("bench-loop") => bench::run(&root, rest),
         Some("stress") => stress::run(&root, rest),
         Some("i18n") => i18n::run(&root, rest),
+        Some("new-exercise") => new_exercise::run(&root, rest),
         Some("bless-starters") => load_manifest(&root).and_then(|m| starters::bless(&root, &m)),
         Some("help" | "-h" | "--help") => {
             print!("{USAGE}");

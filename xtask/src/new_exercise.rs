@@ -1,0 +1,268 @@
+//! `cargo xtask new-exercise ID [--title TEXT]` (maintainers): the skeleton
+//! of a new exercise in every place CONTRIBUTING.md lists, so that what is
+//! left by hand is the exercise's own files: its manifest stanza's words, the
+//! starter, the solution, the checks and the fixtures.
+//!
+//! It writes a starter that fails one check and a solution that passes it,
+//! one right and two wrong fixtures, an empty mutants/ID.toml, the stanza in
+//! exercises/exercises.toml, the module lines in exercises/src/lib.rs and
+//! solutions/src/lib.rs (after the chapter's last), and blesses the starter.
+//! Then `cargo xtask mutants ID` and `cargo xtask verify` pass as they are;
+//! the card goes on the chapter page with `{{#exercise ID}}`.
+
+use crate::args::Spec;
+use manifest::CHAPTER_SLUGS;
+use std::path::Path;
+
+const ARGS: Spec = Spec {
+    command: "new-exercise",
+    flags: &[],
+    positional: "ID [--title TEXT]",
+    max_positional: 1,
+};
+
+pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
+    let (title, rest) = take_title(args)?;
+    let parsed = ARGS.parse(&rest)?;
+    let id = parsed
+        .first()
+        .ok_or("`new-exercise` needs an id, e.g. `cargo xtask new-exercise leak_restart`")?
+        .to_owned();
+    let manifest = crate::load_manifest(root)?;
+    let slug = id.split_once('_').map_or("", |(s, _)| s);
+    if !CHAPTER_SLUGS.contains(&slug)
+        || !id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    {
+        return Err(format!(
+            "`{id}`: an id is `<chapter slug>_<name>` in lower case, with a slug of {CHAPTER_SLUGS:?}"
+        ));
+    }
+    if manifest.get(&id).is_some() {
+        return Err(format!("`{id}` exists already"));
+    }
+    let chapter = manifest
+        .exercises
+        .iter()
+        .find(|e| e.slug() == slug)
+        .map(|e| e.chapter.clone())
+        .ok_or_else(|| format!("no exercise of chapter `{slug}` yet to take its page from"))?;
+    let title = title.unwrap_or_else(|| format!("TODO: the title of {id}"));
+
+    let files = [
+        (format!("exercises/src/{id}.rs"), starter(&id)),
+        (format!("solutions/src/{id}.rs"), solution(&id)),
+        (format!("checks/{id}.rs"), checks(&id)),
+        (
+            format!("fixtures/{id}/alt_written_differently.rs"),
+            fixture(
+                &id,
+                "//! Right: the same answer, reached another way.",
+                "40 + 2",
+            ),
+        ),
+        (
+            format!("fixtures/{id}/wrong_off_by_one.rs"),
+            fixture(
+                &id,
+                "//! Wrong: one too many.\n//! Verdict says: expected 42",
+                "43",
+            ),
+        ),
+        (
+            format!("fixtures/{id}/wrong_negative.rs"),
+            fixture(
+                &id,
+                "//! Wrong: the sign is lost.\n//! Verdict says: expected 42",
+                "-42",
+            ),
+        ),
+        (
+            format!("mutants/{id}.toml"),
+            format!(
+                "# Mutants of solutions/src/{id}.rs that no check kills, and why that is right.\n"
+            ),
+        ),
+    ];
+    for (path, _) in &files {
+        if root.join(path).exists() {
+            return Err(format!("{path} exists already: nothing written"));
+        }
+    }
+    for (path, text) in &files {
+        let path = root.join(path);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        }
+        std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    append(
+        root,
+        "exercises/exercises.toml",
+        &stanza(&id, &title, &chapter),
+    )?;
+    for krate in ["exercises", "solutions"] {
+        edit(root, &format!("{krate}/src/lib.rs"), |text| {
+            let text =
+                insert_after_last(text, &format!("pub mod {slug}_"), &format!("pub mod {id};"))?;
+            if krate == "solutions" {
+                insert_after_last(
+                    &text,
+                    &format!("grader::checks!({slug}_"),
+                    &format!("grader::checks!({id});"),
+                )
+            } else {
+                Ok(text)
+            }
+        })?;
+    }
+    let manifest = crate::load_manifest(root)?;
+    crate::starters::bless(root, &manifest)?;
+    println!(
+        "new-exercise: {id} written (starter, solution, checks, three fixtures, mutants/{id}.toml, \
+         its stanza and module lines; starter blessed).\n\
+         Next: write the real exercise in those files, put {{{{#exercise {id}}}}} on src/{chapter}, \
+         then `cargo xtask mutants {id}` and `cargo xtask verify`."
+    );
+    Ok(())
+}
+
+/// `--title TEXT` (the only option with a value), and the other words.
+fn take_title(args: &[String]) -> Result<(Option<String>, Vec<String>), String> {
+    let mut title = None;
+    let mut rest = Vec::new();
+    let mut words = args.iter();
+    while let Some(w) = words.next() {
+        if w == "--title" {
+            title = Some(words.next().ok_or("`--title` needs a text")?.clone());
+        } else {
+            rest.push(w.clone());
+        }
+    }
+    Ok((title, rest))
+}
+
+fn edit(
+    root: &Path,
+    path: &str,
+    f: impl FnOnce(&str) -> Result<String, String>,
+) -> Result<(), String> {
+    let full = root.join(path);
+    let text = std::fs::read_to_string(&full).map_err(|e| format!("{path}: {e}"))?;
+    let new = f(&text).map_err(|e| format!("{path}: {e}"))?;
+    std::fs::write(&full, new).map_err(|e| format!("{path}: {e}"))
+}
+
+fn append(root: &Path, path: &str, text: &str) -> Result<(), String> {
+    edit(root, path, |old| {
+        Ok(format!(
+            "{}\n{text}",
+            old.trim_end_matches('\n').to_owned() + "\n"
+        ))
+    })
+}
+
+/// Inserts `line` after the last line that starts (after indentation) with
+/// `prefix`, with that line's indentation: the chapter's block keeps its
+/// exercises together.
+fn insert_after_last(text: &str, prefix: &str, line: &str) -> Result<String, String> {
+    let lines: Vec<&str> = text.lines().collect();
+    let at = lines
+        .iter()
+        .rposition(|l| l.trim_start().starts_with(prefix))
+        .ok_or_else(|| format!("no line starting with `{prefix}` to add `{line}` after"))?;
+    let indent = &lines[at][..lines[at].len() - lines[at].trim_start().len()];
+    let mut out: Vec<String> = lines.iter().map(|l| (*l).to_owned()).collect();
+    out.insert(at + 1, format!("{indent}{line}"));
+    Ok(out.join("\n") + "\n")
+}
+
+fn stanza(id: &str, title: &str, chapter: &str) -> String {
+    format!(
+        r#"[[exercise]]
+id = "{id}"
+title = "{title}"
+chapter = "{chapter}"
+file = "exercises/src/{id}.rs"
+task = """
+`answer` returns the wrong number. Make it return the answer.
+"""
+failing_checks = ["returns_the_answer"]
+hints = [
+    "TODO: a nudge.",
+    "TODO: the concept.",
+    "TODO: almost the answer.",
+]
+
+[[exercise.requirements]]
+says = "Make it return the answer"
+checks = ["returns_the_answer"]
+"#
+    )
+}
+
+fn starter(id: &str) -> String {
+    format!(
+        "//! Exercise `{id}`. TODO: what the learner reads first.\n//!\n\
+         //! Grade it: `cargo xtask check {id}` (or `cargo test -p exercises {id}`).\n\n\
+         /// TODO: the code to fix.\npub fn answer() -> i64 {{\n    41\n}}\n"
+    )
+}
+
+fn solution(id: &str) -> String {
+    format!(
+        "//! Reference solution of `{id}`.\n\n/// The answer.\npub fn answer() -> i64 {{\n    42\n}}\n"
+    )
+}
+
+fn fixture(id: &str, header: &str, body: &str) -> String {
+    format!("{header}\n//! (`{id}`.)\n\npub fn answer() -> i64 {{\n    {body}\n}}\n")
+}
+
+fn checks(id: &str) -> String {
+    format!(
+        r#"// Checks for `{id}`, compiled against the starter, the solution and the
+// fixtures; `exercise` is the code under test.
+
+const ID: &str = "{id}";
+
+#[test]
+fn returns_the_answer() {{
+    let got = grader::run(ID, "`answer()`", "It only returns a number: a loop is unlikely.", exercise::answer);
+    grader::ensure(got == 42, ID, format!("`answer()` returned {{got}}; expected 42"));
+}}
+"#
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use manifest::Manifest;
+
+    #[test]
+    fn a_module_line_goes_after_its_chapters_last() {
+        let lib =
+            "// Chapter 1\npub mod leak_a;\npub mod leak_b;\n\n// Chapter 2\npub mod close_a;\n";
+        let out = insert_after_last(lib, "pub mod leak_", "pub mod leak_c;").unwrap();
+        assert_eq!(
+            out,
+            "// Chapter 1\npub mod leak_a;\npub mod leak_b;\npub mod leak_c;\n\n// Chapter 2\npub mod close_a;\n"
+        );
+        let checks = "mod checks {\n        grader::checks!(leak_a);\n}\n";
+        let out =
+            insert_after_last(checks, "grader::checks!(leak_", "grader::checks!(leak_z);").unwrap();
+        assert!(
+            out.contains("        grader::checks!(leak_a);\n        grader::checks!(leak_z);\n")
+        );
+    }
+
+    #[test]
+    fn a_stanza_parses_as_the_manifest_reads_it() {
+        let m = Manifest::parse(&stanza("leak_demo", "A demo", "leak/index.md")).unwrap();
+        let ex = m.get("leak_demo").unwrap();
+        assert_eq!(ex.failing_checks, ["returns_the_answer"]);
+        assert_eq!(ex.hints.len(), 3);
+    }
+}
