@@ -5,8 +5,8 @@
 //!
 //! It writes a starter that fails one check and a solution that passes it,
 //! one right and two wrong fixtures, an empty mutants/ID.toml, the stanza in
-//! exercises/exercises.toml, the module lines in exercises/src/lib.rs and
-//! solutions/src/lib.rs (after the chapter's last), and blesses the starter.
+//! exercises/exercises.toml, the module lines and checks lines in exercises/src/lib.rs
+//! and solutions/src/lib.rs (after the chapter's last), and blesses the starter.
 //! Then `cargo xtask mutants ID` and `cargo xtask verify` pass as they are;
 //! the card goes on the chapter page with `{{#exercise ID}}`.
 
@@ -106,15 +106,13 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         edit(root, &format!("{krate}/src/lib.rs"), |text| {
             let text =
                 insert_after_last(text, &format!("pub mod {slug}_"), &format!("pub mod {id};"))?;
-            if krate == "solutions" {
-                insert_after_last(
-                    &text,
-                    &format!("grader::checks!({slug}_"),
-                    &format!("grader::checks!({id});"),
-                )
-            } else {
-                Ok(text)
-            }
+            // Both list the checks: solutions to run them, exercises for
+            // the editor (rust-analyzer).
+            insert_after_last(
+                &text,
+                &format!("grader::checks!({slug}_"),
+                &format!("grader::checks!({id});"),
+            )
         })?;
     }
     let manifest = crate::load_manifest(root)?;
