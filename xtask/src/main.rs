@@ -57,8 +57,9 @@ maintainer commands:
   go               the Go side: gofmt, go vet, go test in go/
   bench-loop [ID]  measure edit->verdict of `check ID` against a one-test
                    crate, with the exercises as they are and twice as many
-  stress [N]       run the starters', solutions' and fixtures' checks N times
-                   (50) with a CPU hog per core; list every verdict that changed
+  stress [N] [ID..] run the starters', solutions' and fixtures' checks (of the
+                   exercises named, or all) N times (50) with a CPU hog per core;
+                   list every verdict that changed
   bless-starters   record the current starters as shipped (exercises/starters.txt)
   e2e [ARGS..]     build the book, then test it in headless Chromium (every
                    chapter page at 1280 and 390 px, offline, in every theme)
