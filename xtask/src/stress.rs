@@ -223,7 +223,9 @@ mod tests {
         assert!(selected(
             "reference_solution_not_your_exercise::checks::leak_pipeline::totals_a_clean_batch"
         ));
-        assert!(selected("checks::leak_pipeline::wrong_x::totals_a_clean_batch"));
+        assert!(selected(
+            "checks::leak_pipeline::wrong_x::totals_a_clean_batch"
+        ));
         assert!(!selected("checks::close_pipeline::totals_a_clean_batch"));
     }
 
