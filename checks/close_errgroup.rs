@@ -414,7 +414,11 @@ fn an_error_that_comes_while_the_first_cancels_never_replaces_it() {
                     race_b.b_is_here();
                     let _ = b_running_tx.send(());
                     select! {
-                        recv(a_cancelling_rx) -> _ => b_failed_seen.store(true, Ordering::SeqCst),
+                        // Disconnected without a message: the hook was dropped
+                        // without ever running (the given `Cancel` was changed).
+                        recv(a_cancelling_rx) -> signal => {
+                            b_failed_seen.store(signal.is_ok(), Ordering::SeqCst)
+                        }
                         recv(over_rx) -> _ => {}
                     }
                     Err("B: failed while A was cancelling")
@@ -433,6 +437,7 @@ fn an_error_that_comes_while_the_first_cancels_never_replaces_it() {
             },
         );
         drop(over_tx);
+        ensure(race.hook_calls() > 0, ID, race::hook_never_ran(ID));
         match result {
             Err("A: failed first") => {}
             Err("B: failed while A was cancelling") if b_failed.load(Ordering::SeqCst) => fail(
