@@ -374,7 +374,7 @@ fn an_error_it_caused_never_replaces_the_first() {
 }
 
 #[test]
-fn an_error_that_comes_while_the_first_cancels_never_replaces_it() {
+fn a_second_failure_while_the_first_one_stops_the_group_never_wins() {
     // Task A fails first; task B fails on its own (not because of the
     // cancel) while A's thread is inside `cancel()`, *before* the token is
     // set: the check holds A there (the given `Cancel` runs a hook at the

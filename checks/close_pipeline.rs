@@ -409,7 +409,7 @@ fn an_error_it_caused_never_replaces_the_first() {
     }
 }
 
-/// What `no_read_starts_once_the_job_is_cancelled` saw of its readers.
+/// What `no_read_starts_once_the_job_is_told_to_stop` saw of its readers.
 #[derive(Default)]
 struct ReadLog {
     /// Waiting readers that have started their first read.
@@ -481,7 +481,7 @@ fn fails_and_watches_the_cancel(log: Arc<ReadLog>, others: usize) -> Reader {
 }
 
 #[test]
-fn no_read_starts_once_the_job_is_cancelled() {
+fn no_read_starts_once_the_job_is_told_to_stop() {
     // Readers W1 and W2 each wait, inside a read, for the job's cancel; F
     // fails once both are waiting. Each read of W1 and W2 thus ends after
     // the cancel: a producer that asks the token before every read stops
