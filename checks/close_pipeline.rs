@@ -557,3 +557,85 @@ fn no_read_starts_once_the_job_is_told_to_stop() {
         ),
     );
 }
+
+#[test]
+fn a_second_failure_while_the_first_one_stops_the_job_never_wins() {
+    // Reader A fails first; reader B fails on its own (not because of the
+    // cancel) while A's producer is inside `cancel()`, *before* the token is
+    // set: the check holds A there (the given `Cancel` runs a hook at the
+    // start of `cancel()`) until B has failed and its producer has finished.
+    // B's error is the second to happen, and the job still looks
+    // uncancelled to B's producer: one that asks `is_cancelled()` to decide
+    // who is first, and then writes the slot without looking, lets B
+    // overwrite A. Both orders of the readers.
+    for a_first in [false, true] {
+        let race = CancelRace::new(Schedule::EffectFinishesFirst);
+        let (race_a, race_b) = (race.clone(), race.clone());
+        let (a_cancelling_tx, a_cancelling_rx) = crossbeam_channel::bounded::<()>(1);
+        let (b_reading_tx, b_reading_rx) = crossbeam_channel::bounded::<()>(1);
+        // B waits for A's cancel or the end of the check, nothing else.
+        let (over_tx, over_rx) = crossbeam_channel::bounded::<()>(0);
+        let b_failed = Arc::new(AtomicBool::new(false));
+        let b_failed_seen = Arc::clone(&b_failed);
+        let fails_first: Reader = Box::new(move |cancel: &Cancel| {
+            let _ = b_reading_rx.recv_timeout(grader::limit());
+            let hold = race_a.hook();
+            let a = thread::current().id();
+            let signal = a_cancelling_tx.clone();
+            cancel.before_cancel_for_checks(move || {
+                if thread::current().id() == a {
+                    let _ = signal.try_send(());
+                }
+                hold();
+            });
+            race_a.a_is_here();
+            Some(Err(ReadError("A: read record 0: corrupt".to_owned())))
+        });
+        let fails_while_a_cancels: Reader = Box::new(move |_: &Cancel| {
+            race_b.b_is_here();
+            let _ = b_reading_tx.try_send(());
+            crossbeam_channel::select! {
+                // Disconnected without a message: the hook was dropped
+                // without ever running (the given `Cancel` was changed).
+                recv(a_cancelling_rx) -> signal => {
+                    b_failed_seen.store(signal.is_ok(), Ordering::SeqCst)
+                }
+                recv(over_rx) -> _ => {}
+            }
+            Some(Err(ReadError("B: read record 9: timeout".to_owned())))
+        });
+        let readers = if a_first {
+            vec![fails_first, fails_while_a_cancels]
+        } else {
+            vec![fails_while_a_cancels, fails_first]
+        };
+        let hook = race.clone();
+        let result = grader::run_explained(
+            ID,
+            "`run_job` where reader A fails, and reader B fails while A's producer is cancelling",
+            || stuck_after_a_failed_read(hook.hook_calls() > 0),
+            move || run_job(readers),
+        );
+        drop(over_tx);
+        ensure(race.hook_calls() > 0, ID, race::hook_never_ran(ID));
+        match result {
+            Err(ReadError(e)) if e.starts_with("A:") => {}
+            Err(ReadError(e)) if e.starts_with("B:") && b_failed.load(Ordering::SeqCst) => fail(
+                ID,
+                "`run_job` returned reader B's error, but reader A failed first: B failed while \
+                 A's producer was inside `cancel()`, before the token was set (the check held it \
+                 there, as a busy machine may). To B's producer the job still looked \
+                 uncancelled, and B's error took the place of A's. `is_cancelled()` cannot tell \
+                 who failed first: look at the slot itself, and fill it only if it is empty, \
+                 under one lock (`if first.is_none() { *first = Some(e) }`).",
+            ),
+            other => fail(
+                ID,
+                format!(
+                    "`run_job` returned {other:?}, expected \
+                     `Err(ReadError(\"A: read record 0: corrupt\"))`"
+                ),
+            ),
+        }
+    }
+}
