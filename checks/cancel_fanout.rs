@@ -401,3 +401,81 @@ fn an_error_it_caused_never_replaces_the_first() {
         }
     }
 }
+
+#[test]
+fn a_second_failure_while_the_first_one_stops_the_job_never_wins() {
+    // Sink A fails first; sink B fails on its own (not because of the
+    // cancel) while the first `cancel()` runs, *before* the token is
+    // set: the check holds A there (the given `Cancel` runs a hook at the
+    // start of `cancel()`) until B has failed and its worker has finished.
+    // To B's worker the job still looks uncancelled: one that asks
+    // `is_cancelled()` to decide who is first, and then writes the slot
+    // without looking, lets B overwrite A. Both orders of the sinks.
+    for b_first in [true, false] {
+        let race = CancelRace::new(Schedule::EffectFinishesFirst);
+        let (race_a, race_b) = (race.clone(), race.clone());
+        let (a_cancelling_tx, a_cancelling_rx) = bounded::<()>(1);
+        let (b_writing_tx, b_writing_rx) = bounded::<()>(1);
+        // B waits for A's cancel or the end of the check, nothing else.
+        let (over_tx, over_rx) = bounded::<()>(0);
+        let b_failed = Arc::new(AtomicBool::new(false));
+        let b_failed_seen = Arc::clone(&b_failed);
+        let a: Sink = Box::new(move |_: u64, cancel: &Cancel| {
+            let _ = b_writing_rx.recv_timeout(grader::limit());
+            let hold = race_a.hook();
+            let signal = a_cancelling_tx.clone();
+            // B fails at the first cancel, whoever calls it (A's worker, or a
+            // coordinator that cancels for it); only A's worker is held.
+            cancel.before_cancel_for_checks(move || {
+                let _ = signal.try_send(());
+                hold();
+            });
+            race_a.a_is_here();
+            Err("A: sink unavailable".to_owned())
+        });
+        let b: Sink = Box::new(move |_: u64, _: &Cancel| {
+            race_b.b_is_here();
+            let _ = b_writing_tx.try_send(());
+            select! {
+                // Disconnected without a message: the hook was dropped
+                // without ever running (the given `Cancel` was changed).
+                recv(a_cancelling_rx) -> signal => {
+                    b_failed_seen.store(signal.is_ok(), Ordering::SeqCst)
+                }
+                recv(over_rx) -> _ => {}
+            }
+            Err("B: disk full".to_owned())
+        });
+        let sinks = if b_first { vec![b, a] } else { vec![a, b] };
+        let source = finite(vec![Ok(1), Ok(2)]);
+        let result = run(
+            ID,
+            "`run_job` where sink A fails, and sink B fails while A's worker is cancelling",
+            STUCK,
+            move || run_job(vec![source], sinks),
+        );
+        drop(over_tx);
+        ensure(race.hook_calls() > 0, ID, race::hook_never_ran(ID));
+        match result {
+            Err(JobError::Write(e)) if e.starts_with("A:") => {}
+            Err(JobError::Write(e)) if e.starts_with("B:") && b_failed.load(Ordering::SeqCst) => {
+                fail(
+                    ID,
+                    "`run_job` returned sink B's error, but sink A failed first: B failed while \
+                     A's worker was inside `cancel()`, before the token was set (the check held \
+                     it there, as a busy machine may). To B's worker the job still looked \
+                     uncancelled, and B's error took the place of A's. `is_cancelled()` cannot \
+                     tell who failed first: look at the slot itself, and fill it only if it is \
+                     empty, under one lock (`if first.is_none() { *first = Some(e) }`).",
+                )
+            }
+            other => fail(
+                ID,
+                format!(
+                    "`run_job` returned {other:?}, expected \
+                     `Err(JobError::Write(\"A: sink unavailable\"))`"
+                ),
+            ),
+        }
+    }
+}

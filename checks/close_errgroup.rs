@@ -372,3 +372,87 @@ fn an_error_it_caused_never_replaces_the_first() {
         }
     }
 }
+
+#[test]
+fn a_second_failure_while_the_first_one_stops_the_group_never_wins() {
+    // Task A fails first; task B fails on its own (not because of the
+    // cancel) while A's thread is inside `cancel()`, *before* the token is
+    // set: the check holds A there (the given `Cancel` runs a hook at the
+    // start of `cancel()`) until B has failed and its thread has finished.
+    // B's error is the second to happen, and the group still looks
+    // uncancelled to it: a group that asks `is_cancelled()` to decide who is
+    // first, and then writes the slot without looking, lets B overwrite A.
+    // Both spawn orders.
+    for b_first in [true, false] {
+        let race = CancelRace::new(Schedule::EffectFinishesFirst);
+        let (race_a, race_b) = (race.clone(), race.clone());
+        let (a_cancelling_tx, a_cancelling_rx) = bounded::<()>(1);
+        // B waits for A's cancel or the end of the check, nothing else.
+        let (over_tx, over_rx) = bounded::<()>(0);
+        let b_failed = Arc::new(AtomicBool::new(false));
+        let b_failed_seen = Arc::clone(&b_failed);
+        let result = run(
+            ID,
+            "`wait()` where task A fails, and task B fails while A is cancelling",
+            NOBODY_CANCELLED,
+            move || {
+                let (b_running_tx, b_running_rx) = bounded::<()>(1);
+                let task_a = move |cancel: &Cancel| {
+                    let _ = b_running_rx.recv_timeout(grader::limit());
+                    let hold = race_a.hook();
+                    let a = thread::current().id();
+                    cancel.before_cancel_for_checks(move || {
+                        if thread::current().id() == a {
+                            let _ = a_cancelling_tx.try_send(());
+                        }
+                        hold();
+                    });
+                    race_a.a_is_here();
+                    Err("A: failed first")
+                };
+                let task_b = move |_: &Cancel| {
+                    race_b.b_is_here();
+                    let _ = b_running_tx.send(());
+                    select! {
+                        // Disconnected without a message: the hook was dropped
+                        // without ever running (the given `Cancel` was changed).
+                        recv(a_cancelling_rx) -> signal => {
+                            b_failed_seen.store(signal.is_ok(), Ordering::SeqCst)
+                        }
+                        recv(over_rx) -> _ => {}
+                    }
+                    Err("B: failed while A was cancelling")
+                };
+                thread::scope(|s| {
+                    let mut g = Group::new(s);
+                    if b_first {
+                        g.spawn(task_b);
+                        g.spawn(task_a);
+                    } else {
+                        g.spawn(task_a);
+                        g.spawn(task_b);
+                    }
+                    g.wait()
+                })
+            },
+        );
+        drop(over_tx);
+        ensure(race.hook_calls() > 0, ID, race::hook_never_ran(ID));
+        match result {
+            Err("A: failed first") => {}
+            Err("B: failed while A was cancelling") if b_failed.load(Ordering::SeqCst) => fail(
+                ID,
+                "`wait()` returned task B's error, but task A failed first: B failed while A's \
+                 thread was inside `cancel()`, before the token was set (the check held A \
+                 there, as a busy machine may). To B the group still looked uncancelled, and \
+                 B's error took the place of A's. `is_cancelled()` cannot tell who failed \
+                 first: look at the slot itself, and fill it only if it is empty, under one \
+                 lock (`if first.is_none() { *first = Some(e) }`).",
+            ),
+            other => fail(
+                ID,
+                format!("`wait()` returned {other:?}, expected `Err(\"A: failed first\")`"),
+            ),
+        }
+    }
+}

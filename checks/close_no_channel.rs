@@ -110,61 +110,94 @@ fn a_failed_read_is_the_error() {
     }
 }
 
+/// Reads that must have ended before record 0 of the "late" shape fails:
+/// enough that every task a job hands out ahead of time has been handed out.
+const READS_BEFORE_A_LATE_FAILURE: usize = 100;
+
 #[test]
 fn stops_reading_after_a_failure() {
     // Record 0 fails. From then on every read counts, and takes 0.1 ms until
     // the count is far beyond what was already in flight; past that the
     // verdict is in, and the reads return at once so the job ends quickly.
-    let (result, after) = run(
-        ID,
-        "`total(100_000, read)` with record 0 corrupt",
-        "rayon stops early only when the error reaches it: does `total` keep reading?",
-        || {
-            let failed = AtomicBool::new(false);
-            let after = AtomicUsize::new(0);
-            let result = in_pool(|| {
-                total(100_000, |id| {
-                    if id == 0 {
-                        failed.store(true, Ordering::SeqCst);
-                        return Err(ReadError { record: 0 });
-                    }
-                    if failed.load(Ordering::SeqCst) {
-                        let n = after.fetch_add(1, Ordering::SeqCst) + 1;
-                        if n < READS_AFTER_FAILURE {
-                            thread::sleep(Duration::from_micros(100));
+    // Two shapes: record 0 fails at once, and record 0 fails only once 100
+    // other reads have ended (bounded, well under the watchdog), so the
+    // failure comes after a job has handed out whatever it hands out ahead
+    // of time (tasks spawned one per record): records handed out but not
+    // yet read must not be read either.
+    for late in [true, false] {
+        let shape = if late {
+            "record 0 corrupt, failing once 100 other reads have ended"
+        } else {
+            "record 0 corrupt"
+        };
+        let (result, after) = run(
+            ID,
+            &format!("`total(100_000, read)` with {shape}"),
+            "rayon stops early only when the error reaches it: does `total` keep reading?",
+            move || {
+                let failed = AtomicBool::new(false);
+                let ended = AtomicUsize::new(0);
+                let after = AtomicUsize::new(0);
+                let result = in_pool(|| {
+                    total(100_000, |id| {
+                        if id == 0 {
+                            if late {
+                                let deadline = std::time::Instant::now() + grader::limit() / 4;
+                                while ended.load(Ordering::SeqCst) < READS_BEFORE_A_LATE_FAILURE
+                                    && std::time::Instant::now() < deadline
+                                {
+                                    thread::sleep(Duration::from_micros(200));
+                                }
+                            }
+                            failed.store(true, Ordering::SeqCst);
+                            return Err(ReadError { record: 0 });
                         }
-                    }
-                    Ok(1)
-                })
-            });
-            (result, after.into_inner())
-        },
-    );
-    let why = if result.is_ok() {
-        format!(
-            "It returned {result:?}: the error never reached rayon at all (turned into a \
-             number on the way), so rayon had no reason to stop. Keep it an `Err` and use a \
-             method that stops on one: `try_for_each`, `try_reduce` or \
-             `collect::<Result<_, _>>()`."
-        )
-    } else {
-        "rayon stops handing out records only when the `Err` reaches it: `try_for_each`, \
-         `try_reduce` or `collect::<Result<_, _>>()` stop early; `sum()` of `Result`s, \
-         `reduce` with `?` inside, or collecting every `Result` and looking at them \
-         afterwards, read everything. So does a loop over each chunk that stops at its own \
-         error: the other chunks never hear of it."
-            .to_owned()
-    };
-    ensure(
-        after < READS_AFTER_FAILURE,
-        ID,
-        format!("`total` read {after} more records after record 0 had failed. {why}"),
-    );
-    ensure(
-        result == Err(ReadError { record: 0 }),
-        ID,
-        format!("`total` returned {result:?}, expected Err(ReadError {{ record: 0 }})"),
-    );
+                        if failed.load(Ordering::SeqCst) {
+                            let n = after.fetch_add(1, Ordering::SeqCst) + 1;
+                            if n < READS_AFTER_FAILURE {
+                                thread::sleep(Duration::from_micros(100));
+                            }
+                        }
+                        ended.fetch_add(1, Ordering::SeqCst);
+                        Ok(1)
+                    })
+                });
+                (result, after.into_inner())
+            },
+        );
+        let why = if result.is_ok() {
+            format!(
+                "It returned {result:?}: the error never reached rayon at all (turned into a \
+                 number on the way), so rayon had no reason to stop. Keep it an `Err` and use a \
+                 method that stops on one: `try_for_each`, `try_reduce` or \
+                 `collect::<Result<_, _>>()`."
+            )
+        } else {
+            "rayon stops handing out records only when the `Err` reaches it: `try_for_each`, \
+             `try_reduce` or `collect::<Result<_, _>>()` stop early; `sum()` of `Result`s, \
+             `reduce` with `?` inside, or collecting every `Result` and looking at them \
+             afterwards, read everything. So does a loop over each chunk that stops at its own \
+             error: the other chunks never hear of it. And so do tasks spawned one per record \
+             that never look at the failure themselves: a check in the loop that spawns them \
+             stops only the spawning, and every task already spawned still reads its record."
+                .to_owned()
+        };
+        ensure(
+            after < READS_AFTER_FAILURE,
+            ID,
+            format!(
+                "with {shape}, `total(100_000, read)` read {after} more records after record 0 \
+                 had failed. {why}"
+            ),
+        );
+        ensure(
+            result == Err(ReadError { record: 0 }),
+            ID,
+            format!(
+                "with {shape}, `total` returned {result:?}, expected Err(ReadError {{ record: 0 }})"
+            ),
+        );
+    }
 }
 
 #[test]

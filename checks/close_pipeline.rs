@@ -91,8 +91,15 @@ fn stuck_after_a_failed_read(cancelled: bool) -> String {
 
 #[test]
 fn totals_a_clean_batch() {
-    // 3 x 500 records through a 10-slot channel.
-    let shares: Vec<Vec<u64>> = (0..3).map(|p| (1..=500).map(|x| x + p).collect()).collect();
+    // 3 x 500 records through a 10-slot channel; every 50th record is a 0
+    // (an empty row is a record too, not the end of anything).
+    let shares: Vec<Vec<u64>> = (0..3)
+        .map(|p| {
+            (1..=500)
+                .map(|x| if x % 50 == 0 { 0 } else { x + p })
+                .collect()
+        })
+        .collect();
     let expected: u64 = shares.iter().flatten().sum();
     let total = run(
         ID,
@@ -104,7 +111,16 @@ fn totals_a_clean_batch() {
     ensure(
         total == Ok(expected),
         ID,
-        format!("`run_job` on a clean batch returned {total:?}, expected Ok({expected})"),
+        format!(
+            "`run_job` on a clean batch (3 readers of 500 records, every 50th a 0) returned \
+             {total:?}, expected Ok({expected}){}",
+            if matches!(total, Ok(t) if t < expected) {
+                ": records were lost. A 0 is a record like any other: is it taken for the \
+                 end of the data? Only a closed channel is the end."
+            } else {
+                ""
+            }
+        ),
     );
 }
 
@@ -116,11 +132,11 @@ const SLOW_READ: Duration = Duration::from_millis(300);
 #[test]
 fn a_slow_reader_loses_nothing() {
     // One reader answers at once; the other takes 300 ms for its first
-    // record (a slow disk), then answers at once. Nothing arrives on the
+    // record (a slow disk), then answers at once. Both read a 0 on the way. Nothing arrives on the
     // channel for a while: that is not the end of the batch. The consumer's
     // loop may end only when every `Sender` is gone.
     let mut slow_started = false;
-    let mut slow_records = vec![100, 200].into_iter();
+    let mut slow_records = vec![100, 0, 200].into_iter();
     let slow: Reader = Box::new(move |_: &Cancel| {
         if !slow_started {
             slow_started = true;
@@ -130,19 +146,20 @@ fn a_slow_reader_loses_nothing() {
     });
     let result = run(
         ID,
-        "`run_job` with a reader of 1..=10 and one that takes 300 ms to read 100, then 200",
+        "`run_job` with a reader of 0..=10 and one that takes 300 ms to read 100, then 0 and 200",
         "The consumer's `for x in rx` ends only when every `Sender` is gone: which one is still \
          alive?",
-        move || run_job(vec![finite((1..=10).collect()), slow]),
+        move || run_job(vec![finite((0..=10).collect()), slow]),
     );
     ensure(
         result == Ok(355),
         ID,
         format!(
-            "`run_job` with a slow reader returned {result:?}, expected Ok(355) (1 + ... + 10 + \
-             100 + 200): records that came after a quiet moment were lost. Does the consumer \
-             stop when nothing arrives for a while (`recv_timeout`, `try_recv`)? A pause is not \
-             the end: only a closed channel is, once every producer has dropped its `Sender`."
+            "`run_job` with a slow reader returned {result:?}, expected Ok(355) (0 + 1 + ... + \
+             10 + 100 + 0 + 200): records were lost. Does the consumer stop when nothing \
+             arrives for a while (`recv_timeout`, `try_recv`), or at a 0? A pause is not the \
+             end, nor is a 0: only a closed channel is, once every producer has dropped its \
+             `Sender`."
         ),
     );
 }
@@ -388,6 +405,237 @@ fn an_error_it_caused_never_replaces_the_first() {
                     ),
                 ),
             }
+        }
+    }
+}
+
+/// What `no_read_starts_once_the_job_is_told_to_stop` saw of its readers.
+#[derive(Default)]
+struct ReadLog {
+    /// Waiting readers that have started their first read.
+    waiting: AtomicUsize,
+    /// A waiting reader was read again after a read of it had ended after
+    /// the cancel: its producer went from that read to the next without
+    /// looking at the token.
+    read_after_cancel: AtomicBool,
+    /// The failing reader was read again after its failure.
+    read_after_failure: AtomicBool,
+    /// The thread whose read failed, and the thread that first cancelled.
+    failed_on: std::sync::Mutex<Option<thread::ThreadId>>,
+    cancelled_on: std::sync::Mutex<Option<thread::ThreadId>>,
+}
+
+/// A reader whose every read waits for the job's cancel (or the end of the
+/// check), then returns a record. Once a read of it has ended after the
+/// cancel, a producer that checks the token before each read never reads it
+/// again; a further read is noted, and ends its share.
+fn waits_for_the_cancel(log: Arc<ReadLog>, over: crossbeam_channel::Receiver<()>) -> Reader {
+    let mut counted = false;
+    let mut ended_after_cancel = false;
+    Box::new(move |cancel: &Cancel| {
+        if ended_after_cancel {
+            log.read_after_cancel.store(true, Ordering::SeqCst);
+            return None;
+        }
+        if !counted {
+            counted = true;
+            log.waiting.fetch_add(1, Ordering::SeqCst);
+        }
+        crossbeam_channel::select! {
+            recv(cancel.done()) -> _ => {}
+            recv(over) -> _ => {}
+        }
+        ended_after_cancel = cancel.is_cancelled();
+        Some(Ok(1))
+    })
+}
+
+/// Fails at its first read, once `others` waiting readers are reading
+/// (bounded: under the watchdog, it fails anyway), and notes its thread, the
+/// thread that cancels, and any read of it after the failure.
+fn fails_and_watches_the_cancel(log: Arc<ReadLog>, others: usize) -> Reader {
+    let mut failed = false;
+    Box::new(move |cancel: &Cancel| {
+        if failed {
+            log.read_after_failure.store(true, Ordering::SeqCst);
+            return None;
+        }
+        failed = true;
+        let hook_log = Arc::clone(&log);
+        cancel.on_cancel_for_checks(move || {
+            let mut on = hook_log
+                .cancelled_on
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            on.get_or_insert(thread::current().id());
+        });
+        let deadline = Instant::now() + grader::limit() / 4;
+        while log.waiting.load(Ordering::SeqCst) < others && Instant::now() < deadline {
+            thread::sleep(Duration::from_millis(1));
+        }
+        *log.failed_on
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(thread::current().id());
+        Some(Err(ReadError("read record 3: corrupt".to_owned())))
+    })
+}
+
+#[test]
+fn no_read_starts_once_the_job_is_told_to_stop() {
+    // Readers W1 and W2 each wait, inside a read, for the job's cancel; F
+    // fails once both are waiting. Each read of W1 and W2 thus ends after
+    // the cancel: a producer that asks the token before every read stops
+    // there, and one that asks every few reads, or not at all, reads again.
+    // The cancel must come from F's producer, at once: a cancel sent later
+    // by another thread (the consumer, once the error has travelled down the
+    // channel) lets the other producers go on reading until then.
+    let log = Arc::new(ReadLog::default());
+    let (over_tx, over_rx) = crossbeam_channel::bounded::<()>(0);
+    let readers = vec![
+        waits_for_the_cancel(Arc::clone(&log), over_rx.clone()),
+        fails_and_watches_the_cancel(Arc::clone(&log), 2),
+        waits_for_the_cancel(Arc::clone(&log), over_rx),
+    ];
+    let seen = Arc::clone(&log);
+    let result = grader::run_explained(
+        ID,
+        "`run_job` with two readers that wait for the cancel and one that fails",
+        move || {
+            let cancelled = seen
+                .cancelled_on
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .is_some();
+            stuck_after_a_failed_read(cancelled)
+        },
+        move || run_job(readers),
+    );
+    drop(over_tx);
+    let failed_on = *log
+        .failed_on
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let cancelled_on = *log
+        .cancelled_on
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    match cancelled_on {
+        None => fail(
+            ID,
+            "a read failed and `run_job` returned, but the job's token was never cancelled \
+             through `Cancel::cancel()` as given: cancel on the first failed read (and keep the \
+             given `Cancel` as it is; it lets the checks see the cancel).",
+        ),
+        Some(on) if Some(on) != failed_on => fail(
+            ID,
+            "the job was cancelled, but not by the producer whose read failed: another thread \
+             (the consumer, or the coordinator?) cancelled later, once the error had reached \
+             it. Until then the other producers go on starting reads. Like errgroup's `Go`, \
+             cancel at once, on the thread that got the error, before it returns.",
+        ),
+        Some(_) => {}
+    }
+    ensure(
+        !log.read_after_cancel.load(Ordering::SeqCst),
+        ID,
+        "a producer started a read after the job was cancelled: its reader's last read had \
+         ended after the cancel, and the producer read again without asking the token. No read \
+         may start once the token is cancelled: ask `cancel.is_cancelled()` before *every* \
+         read, not every few reads (a reader may ignore the token, and each read costs).",
+    );
+    ensure(
+        !log.read_after_failure.load(Ordering::SeqCst),
+        ID,
+        "the producer whose read failed read from its reader again: a failed read ends that \
+         producer (its error ends the job), it does not go on to the next record.",
+    );
+    ensure(
+        result == Err(ReadError("read record 3: corrupt".to_owned())),
+        ID,
+        format!(
+            "`run_job` returned {result:?}, expected `Err(ReadError(\"read record 3: corrupt\"))`"
+        ),
+    );
+}
+
+#[test]
+fn a_second_failure_while_the_first_one_stops_the_job_never_wins() {
+    // Reader A fails first; reader B fails on its own (not because of the
+    // cancel) while A's producer is inside `cancel()`, *before* the token is
+    // set: the check holds A there (the given `Cancel` runs a hook at the
+    // start of `cancel()`) until B has failed and its producer has finished.
+    // B's error is the second to happen, and the job still looks
+    // uncancelled to B's producer: one that asks `is_cancelled()` to decide
+    // who is first, and then writes the slot without looking, lets B
+    // overwrite A. Both orders of the readers.
+    for a_first in [false, true] {
+        let race = CancelRace::new(Schedule::EffectFinishesFirst);
+        let (race_a, race_b) = (race.clone(), race.clone());
+        let (a_cancelling_tx, a_cancelling_rx) = crossbeam_channel::bounded::<()>(1);
+        let (b_reading_tx, b_reading_rx) = crossbeam_channel::bounded::<()>(1);
+        // B waits for A's cancel or the end of the check, nothing else.
+        let (over_tx, over_rx) = crossbeam_channel::bounded::<()>(0);
+        let b_failed = Arc::new(AtomicBool::new(false));
+        let b_failed_seen = Arc::clone(&b_failed);
+        let fails_first: Reader = Box::new(move |cancel: &Cancel| {
+            let _ = b_reading_rx.recv_timeout(grader::limit());
+            let hold = race_a.hook();
+            let a = thread::current().id();
+            let signal = a_cancelling_tx.clone();
+            cancel.before_cancel_for_checks(move || {
+                if thread::current().id() == a {
+                    let _ = signal.try_send(());
+                }
+                hold();
+            });
+            race_a.a_is_here();
+            Some(Err(ReadError("A: read record 0: corrupt".to_owned())))
+        });
+        let fails_while_a_cancels: Reader = Box::new(move |_: &Cancel| {
+            race_b.b_is_here();
+            let _ = b_reading_tx.try_send(());
+            crossbeam_channel::select! {
+                // Disconnected without a message: the hook was dropped
+                // without ever running (the given `Cancel` was changed).
+                recv(a_cancelling_rx) -> signal => {
+                    b_failed_seen.store(signal.is_ok(), Ordering::SeqCst)
+                }
+                recv(over_rx) -> _ => {}
+            }
+            Some(Err(ReadError("B: read record 9: timeout".to_owned())))
+        });
+        let readers = if a_first {
+            vec![fails_first, fails_while_a_cancels]
+        } else {
+            vec![fails_while_a_cancels, fails_first]
+        };
+        let hook = race.clone();
+        let result = grader::run_explained(
+            ID,
+            "`run_job` where reader A fails, and reader B fails while A's producer is cancelling",
+            || stuck_after_a_failed_read(hook.hook_calls() > 0),
+            move || run_job(readers),
+        );
+        drop(over_tx);
+        ensure(race.hook_calls() > 0, ID, race::hook_never_ran(ID));
+        match result {
+            Err(ReadError(e)) if e.starts_with("A:") => {}
+            Err(ReadError(e)) if e.starts_with("B:") && b_failed.load(Ordering::SeqCst) => fail(
+                ID,
+                "`run_job` returned reader B's error, but reader A failed first: B failed while \
+                 A's producer was inside `cancel()`, before the token was set (the check held it \
+                 there, as a busy machine may). To B's producer the job still looked \
+                 uncancelled, and B's error took the place of A's. `is_cancelled()` cannot tell \
+                 who failed first: look at the slot itself, and fill it only if it is empty, \
+                 under one lock (`if first.is_none() { *first = Some(e) }`).",
+            ),
+            other => fail(
+                ID,
+                format!(
+                    "`run_job` returned {other:?}, expected \
+                     `Err(ReadError(\"A: read record 0: corrupt\"))`"
+                ),
+            ),
         }
     }
 }

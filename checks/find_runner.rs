@@ -28,6 +28,28 @@ impl Runner for ListsNewestFirst {
     }
 }
 
+/// The check's own mutant: runs each job as `Fixed` does (nothing leaks),
+/// but keeps the failed jobs' names in a sorted set ("one entry per job"):
+/// `failures()` lists them by name, and a job that fails twice once.
+#[derive(Default)]
+struct ListsFailuresByName {
+    jobs: Fixed,
+    failed: std::collections::BTreeSet<String>,
+}
+
+impl Runner for ListsFailuresByName {
+    fn run(&mut self, name: &str, batches: Vec<Batch>, sink: Sink) -> Result<u64, ReadError> {
+        let result = self.jobs.run(name, batches, sink);
+        if result.is_err() {
+            self.failed.insert(name.to_owned());
+        }
+        result
+    }
+    fn failures(&self) -> Vec<String> {
+        self.failed.iter().cloned().collect()
+    }
+}
+
 const ID: &str = "find_runner";
 
 #[test]
@@ -87,5 +109,18 @@ fn catches_a_runner_that_lists_the_newest_failure_first() {
          contract says oldest first. Does your test fail two jobs, and compare the list \
          in order (not sorted, not as a set)?",
         exercise::runner_test::<ListsNewestFirst>,
+    );
+}
+
+#[test]
+fn catches_a_runner_that_lists_failures_by_name() {
+    must_catch(
+        ID,
+        "a runner that keeps its failures in a sorted set of names",
+        "it leaks nothing, but `failures()` lists the failed jobs sorted by name, and a job \
+         that failed twice only once; the contract says every failed job, oldest first. Do \
+         your failing jobs' names come in alphabetical order, and does no job fail twice? \
+         Then a list sorted by name looks oldest first to your test.",
+        exercise::runner_test::<ListsFailuresByName>,
     );
 }

@@ -5,7 +5,9 @@
 use grader::test_of_tests::{must_catch, must_pass};
 use std::sync::Mutex;
 use std::thread;
-use suspects::sum::{ConsumerStartsLate, Fixed, HoldsSender, Scoped, StopsEarly, SumJob};
+use suspects::sum::{
+    ConsumerStartsLate, ConsumerStartsLatePerBatch, Fixed, HoldsSender, Scoped, StopsEarly, SumJob,
+};
 
 /// The check's own mutant: each producer adds up its batch and *stores* its
 /// sum in the shared total (`total = sum` where `total += sum` was meant),
@@ -67,6 +69,18 @@ fn catches_a_consumer_that_starts_late() {
         "it never returns once a batch holds more numbers than the channel's 10 slots. \
          Does your test use a batch that big?",
         exercise::sum_job_test::<ConsumerStartsLate>,
+    );
+}
+
+#[test]
+fn catches_a_consumer_that_starts_late_with_a_channel_per_batch() {
+    must_catch(
+        ID,
+        "`ConsumerStartsLatePerBatch`",
+        "it never returns once a *single* batch holds more numbers than its channel's 10 \
+         slots (each batch has a channel of its own: many small batches are no test of it). \
+         Does your test use one batch that big?",
+        exercise::sum_job_test::<ConsumerStartsLatePerBatch>,
     );
 }
 

@@ -298,18 +298,32 @@ fn many_failed_jobs_leave_no_thread_behind() {
 
 #[test]
 fn failures_are_still_reported_oldest_first() {
+    // Clean and failed jobs mixed; the failed names are not in alphabetical
+    // order, and one job fails twice (a nightly job fails again the next
+    // night): the alert lists every failed run, oldest first, so a list
+    // sorted or keyed by name shows.
+    let jobs = [
+        ("nightly export", true),
+        ("billing", false),
+        ("audit", true),
+        ("billing", false),
+        ("nightly export", true),
+    ];
     let live = Live::new();
     let mut runner = JobRunner::new();
     let mut expected = Vec::new();
-    for n in 1..=4 {
-        let job = format!("job {n}");
-        if n % 2 == 0 {
-            let (producers, consumer, watch, error) = failing_job(&job, &live);
-            runner = run_job(runner, &job, producers, consumer, &watch).runner;
-            expected.push((job, error));
+    for (n, (job, fails)) in jobs.into_iter().enumerate() {
+        if fails {
+            let (producers, consumer, watch, _) = failing_job(job, &live);
+            // Each run fails with an error of its own, so a later failure of
+            // the same job is told apart from the earlier one.
+            let error = JobError(format!("{job}: run {}: read record 7: corrupt record", n + 1));
+            let producers = with_error(producers, error.clone());
+            runner = run_job(runner, job, producers, consumer, &watch).runner;
+            expected.push((job.to_owned(), error));
         } else {
             let (producers, consumer, watch, total) = clean_job(20, &live);
-            let ran = run_job(runner, &job, producers, consumer, &watch);
+            let ran = run_job(runner, job, producers, consumer, &watch);
             runner = ran.runner;
             let result = ran.result;
             grader::ensure(
@@ -322,14 +336,33 @@ fn failures_are_still_reported_oldest_first() {
         }
     }
     let reported = runner.failures();
-    grader::ensure(
-        reported == expected,
+    if reported == expected {
+        return;
+    }
+    let names: Vec<&str> = jobs.iter().map(|(job, _)| *job).collect();
+    let why = if reported.len() < expected.len() {
+        " A job that fails twice is two failures: a list keyed by job name keeps only one."
+    } else {
+        ""
+    };
+    grader::fail(
         ID,
         format!(
-            "`failures()` returned {reported:?}, expected {expected:?}: the alert still needs \
-             the name and error of every failed job, oldest first"
+            "after the jobs {names:?} (the 1st, 3rd and 5th failed), `failures()` returned \
+             {reported:?}, expected {expected:?}: the alert still needs the name and error of \
+             every failed run, oldest first.{why}"
         ),
     );
+}
+
+/// `producers` of `failing_job`, with the failing one's error replaced.
+fn with_error(mut producers: Vec<Producer>, error: JobError) -> Vec<Producer> {
+    let last = producers.pop().expect("a failing job has a failing producer");
+    producers.push(Box::new(move |ctx: &JobCtx| {
+        let _ = last(ctx);
+        Err(error)
+    }));
+    producers
 }
 
 #[test]

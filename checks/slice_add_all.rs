@@ -223,3 +223,60 @@ fn add_new_keeps_the_order_of_items_and_adds_each_new_tag_once() {
         format!("{call}, the caller's `tags` is {tags:?}; expected {expected:?}: {why}"),
     );
 }
+
+#[test]
+fn add_new_compares_whole_tags() {
+    // Tags inside other tags, both ways and both places: an item that is part
+    // of a tag already there ("go" of "golang"), an item that holds a tag
+    // already there ("circleci" holds "ci"), and the same inside `items`
+    // ("gopher" before "go"). A tag is new unless an equal tag is there.
+    let cases: [(&[&str], &[&str], &[&str]); 2] = [
+        (
+            &["golang", "catalog", "ci"],
+            &["go", "log", "circleci", "lang", "golang", "ci"],
+            &["go", "log", "circleci", "lang"],
+        ),
+        (
+            &[],
+            &["gopher", "go", "rust-analyzer", "rust", "go"],
+            &["gopher", "go", "rust-analyzer", "rust"],
+        ),
+    ];
+    for (old, items, new) in cases {
+        let tags = run(
+            ID,
+            &format!("`add_new(&mut tags, &{items:?})` on tags {old:?}"),
+            NO_LOOP,
+            move || {
+                let mut tags = strings(old);
+                exercise::add_new(&mut tags, items);
+                tags
+            },
+        );
+        let expected: Vec<String> = strings(old).into_iter().chain(strings(new)).collect();
+        if tags == expected {
+            continue;
+        }
+        let missing: Vec<&str> = new
+            .iter()
+            .copied()
+            .filter(|n| !tags.iter().any(|t| t == n))
+            .collect();
+        let why = if !missing.is_empty() && tags.len() < expected.len() {
+            format!(
+                " {missing:?} never made it in, yet no equal tag was there: a tag is new unless \
+                 an *equal* tag is there, not one that contains it or is part of it (compare \
+                 whole strings, `t == item`, not `contains` or `starts_with`)"
+            )
+        } else {
+            String::new()
+        };
+        grader::fail(
+            ID,
+            format!(
+                "after `add_new(&mut tags, &{items:?})` on tags {old:?}, the caller's `tags` is \
+                 {tags:?}; expected {expected:?}.{why}"
+            ),
+        );
+    }
+}

@@ -67,18 +67,20 @@ fn branches_end_in_their_own_stage() {
 #[test]
 fn branches_leave_the_callers_array_alone() {
     // Two stages, and one: with a single stage no branch can overwrite
-    // another, but the caller's array must stay as it was all the same.
-    let cases: [&'static [i64]; 2] = [&[7, 8], &[7]];
-    for next in cases {
+    // another, but the caller's array must stay as it was all the same. And
+    // an empty prefix, full[0:0]: nothing to copy, but an append to it still
+    // writes into the caller's array.
+    let cases: [(usize, &'static [i64]); 3] = [(3, &[7, 8]), (3, &[7]), (0, &[7, 8])];
+    for (len, next) in cases {
         let stages = GoSlice::from_vec(next.to_vec());
         let (full, got) = run(
             ID,
-            &format!("`branches(&full.slice(0, 3), &{next:?})` with full = [1 2 3 4 5]"),
+            &format!("`branches(&full.slice(0, {len}), &{next:?})` with full = [1 2 3 4 5]"),
             NO_LOOP,
             move || {
                 let full = GoSlice::<i64>::from([1, 2, 3, 4, 5]);
-                // The caller passes full[0:3] (len 3, cap 5) and keeps 4 and 5.
-                let got: Vec<Vec<i64>> = exercise::branches(&full.slice(0, 3), next)
+                // The caller passes full[0:len] (cap 5) and keeps the rest.
+                let got: Vec<Vec<i64>> = exercise::branches(&full.slice(0, len), next)
                     .iter()
                     .map(GoSlice::to_vec)
                     .collect();
@@ -89,20 +91,26 @@ fn branches_leave_the_callers_array_alone() {
             full == [1, 2, 3, 4, 5],
             ID,
             format!(
-                "the caller passed full[0:3] of full = [1 2 3 4 5] and, after `branches` with \
-                 stages {stages}, full is {}: `branches` wrote into the caller's array past the \
-                 prefix (slot 3). A branch needs an array of its own before anything is \
+                "the caller passed full[0:{len}] of full = [1 2 3 4 5] and, after `branches` \
+                 with stages {stages}, full is {}: `branches` wrote into the caller's array past \
+                 the prefix (slot {len}). A branch needs an array of its own before anything is \
                  written{}.",
                 GoSlice::from_vec(full.clone()),
-                if next.len() == 1 { ", even the only branch" } else { "" }
+                if next.len() == 1 {
+                    ", even the only branch"
+                } else if len == 0 {
+                    ", even from an empty prefix (its array is still the caller's)"
+                } else {
+                    ""
+                }
             ),
         );
-        let want = expected(&[1, 2, 3], next);
+        let want = expected(&[1, 2, 3][..len], next);
         grader::ensure(
             got == want,
             ID,
             format!(
-                "`branches(&full.slice(0, 3), &{next:?})` returned {}; expected {}",
+                "`branches(&full.slice(0, {len}), &{next:?})` returned {}; expected {}",
                 go_fmt(&got),
                 go_fmt(&want)
             ),
@@ -112,56 +120,76 @@ fn branches_leave_the_callers_array_alone() {
 
 #[test]
 fn branches_share_no_array() {
-    let (prefix_after, other_after) = run(
-        ID,
-        "`branches(&prefix, &[7, 8])` with prefix = make([]int, 3, 8), then a write to branch 0",
-        NO_LOOP,
-        || {
-            let prefix = GoSlice::<i64>::make(3, 8);
-            for i in 0..3 {
-                prefix.set(i, i as i64 + 1);
-            }
-            let branches = exercise::branches(&prefix, &[7, 8]);
-            if branches.len() != 2 || branches.iter().any(GoSlice::is_empty) {
-                return None;
-            }
-            // Go: branches[0][0] = 99. Nobody else may see it.
-            branches[0].set(0, 99);
-            Some((prefix.to_vec(), branches[1].to_vec()))
-        },
-    )
-    .unwrap_or_else(|| {
-        grader::fail(
+    // A prefix of three with room for five more, and an empty one with room.
+    for len in [3, 0] {
+        let (prefix_after, other_after) = run(
             ID,
-            "`branches(&prefix, &[7, 8])` should return two branches of four stages each",
+            &format!(
+                "`branches(&prefix, &[7, 8])` with prefix = make([]int, {len}, 8), then a write \
+                 to branch 0"
+            ),
+            NO_LOOP,
+            move || {
+                let prefix = GoSlice::<i64>::make(len, 8);
+                for i in 0..len {
+                    prefix.set(i, i as i64 + 1);
+                }
+                let branches = exercise::branches(&prefix, &[7, 8]);
+                if branches.len() != 2 || branches.iter().any(|b| b.len() != len + 1) {
+                    return None;
+                }
+                // Go: branches[0][0] = 99. Nobody else may see it.
+                branches[0].set(0, 99);
+                Some((prefix.to_vec(), branches[1].to_vec()))
+            },
         )
-    });
-    grader::ensure(
-        prefix_after == [1, 2, 3],
-        ID,
-        format!(
-            "after `branches[0][0] = 99`, the caller's prefix is {}: branch 0 still shares the \
-             prefix's array",
-            GoSlice::from_vec(prefix_after.clone())
-        ),
-    );
-    grader::ensure(
-        other_after.first() != Some(&99),
-        ID,
-        format!(
-            "after `branches[0][0] = 99`, branch 1 is {}: two branches share one array",
-            GoSlice::from_vec(other_after.clone())
-        ),
-    );
+        .unwrap_or_else(|| {
+            grader::fail(
+                ID,
+                format!(
+                    "`branches(&prefix, &[7, 8])` with a prefix of {len} should return two \
+                     branches of {} stages each",
+                    len + 1
+                ),
+            )
+        });
+        let want: Vec<i64> = (1..=len as i64).collect();
+        grader::ensure(
+            prefix_after == want,
+            ID,
+            format!(
+                "after `branches[0][0] = 99`, the caller's prefix (make([]int, {len}, 8)) is {}: \
+                 branch 0 still shares the prefix's array",
+                GoSlice::from_vec(prefix_after.clone())
+            ),
+        );
+        grader::ensure(
+            other_after.first() != Some(&99),
+            ID,
+            format!(
+                "with prefix = make([]int, {len}, 8), after `branches[0][0] = 99`, branch 1 is \
+                 {}: two branches share one array{}",
+                GoSlice::from_vec(other_after.clone()),
+                if len == 0 {
+                    " (an empty prefix has nothing to copy, but an append to it writes into its \
+                     array all the same)"
+                } else {
+                    ""
+                }
+            ),
+        );
+    }
 }
 
 #[test]
 fn branches_vec_extends_the_prefix_with_each_stage() {
-    // Stages in order, an empty prefix, no stages, and stages unsorted with a
+    // Stages in order, an empty prefix (with one stage and with two), no
+    // stages, and stages unsorted with a
     // repeat (one branch per stage of `next`, as the Go function gives).
-    let cases: [(&[i64], &[i64]); 4] = [
+    let cases: [(&[i64], &[i64]); 5] = [
         (&[1, 2, 3], &[7, 8, 9]),
         (&[], &[1]),
+        (&[], &[5, 6]),
         (&[1], &[]),
         (&[4], &[9, 2, 9]),
     ];

@@ -22,6 +22,8 @@ pub struct Cancel {
     done: Receiver<()>,
     /// The checks' probe (see `on_cancel_for_checks`).
     check_hook: OnceLock<Box<dyn Fn() + Send + Sync>>,
+    /// The checks' other probe (see `before_cancel_for_checks`).
+    check_hook_before: OnceLock<Box<dyn Fn() + Send + Sync>>,
 }
 
 impl Cancel {
@@ -32,12 +34,16 @@ impl Cancel {
             closer: Mutex::new(Some(closer)),
             done,
             check_hook: OnceLock::new(),
+            check_hook_before: OnceLock::new(),
         }
     }
 
     /// Cancels: every `is_cancelled()` from now on is `true`, and every thread
     /// waiting on `done()` wakes up.
     pub fn cancel(&self) {
+        if let Some(hook) = self.check_hook_before.get() {
+            hook();
+        }
         self.cancelled.store(true, Ordering::SeqCst);
         // Dropping the only Sender closes the channel: Go's close(done).
         drop(
@@ -57,6 +63,14 @@ impl Cancel {
     /// the order it wants, instead of hoping a race comes out that way.
     pub fn on_cancel_for_checks(&self, hook: impl Fn() + Send + Sync + 'static) {
         let _ = self.check_hook.set(Box::new(hook));
+    }
+
+    /// Leave this as it is: the checks use it. Like `on_cancel_for_checks`,
+    /// but `hook` runs at the start of every `cancel()`, before the token is
+    /// set: a check holds a thread there to let another task fail while the
+    /// group still looks uncancelled.
+    pub fn before_cancel_for_checks(&self, hook: impl Fn() + Send + Sync + 'static) {
+        let _ = self.check_hook_before.set(Box::new(hook));
     }
 
     pub fn is_cancelled(&self) -> bool {

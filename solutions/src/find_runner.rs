@@ -32,7 +32,16 @@ fn failing_batches(job: &str) -> Vec<Batch> {
 /// Your test of a `Runner`.
 pub fn runner_test<R: Runner>() {
     let mut runner = R::default();
-    for (name, fails) in [("import-1", true), ("import-2", false), ("import-3", true)] {
+    // Failed names out of alphabetical order, and one job failing twice: a
+    // list sorted or keyed by name shows.
+    let jobs = [
+        ("nightly-import", true),
+        ("billing", false),
+        ("audit", true),
+        ("nightly-import", true),
+        ("billing", true),
+    ];
+    for (name, fails) in jobs {
         let (sink, consumer) = watched_sink();
         let batches = if fails {
             failing_batches(name)
@@ -46,5 +55,8 @@ pub fn runner_test<R: Runner>() {
             "{name}: its consumer still owned the sink when run returned"
         );
     }
-    assert_eq!(runner.failures(), ["import-1", "import-3"]);
+    assert_eq!(
+        runner.failures(),
+        ["nightly-import", "audit", "nightly-import", "billing"]
+    );
 }

@@ -63,8 +63,9 @@ maintainer commands:
   bench-loop [ID..] measure edit->verdict of `check ID` and `cargo test -p
                    exercises ID` against a one-test crate, with the exercises
                    as they are and twice as many (`--rounds N`, default 7)
-  stress [N]       run the starters', solutions' and fixtures' checks N times
-                   (50) with a CPU hog per core; list every verdict that changed
+  stress [N] [ID..] run the starters', solutions' and fixtures' checks (of the
+                   exercises named, or all) N times (50) with a CPU hog per core;
+                   list every verdict that changed
   new-exercise ID [--title TEXT]
                    the skeleton of a new exercise in every place it lives
                    (stanza, starter, solution, checks, fixtures, module lines,

@@ -1,7 +1,8 @@
-//! `cargo xtask stress [N]`: are the checks' verdicts the same every time, on
-//! a busy machine? Builds the test programs of `exercises` (the starters),
-//! `solutions` and `fixtures` once, starts one CPU hog per core, runs each
-//! program N times (50 by default), and lists every starter or solution
+//! `cargo xtask stress [N] [ID..]`: are the checks' verdicts the same every
+//! time, on a busy machine? Builds the test programs of `exercises` (the
+//! starters), `solutions` and `fixtures` once, starts one CPU hog per core,
+//! runs each program N times (50 by default), only the checks of the
+//! exercises named (all when none is), and lists every starter or solution
 //! check whose verdict was not the same in all N runs, and every fixture
 //! that was not graded the same (caught or not, as `verify` grades it).
 //! Exit status 0 exactly when none changed. A check that varies inside a
@@ -23,12 +24,14 @@ use std::time::Instant;
 const CRATES: [&str; 3] = ["exercises", "solutions", "fixtures"];
 
 pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
-    let runs: usize = match args.first() {
-        Some(n) => n
-            .parse()
-            .map_err(|_| format!("stress: `{n}` is not a number of runs"))?,
-        None => 50,
-    };
+    let (runs, ids) = parse_args(args)?;
+    if !ids.is_empty() {
+        let manifest = crate::load_manifest(root)?;
+        for id in &ids {
+            crate::find_exercise(&manifest, id)?;
+        }
+    }
+    let filters = test_filters(&ids);
     let programs = build(root)?;
     let cores = thread::available_parallelism().map_or(1, |n| n.get());
     println!("stress: {runs} runs of each test program, with {cores} CPU hog(s) running");
@@ -54,6 +57,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         let mut caught: BTreeMap<String, usize> = BTreeMap::new();
         for _ in 0..runs {
             let out = Command::new(program)
+                .args(&filters)
                 .current_dir(root.join(krate))
                 .env("RUST_BACKTRACE", "0")
                 // What .cargo/config.toml sets for `cargo test`: the program
@@ -128,6 +132,32 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     }
 }
 
+/// The number of runs (the first argument, when it is a number; 50
+/// otherwise) and the exercise ids that follow.
+fn parse_args(args: &[String]) -> Result<(usize, Vec<String>), String> {
+    let mut rest = args;
+    let mut runs = 50;
+    if let Some(first) = args.first() {
+        if first.chars().all(|c| c.is_ascii_digit()) {
+            runs = first
+                .parse()
+                .map_err(|_| format!("stress: `{first}` is not a number of runs"))?;
+            rest = &args[1..];
+        }
+    }
+    if runs == 0 {
+        return Err("stress: 0 runs would prove nothing; give at least 1".to_owned());
+    }
+    Ok((runs, rest.to_vec()))
+}
+
+/// libtest filters that select the checks of `ids` in all three crates
+/// (`checks::ID::CHECK`, `reference_solution_not_your_exercise::checks::ID::CHECK`,
+/// `checks::ID::VARIANT::CHECK`); none when every exercise is wanted.
+fn test_filters(ids: &[String]) -> Vec<String> {
+    ids.iter().map(|id| format!("checks::{id}::")).collect()
+}
+
 /// `checks::ID::VARIANT` of a fixture's check `checks::ID::VARIANT::CHECK`.
 fn fixture_of(test: &str) -> Option<String> {
     let rest = test.strip_prefix("checks::")?;
@@ -171,7 +201,40 @@ fn build(root: &Path) -> Result<Vec<(&'static str, PathBuf)>, String> {
 
 #[cfg(test)]
 mod tests {
-    use super::fixture_of;
+    use super::{fixture_of, parse_args, test_filters};
+
+    fn strings(items: &[&str]) -> Vec<String> {
+        items.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn runs_then_exercise_ids() {
+        assert_eq!(parse_args(&[]), Ok((50, vec![])));
+        assert_eq!(parse_args(&strings(&["20"])), Ok((20, vec![])));
+        assert_eq!(
+            parse_args(&strings(&["20", "close_pipeline", "find_sum"])),
+            Ok((20, strings(&["close_pipeline", "find_sum"])))
+        );
+        assert_eq!(
+            parse_args(&strings(&["find_sum"])),
+            Ok((50, strings(&["find_sum"])))
+        );
+        assert!(parse_args(&strings(&["0"])).is_err());
+    }
+
+    #[test]
+    fn a_filter_selects_one_exercise_in_every_crate() {
+        let filters = test_filters(&strings(&["leak_pipeline"]));
+        let selected = |test: &str| filters.iter().any(|f| test.contains(f.as_str()));
+        assert!(selected("checks::leak_pipeline::totals_a_clean_batch"));
+        assert!(selected(
+            "reference_solution_not_your_exercise::checks::leak_pipeline::totals_a_clean_batch"
+        ));
+        assert!(selected(
+            "checks::leak_pipeline::wrong_x::totals_a_clean_batch"
+        ));
+        assert!(!selected("checks::close_pipeline::totals_a_clean_batch"));
+    }
 
     #[test]
     fn a_fixtures_check_belongs_to_its_fixture() {

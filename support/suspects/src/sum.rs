@@ -97,6 +97,32 @@ impl SumJob for ConsumerStartsLate {
     }
 }
 
+/// Mutant: the same late start, with a 10-slot channel of its own per batch:
+/// every producer is joined before any channel is read. It never returns
+/// once a *single* batch holds more than 10 numbers; many small batches
+/// (more than 10 numbers in all) pass, which the shared channel of
+/// `ConsumerStartsLate` does not. A test with only small batches passes it.
+pub struct ConsumerStartsLatePerBatch;
+
+impl SumJob for ConsumerStartsLatePerBatch {
+    fn sum_job(batches: Vec<Vec<u64>>) -> u64 {
+        let (receivers, producers): (Vec<_>, Vec<_>) = batches
+            .into_iter()
+            .map(|batch| {
+                let (tx, rx) = sync_channel(CAPACITY);
+                let producer = thread::spawn(move || {
+                    batch.into_iter().for_each(|n| tx.send(n).expect("alive"))
+                });
+                (rx, producer)
+            })
+            .unzip();
+        for p in producers {
+            p.join().expect("a producer panicked");
+        }
+        receivers.iter().map(|rx| rx.iter().sum::<u64>()).sum()
+    }
+}
+
 /// Mutant: returns as soon as the consumer has seen one number per batch
 /// (it counts batches, not numbers). Never hangs; the total is wrong when a
 /// batch holds more than one number. A test that only checks that the call
