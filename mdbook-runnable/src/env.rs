@@ -2,6 +2,7 @@
 //! the workspace the book lives in (loaded once, on first use).
 
 use crate::commands::{self, Parsed, Place, Shown};
+use crate::experiments::Experiment;
 use manifest::{MANIFEST_PATH, Manifest};
 use std::cell::{Cell, OnceCell, RefCell};
 use std::collections::BTreeSet;
@@ -24,6 +25,8 @@ pub struct Env {
     pub shown_commands: RefCell<Vec<Shown>>,
     /// Not errors, but worth a line on stderr (a starter read from disk).
     pub warnings: RefCell<Vec<String>>,
+    /// Every experiment shown, checked, in order.
+    pub experiments: RefCell<Vec<Experiment>>,
 }
 
 impl Env {
@@ -37,6 +40,7 @@ impl Env {
             line: Cell::new(0),
             shown_commands: RefCell::new(Vec::new()),
             warnings: RefCell::new(Vec::new()),
+            experiments: RefCell::new(Vec::new()),
         }
     }
 
@@ -70,6 +74,20 @@ impl Env {
             at: self.place(),
         });
         Ok(id)
+    }
+
+    /// Records a checked experiment; an id shown twice is an error (the
+    /// runner selects by id).
+    pub fn record_experiment(&self, experiment: Experiment) -> Result<(), String> {
+        let mut all = self.experiments.borrow_mut();
+        if let Some(known) = all.iter().find(|e| e.id == experiment.id) {
+            return Err(format!(
+                "experiment `{}` is shown twice (also at {}): ids are unique in the book",
+                experiment.id, known.shown_at
+            ));
+        }
+        all.push(experiment);
+        Ok(())
     }
 
     /// Records an exercise card's grading command.
