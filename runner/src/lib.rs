@@ -16,6 +16,7 @@ pub mod exec;
 pub mod guard;
 pub mod http;
 pub mod hygiene;
+pub mod experiment;
 pub mod plan;
 
 use exec::Limits;
