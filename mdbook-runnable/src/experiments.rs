@@ -211,9 +211,7 @@ impl Spec {
 /// absolute), so that its scratch copy is inside the scratch folder.
 pub fn check_inside(file: &str, package: &str) -> Result<(), String> {
     let path = Path::new(file);
-    let plain = path
-        .components()
-        .all(|c| matches!(c, Component::Normal(_)));
+    let plain = path.components().all(|c| matches!(c, Component::Normal(_)));
     if !plain || !path.starts_with(package) || path == Path::new(package) {
         return Err(format!(
             "`{file}`: the file to edit must be a plain path inside `{package}/`, \
@@ -354,8 +352,7 @@ pub fn prepare(
         &scratch.join(&experiment.package),
     )?;
     let target = scratch.join(&experiment.file);
-    let text =
-        std::fs::read_to_string(&target).map_err(|e| format!("{}: {e}", experiment.file))?;
+    let text = std::fs::read_to_string(&target).map_err(|e| format!("{}: {e}", experiment.file))?;
     let edited = apply_edit(&text, &experiment.find, &experiment.replace)
         .map_err(|e| format!("{}: {e}", experiment.file))?;
     std::fs::write(&target, edited).map_err(|e| format!("{}: {e}", target.display()))?;
@@ -397,8 +394,10 @@ fn copy_tree(from: &Path, to: &Path) -> Result<(), String> {
 /// path dependencies pointing back at the repository, plus its lock file:
 /// the same versions as the real build.
 fn write_workspace(root: &Path, scratch: &Path) -> Result<(), String> {
-    let text = std::fs::read_to_string(root.join("Cargo.toml"))
-        .map_err(|e| format!("Cargo.toml: {e}"))?;
+    // Absolute: the scratch workspace lives elsewhere.
+    let root = &std::fs::canonicalize(root).map_err(|e| format!("{}: {e}", root.display()))?;
+    let text =
+        std::fs::read_to_string(root.join("Cargo.toml")).map_err(|e| format!("Cargo.toml: {e}"))?;
     let mut manifest: toml::Table =
         toml::from_str(&text).map_err(|e| format!("Cargo.toml: {e}"))?;
     let workspace = manifest
@@ -436,7 +435,11 @@ mod tests {
     #[test]
     fn an_edit_matches_exactly_once() {
         assert_eq!(apply_edit("a b c", "b", "x").unwrap(), "a x c");
-        assert!(apply_edit("a b c", "z", "x").unwrap_err().contains("not in the file"));
+        assert!(
+            apply_edit("a b c", "z", "x")
+                .unwrap_err()
+                .contains("not in the file")
+        );
         assert!(apply_edit("b b", "b", "x").unwrap_err().contains("2 times"));
         assert!(apply_edit("b", "", "x").unwrap_err().contains("empty"));
     }
@@ -477,10 +480,21 @@ mod tests {
         assert!(run.judge(None, Some(2), false, "ok").is_err());
         assert!(run.judge(None, Some(2), false, "deadlock! total").is_err());
         assert!(run.judge(None, Some(2), true, "deadlock!").is_err());
-        assert!(run.judge(Some("build"), Some(1), false, "deadlock!").is_err());
+        assert!(
+            run.judge(Some("build"), Some(1), false, "deadlock!")
+                .is_err()
+        );
         let build = outcome(None, Some("E0382"));
-        assert!(build.judge(Some("build"), Some(101), false, "error[E0382]").is_ok());
-        assert!(build.judge(Some("build"), Some(101), false, "error[E0499]").is_err());
+        assert!(
+            build
+                .judge(Some("build"), Some(101), false, "error[E0382]")
+                .is_ok()
+        );
+        assert!(
+            build
+                .judge(Some("build"), Some(101), false, "error[E0499]")
+                .is_err()
+        );
         assert!(build.judge(None, Some(0), false, "E0382").is_err());
         assert!(outcome(Some(1), Some("x")).check().is_err());
         assert!(outcome(None, None).check().is_err());

@@ -8,8 +8,8 @@ mod attrs;
 pub mod commands;
 mod diagnostic;
 mod env;
-pub mod experiments;
 mod expand;
+pub mod experiments;
 mod html_check;
 mod markdown;
 mod render;
@@ -18,8 +18,8 @@ mod starter;
 
 pub use commands::CommandManifest;
 pub use diagnostic::Diagnostic;
-pub use experiments::ExperimentManifest;
 pub use expand::OURS as DIRECTIVES;
+pub use experiments::ExperimentManifest;
 pub use html_check::check_built_html;
 
 use mdbook_preprocessor::book::Book;

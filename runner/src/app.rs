@@ -6,9 +6,9 @@
 use crate::Config;
 use crate::events::{Events, Phase, PhaseReader};
 use crate::exec::{self, Control, Finished, Job, Limits};
+use crate::experiment;
 use crate::guard::{self, Credentials, Refusal, Site};
 use crate::http::{self, Client, HeadError, Request};
-use crate::experiment;
 use crate::plan::{self, Plan, Step};
 use mdbook_runnable::CommandManifest;
 use mdbook_runnable::commands::BookCommand;
@@ -114,7 +114,9 @@ impl Endpoint<'_> {
 
     fn method(&self) -> &'static str {
         match self {
-            Endpoint::Session | Endpoint::Api(Api::Run(_) | Api::Experiment(_) | Api::Check(_)) => "POST",
+            Endpoint::Session | Endpoint::Api(Api::Run(_) | Api::Experiment(_) | Api::Check(_)) => {
+                "POST"
+            }
             Endpoint::Api(Api::Hello | Api::File(_) | Api::Progress) => "GET",
         }
     }
@@ -393,7 +395,10 @@ impl App {
         };
         events.phase(
             Phase::Building,
-            &format!("copying {} to a scratch folder and editing {}", experiment.package, experiment.file),
+            &format!(
+                "copying {} to a scratch folder and editing {}",
+                experiment.package, experiment.file
+            ),
         );
         let scratch = self.scratch.join("experiments").join(id);
         let ready = match experiment::ready(

@@ -14,8 +14,8 @@
 
 use crate::exec::{self, Limits};
 use crate::experiment;
-use mdbook_runnable::experiments::Experiment;
 use mdbook_runnable::commands::{BookCommand, Compare, go_transcript};
+use mdbook_runnable::experiments::Experiment;
 use std::path::Path;
 use std::time::Duration;
 
@@ -72,7 +72,7 @@ pub fn run(root: &Path) -> Result<Outcome, String> {
         }
     }
     let wanted = |e: &Experiment| match only.as_deref() {
-        None | Some("") => true,
+        None | Some("" | "only") => true,
         Some(list) => list.split(',').any(|id| id == e.id),
     };
     for e in experiments.experiments.iter().filter(|e| wanted(e)) {
@@ -85,10 +85,7 @@ pub fn run(root: &Path) -> Result<Outcome, String> {
             Ok(note) => println!("  ok  {note}"),
             Err(problem) => {
                 println!("  FAILED");
-                problems.push(format!(
-                    "{}: experiment `{}`: {problem}",
-                    e.shown_at, e.id
-                ));
+                problems.push(format!("{}: experiment `{}`: {problem}", e.shown_at, e.id));
             }
         }
     }
@@ -210,7 +207,11 @@ fn check_experiment(root: &Path, e: &Experiment) -> Result<String, String> {
     }
     let done = match done {
         Some(done) => done,
-        None => step(&ready.plan.run.program, &ready.plan.run.args, EXPERIMENT_RUN)?,
+        None => step(
+            &ready.plan.run.program,
+            &ready.plan.run.args,
+            EXPERIMENT_RUN,
+        )?,
     };
     let output: String = done.chunks.iter().map(|(_, t)| t.as_str()).collect();
     e.outcome

@@ -26,6 +26,9 @@ pub fn ready(
     scratch: &Path,
     shared_target: &Path,
 ) -> Result<Ready, String> {
+    // Absolute: the build runs in the copy, and Go's `-o` must not land there.
+    let scratch =
+        &std::path::absolute(scratch).map_err(|e| format!("{}: {e}", scratch.display()))?;
     let copy = scratch.join("copy");
     let prepared = experiments::prepare(root, experiment, &copy, shared_target)?;
     let command = BookCommand {

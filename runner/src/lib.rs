@@ -13,10 +13,10 @@ mod app;
 pub mod book_commands;
 pub mod events;
 pub mod exec;
+pub mod experiment;
 pub mod guard;
 pub mod http;
 pub mod hygiene;
-pub mod experiment;
 pub mod plan;
 
 use exec::Limits;

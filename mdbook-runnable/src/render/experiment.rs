@@ -20,7 +20,10 @@ struct ExperimentFile {
 }
 
 pub fn render_one(attrs: Attrs, env: &Env, chapter: Option<&Path>) -> Result<String, String> {
-    let id = attrs.one_positional("experiment", "an experiment id, e.g. {{#experiment leak-no-close}}")?;
+    let id = attrs.one_positional(
+        "experiment",
+        "an experiment id, e.g. {{#experiment leak-no-close}}",
+    )?;
     attrs.finish("experiment", &[])?;
     let (path, text, file) = load(env, chapter)?;
     let spec = file
