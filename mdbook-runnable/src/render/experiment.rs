@@ -87,14 +87,14 @@ fn render_spec(spec: &Spec, path: &str, text: &str, env: &Env) -> Result<String,
     let mut out = format!(
         "<div class=\"runnable-experiment\" data-experiment=\"{}\" data-answer=\"{answer}\">\n\
          <p class=\"runnable-experiment-label\">Try it: {}</p>\n\n{}\n\n\
-         <ol class=\"runnable-experiment-choices\">\n",
+         <ol class=\"runnable-choices runnable-experiment-choices\">\n",
         escape_html(&spec.id),
         inline_html(&spec.title),
         spec.question.trim()
     );
     for (i, choice) in spec.choices.iter().enumerate() {
         out.push_str(&format!(
-            "<li><button type=\"button\" class=\"runnable-experiment-choice\" data-index=\"{i}\">\
+            "<li><button type=\"button\" class=\"runnable-choice runnable-experiment-choice\" data-index=\"{i}\">\
              <span class=\"runnable-choice-key\">{}</span> \
              <span class=\"runnable-choice-text\">{}</span></button></li>\n",
             char::from(b'A' + u8::try_from(i).unwrap_or(0)),
