@@ -74,6 +74,7 @@
             apply.hidden = true;
             choices.forEach(function (b, j) {
                 b.disabled = true;
+                b.classList.remove("runnable-picked");
                 b.classList.toggle("runnable-right", j === answer);
                 b.classList.toggle("runnable-wrong", j === picked && j !== answer);
             });

@@ -128,15 +128,32 @@ fn first_line(text: &str) -> &str {
     text.lines().find(|l| !l.trim().is_empty()).unwrap_or(text)
 }
 
-/// The edit as a diff for the page: removed lines `-`, added lines `+`.
+/// The edit as a diff for the page: lines both sides share at the start and
+/// the end are context (` `), the rest removed (`-`) and added (`+`).
 pub fn diff(find: &str, replace: &str) -> String {
+    let old: Vec<&str> = find.lines().collect();
+    let new: Vec<&str> = replace.lines().collect();
+    let head = old.iter().zip(&new).take_while(|(a, b)| a == b).count();
+    let tail = old[head..]
+        .iter()
+        .rev()
+        .zip(new[head..].iter().rev())
+        .take_while(|(a, b)| a == b)
+        .count();
     let mut out = String::new();
-    for line in find.lines() {
-        out.push_str(&format!("-{line}\n"));
-    }
-    for line in replace.lines() {
-        out.push_str(&format!("+{line}\n"));
-    }
+    let mut push = |mark: char, line: &str| {
+        out.push(mark);
+        out.push_str(line);
+        out.push('\n');
+    };
+    old[..head].iter().for_each(|l| push(' ', l));
+    old[head..old.len() - tail]
+        .iter()
+        .for_each(|l| push('-', l));
+    new[head..new.len() - tail]
+        .iter()
+        .for_each(|l| push('+', l));
+    old[old.len() - tail..].iter().for_each(|l| push(' ', l));
     out
 }
 
@@ -503,5 +520,8 @@ mod tests {
     #[test]
     fn a_diff_marks_each_line() {
         assert_eq!(diff("a\nb\n", "c\n"), "-a\n-b\n+c\n");
+        assert_eq!(diff("x\na\ny\n", "x\nb\nc\ny\n"), " x\n-a\n+b\n+c\n y\n");
+        assert_eq!(diff("x\ny\n", "x\n"), " x\n-y\n");
+        assert_eq!(diff("y\n", "x\ny\n"), "+x\n y\n");
     }
 }
