@@ -14,6 +14,10 @@ pub struct Env {
     /// Directive names of other preprocessors to leave alone
     /// (`[preprocessor.runnable] passthrough = [...]`).
     pub passthrough: Vec<String>,
+    /// Where `src/CH/experiments.toml` is read from, when not from the book
+    /// root (`[preprocessor.runnable] experiments-dir`: a translated build's
+    /// copies).
+    pub experiments_dir: Option<PathBuf>,
     manifest: OnceCell<Result<(PathBuf, Manifest), String>>,
     /// Exercise ids that got a card, to warn about ones the book never shows.
     pub shown_exercises: RefCell<BTreeSet<String>>,
@@ -34,6 +38,7 @@ impl Env {
         Env {
             book_root: book_root.to_path_buf(),
             passthrough: Vec::new(),
+            experiments_dir: None,
             manifest: OnceCell::new(),
             shown_exercises: RefCell::new(BTreeSet::new()),
             page: RefCell::new(String::new()),

@@ -74,6 +74,19 @@ pub fn process(ctx: &PreprocessorContext, mut book: Book) -> Result<Processed, V
             }]);
         }
     }
+    match ctx
+        .config
+        .get::<String>("preprocessor.runnable.experiments-dir")
+    {
+        Ok(dir) => env.experiments_dir = dir.map(|d| ctx.root.join(d)),
+        Err(e) => {
+            return Err(vec![Diagnostic {
+                file: "book.toml".to_owned(),
+                line: 0,
+                message: format!("[preprocessor.runnable] experiments-dir must be a path: {e:#}"),
+            }]);
+        }
+    }
     let src = &ctx.config.book.src;
     let mut diagnostics = Vec::new();
     book.for_each_chapter_mut(|chapter| {

@@ -57,7 +57,8 @@ fn load(env: &Env, chapter: Option<&Path>) -> Result<(String, String, Experiment
         .filter(|_| chapter.is_some())
         .ok_or("experiments need a page of the book")?;
     let path = dir.join(FILE_NAME).to_string_lossy().replace('\\', "/");
-    let text = std::fs::read_to_string(env.book_root.join(&path))
+    let base = env.experiments_dir.as_ref().unwrap_or(&env.book_root);
+    let text = std::fs::read_to_string(base.join(&path))
         .map_err(|e| format!("{path}: {e} (experiments live beside their page)"))?;
     let file: ExperimentFile = toml::from_str(&text)
         .map_err(|e| format!("{path}: {}", e.to_string().trim_end().replace('\n', " ")))?;
