@@ -41,6 +41,9 @@ export const SKIP = [
   '.runnable-answer',
   '.runnable-feedback',
   '.runnable-choice-output',
+  '.runnable-experiment-step',
+  '.runnable-experiment-outcome',
+  '.runnable-experiment-controls',
 ].join(', ');
 
 // Names that stay English in Chinese prose (po/GLOSSARY.md: identifiers,
