@@ -1,6 +1,6 @@
 //! `mdbook-runnable`: the workbook's mdBook preprocessor. It expands
-//! `{{#exercise}}`, `{{#compare}}`, `{{#listing}}`, `{{#output}}` and
-//! `{{#quiz}}` (see README.md) and fails the build, with `src/page.md:LINE`,
+//! `{{#exercise}}`, `{{#compare}}`, `{{#listing}}`, `{{#output}}`,
+//! `{{#quiz}}` and `{{#experiment}}` (see README.md) and fails the build, with `src/page.md:LINE`,
 //! on any reference that does not resolve.
 
 mod anchors;
