@@ -45,10 +45,10 @@
 
         card.setAttribute("data-step", "question");
         var controls = el("p", "runnable-experiment-controls");
-        var apply = el("button", "runnable-run-button runnable-experiment-apply", "Apply the edit");
+        var apply = el("button", "runnable-experiment-button runnable-experiment-apply", "Apply the edit");
         apply.type = "button";
         apply.disabled = true;
-        var run = el("button", "runnable-run-button runnable-experiment-run", "Run the edited copy");
+        var run = el("button", "runnable-experiment-button runnable-experiment-run", "Run the edited copy");
         run.type = "button";
         run.hidden = true;
         controls.appendChild(apply);

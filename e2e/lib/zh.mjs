@@ -41,6 +41,7 @@ export const SKIP = [
   '.runnable-answer',
   '.runnable-feedback',
   '.runnable-choice-output',
+  '.runnable-runner-notice',
   '.runnable-experiment-step',
   '.runnable-experiment-outcome',
   '.runnable-experiment-controls',
