@@ -376,6 +376,7 @@ pub fn prepare(
     let mut env = Vec::new();
     if experiment.package == "listings" {
         write_workspace(root, scratch)?;
+        own_version(&scratch.join("listings/Cargo.toml"), &experiment.id)?;
         env.push((
             "CARGO_TARGET_DIR".to_owned(),
             shared_target.display().to_string(),
@@ -385,6 +386,40 @@ pub fn prepare(
         dir: scratch.join(&experiment.dir),
         env,
     })
+}
+
+/// Gives this experiment's copy of the crate a version of its own. Cargo
+/// names a workspace member's build by its name and version, not its path:
+/// with one version, every experiment's copy would be the same unit in the
+/// shared target, and a build of one copy could pass for another's (Cargo
+/// judges freshness by file times, and a copy made before another's build
+/// looks older than it). With its own version each copy builds on its own,
+/// and the dependencies are still shared.
+fn own_version(manifest: &Path, id: &str) -> Result<(), String> {
+    let text =
+        std::fs::read_to_string(manifest).map_err(|e| format!("{}: {e}", manifest.display()))?;
+    let mut table: toml::Table =
+        toml::from_str(&text).map_err(|e| format!("{}: {e}", manifest.display()))?;
+    let package = table
+        .get_mut("package")
+        .and_then(toml::Value::as_table_mut)
+        .ok_or_else(|| format!("{} has no [package]", manifest.display()))?;
+    let version = package
+        .get("version")
+        .and_then(toml::Value::as_str)
+        .unwrap_or("0.1.0")
+        .split(['-', '+'])
+        .next()
+        .unwrap_or("0.1.0")
+        .to_owned();
+    // A semver pre-release: ASCII letters, digits and `-` only.
+    let tag = id.replace('_', "-");
+    package.insert(
+        "version".to_owned(),
+        toml::Value::String(format!("{version}-experiment.{tag}")),
+    );
+    let out = toml::to_string(&table).map_err(|e| format!("{}: {e}", manifest.display()))?;
+    std::fs::write(manifest, out).map_err(|e| format!("{}: {e}", manifest.display()))
 }
 
 /// Regular files and folders only: a link in the package is not followed.
