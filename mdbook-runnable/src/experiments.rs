@@ -553,6 +553,27 @@ mod tests {
     }
 
     #[test]
+    fn each_rust_copy_gets_a_version_of_its_own() {
+        let dir = std::env::temp_dir().join(format!("own-version-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let manifest = dir.join("Cargo.toml");
+        std::fs::write(
+            &manifest,
+            "[package]\nname = \"listings\"\nversion = \"0.1.0\"\nedition.workspace = true\n",
+        )
+        .unwrap();
+        own_version(&manifest, "leak_keep-a-clone").unwrap();
+        let table: toml::Table =
+            toml::from_str(&std::fs::read_to_string(&manifest).unwrap()).unwrap();
+        assert_eq!(
+            table["package"]["version"].as_str(),
+            Some("0.1.0-experiment.leak-keep-a-clone")
+        );
+        assert_eq!(table["package"]["name"].as_str(), Some("listings"));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
     fn a_diff_marks_each_line() {
         assert_eq!(diff("a\nb\n", "c\n"), "-a\n-b\n+c\n");
         assert_eq!(diff("x\na\ny\n", "x\nb\nc\ny\n"), " x\n-a\n+b\n+c\n y\n");
