@@ -198,8 +198,10 @@ fn check_experiment(root: &Path, e: &Experiment) -> Result<String, String> {
     };
     let mut failed = None;
     let mut done = None;
+    let mut build_secs = 0.0;
     if let Some(build) = &ready.plan.build {
         let built = step(&build.program, &build.args, LIMITS)?;
+        build_secs = built.elapsed.as_secs_f64();
         if !built.succeeded() {
             failed = Some("build");
             done = Some(built);
@@ -223,9 +225,11 @@ fn check_experiment(root: &Path, e: &Experiment) -> Result<String, String> {
                 lines[lines.len().saturating_sub(15)..].join("\n")
             )
         })?;
-    Ok(format!(
-        "{} as claimed, {:.1} s",
-        failed.map_or("ran", |_| "failed to build"),
-        done.elapsed.as_secs_f64()
-    ))
+    Ok(match failed {
+        Some(_) => format!("failed to build as claimed, build {build_secs:.1} s"),
+        None => format!(
+            "ran as claimed, build {build_secs:.1} s, run {:.1} s",
+            done.elapsed.as_secs_f64()
+        ),
+    })
 }
