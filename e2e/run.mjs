@@ -6,12 +6,14 @@
 //                [--runner BIN] [--root DIR]
 //
 // After the pages: Run and Check against a fake runner (always), and against
-// the real one when --runner names its binary (lib/runner.mjs).
+// the real one when --runner names its binary (lib/runner.mjs); then the
+// guided experiments without and with that runner (lib/experiments.mjs).
 
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEFAULT_CHROMIUM, launch } from './lib/browser.mjs';
+import { runExperimentsSuite } from './lib/experiments.mjs';
 import { Report } from './lib/report.mjs';
 import { runRunnerSuite } from './lib/runner.mjs';
 import { runSuite } from './lib/suite.mjs';
@@ -53,6 +55,16 @@ if (!opts['links-only']) {
   try {
     browser = await launch(opts.chromium);
     await runRunnerSuite({
+      bookDir: resolve(opts.book),
+      root: resolve(opts.root),
+      runnerBin: opts.runner ? resolve(opts.runner) : null,
+      scratchDir: join(resolve(opts.out), 'runner-scratch'),
+      outDir: resolve(opts.out),
+      browser,
+      report,
+    });
+    // "Try it" cards (lib/experiments.mjs), on the scratch copy made above.
+    await runExperimentsSuite({
       bookDir: resolve(opts.book),
       root: resolve(opts.root),
       runnerBin: opts.runner ? resolve(opts.runner) : null,

@@ -799,6 +799,19 @@
         }
     }
 
+    // theme/runnable-experiments.js runs guided experiments with the same
+    // session, stream reader and result view.
+    window.runnableRunner = {
+        session: storedSession,
+        stream: stream,
+        phaseList: phaseList,
+        showRun: showRun,
+        showStreamError: showStreamError,
+        showRefusal: showRefusal,
+        handleTrouble: handleTrouble,
+        setNotice: setNotice,
+    };
+
     // Off the address bar now, before the page does anything else.
     var linkAtLoad = takeLinkFromAddress();
 

@@ -14,7 +14,7 @@ import {
 export const THEMES = ['light', 'rust', 'coal', 'navy', 'ayu'];
 export const CONTRAST = { normal: 4.5, large: 3 };
 /** The text whose contrast is checked: every block the preprocessor renders. */
-export const RUNNABLE_ROOTS = '.runnable-compare, .runnable-exercise, .runnable-quiz, .runnable-listing, .runnable-output, .runnable-progress-page, .runnable-runner-notice';
+export const RUNNABLE_ROOTS = '.runnable-compare, .runnable-exercise, .runnable-quiz, .runnable-experiment, .runnable-listing, .runnable-output, .runnable-progress-page, .runnable-runner-notice';
 
 const SLACK = 2; // px: rounding in layout
 
@@ -206,10 +206,14 @@ async function wrongPickKeepsTheAnswer(q, name, answer, text) {
   return problems;
 }
 
-/** Opens every collapsed part, so that the contrast check sees its text too. */
+/**
+ * Opens every collapsed part, so that the contrast check sees its text too
+ * (an experiment card's edit and outcome wait for "Apply the edit").
+ */
 export async function openEverything(page) {
   await page.evaluate((roots) => {
     for (const d of document.querySelectorAll(`:is(${roots}) details`)) d.open = true;
+    for (const c of document.querySelectorAll('.runnable-experiment[data-step]')) c.setAttribute('data-step', 'applied');
   }, RUNNABLE_ROOTS);
 }
 

@@ -609,7 +609,7 @@ async function buildBook(root, scratch, out, log) {
 }
 
 /** Starts the runner; resolves once it printed the contract's link line. */
-function startRunner(bin, scratch, root, bookPort, port) {
+export function startRunner(bin, scratch, root, bookPort, port) {
   return new Promise((resolve, reject) => {
     const child = spawn(bin, [
       '--root', scratch,

@@ -41,6 +41,10 @@ export const SKIP = [
   '.runnable-answer',
   '.runnable-feedback',
   '.runnable-choice-output',
+  '.runnable-runner-notice',
+  '.runnable-experiment-step',
+  '.runnable-experiment-outcome',
+  '.runnable-experiment-controls',
 ].join(', ');
 
 // Names that stay English in Chinese prose (po/GLOSSARY.md: identifiers,

@@ -2,6 +2,7 @@
 //! the workspace the book lives in (loaded once, on first use).
 
 use crate::commands::{self, Parsed, Place, Shown};
+use crate::experiments::Experiment;
 use manifest::{MANIFEST_PATH, Manifest};
 use std::cell::{Cell, OnceCell, RefCell};
 use std::collections::BTreeSet;
@@ -13,6 +14,10 @@ pub struct Env {
     /// Directive names of other preprocessors to leave alone
     /// (`[preprocessor.runnable] passthrough = [...]`).
     pub passthrough: Vec<String>,
+    /// Where `src/CH/experiments.toml` is read from, when not from the book
+    /// root (`[preprocessor.runnable] experiments-dir`: a translated build's
+    /// copies).
+    pub experiments_dir: Option<PathBuf>,
     manifest: OnceCell<Result<(PathBuf, Manifest), String>>,
     /// Exercise ids that got a card, to warn about ones the book never shows.
     pub shown_exercises: RefCell<BTreeSet<String>>,
@@ -24,6 +29,8 @@ pub struct Env {
     pub shown_commands: RefCell<Vec<Shown>>,
     /// Not errors, but worth a line on stderr (a starter read from disk).
     pub warnings: RefCell<Vec<String>>,
+    /// Every experiment shown, checked, in order.
+    pub experiments: RefCell<Vec<Experiment>>,
 }
 
 impl Env {
@@ -31,12 +38,14 @@ impl Env {
         Env {
             book_root: book_root.to_path_buf(),
             passthrough: Vec::new(),
+            experiments_dir: None,
             manifest: OnceCell::new(),
             shown_exercises: RefCell::new(BTreeSet::new()),
             page: RefCell::new(String::new()),
             line: Cell::new(0),
             shown_commands: RefCell::new(Vec::new()),
             warnings: RefCell::new(Vec::new()),
+            experiments: RefCell::new(Vec::new()),
         }
     }
 
@@ -70,6 +79,20 @@ impl Env {
             at: self.place(),
         });
         Ok(id)
+    }
+
+    /// Records a checked experiment; an id shown twice is an error (the
+    /// runner selects by id).
+    pub fn record_experiment(&self, experiment: Experiment) -> Result<(), String> {
+        let mut all = self.experiments.borrow_mut();
+        if let Some(known) = all.iter().find(|e| e.id == experiment.id) {
+            return Err(format!(
+                "experiment `{}` is shown twice (also at {}): ids are unique in the book",
+                experiment.id, known.shown_at
+            ));
+        }
+        all.push(experiment);
+        Ok(())
     }
 
     /// Records an exercise card's grading command.

@@ -9,7 +9,14 @@ use std::path::Path;
 
 /// Our directive names.
 pub const OURS: &[&str] = &[
-    "exercise", "compare", "listing", "output", "quiz", "progress",
+    "exercise",
+    "compare",
+    "listing",
+    "output",
+    "quiz",
+    "progress",
+    "experiment",
+    "experiments",
 ];
 
 /// mdBook's own, handled after us by its `links` preprocessor.

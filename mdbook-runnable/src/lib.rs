@@ -1,6 +1,6 @@
 //! `mdbook-runnable`: the workbook's mdBook preprocessor. It expands
-//! `{{#exercise}}`, `{{#compare}}`, `{{#listing}}`, `{{#output}}` and
-//! `{{#quiz}}` (see README.md) and fails the build, with `src/page.md:LINE`,
+//! `{{#exercise}}`, `{{#compare}}`, `{{#listing}}`, `{{#output}}`,
+//! `{{#quiz}}` and `{{#experiment}}` (see README.md) and fails the build, with `src/page.md:LINE`,
 //! on any reference that does not resolve.
 
 mod anchors;
@@ -9,6 +9,7 @@ pub mod commands;
 mod diagnostic;
 mod env;
 mod expand;
+pub mod experiments;
 mod html_check;
 mod markdown;
 mod render;
@@ -18,6 +19,7 @@ mod starter;
 pub use commands::CommandManifest;
 pub use diagnostic::Diagnostic;
 pub use expand::OURS as DIRECTIVES;
+pub use experiments::ExperimentManifest;
 pub use html_check::check_built_html;
 
 use mdbook_preprocessor::book::Book;
@@ -72,6 +74,19 @@ pub fn process(ctx: &PreprocessorContext, mut book: Book) -> Result<Processed, V
             }]);
         }
     }
+    match ctx
+        .config
+        .get::<String>("preprocessor.runnable.experiments-dir")
+    {
+        Ok(dir) => env.experiments_dir = dir.map(|d| ctx.root.join(d)),
+        Err(e) => {
+            return Err(vec![Diagnostic {
+                file: "book.toml".to_owned(),
+                line: 0,
+                message: format!("[preprocessor.runnable] experiments-dir must be a path: {e:#}"),
+            }]);
+        }
+    }
     let src = &ctx.config.book.src;
     let mut diagnostics = Vec::new();
     book.for_each_chapter_mut(|chapter| {
@@ -91,7 +106,10 @@ pub fn process(ctx: &PreprocessorContext, mut book: Book) -> Result<Processed, V
         return Err(diagnostics);
     }
     if let Ok(commands) = &commands {
-        write_command_manifest(ctx, commands)?;
+        let experiments = ExperimentManifest {
+            experiments: env.experiments.take(),
+        };
+        write_manifests(ctx, commands, &experiments)?;
     }
     let mut warnings = env.warnings.take();
     if let Some(manifest) = env.loaded_manifest() {
@@ -124,10 +142,12 @@ fn command_manifest(env: &env::Env) -> Result<CommandManifest, Vec<Diagnostic>> 
 }
 
 /// Writes the commands manifest where `[preprocessor.runnable] commands`
-/// says (relative to the book root), for `cargo xtask` and the runner.
-fn write_command_manifest(
+/// says (relative to the book root), for `cargo xtask` and the runner, and
+/// the experiments manifest beside it.
+fn write_manifests(
     ctx: &PreprocessorContext,
     commands: &CommandManifest,
+    experiments: &ExperimentManifest,
 ) -> Result<(), Vec<Diagnostic>> {
     let fail = |message: String| {
         vec![Diagnostic {
@@ -146,18 +166,24 @@ fn write_command_manifest(
         }
     };
     let json = serde_json::to_string_pretty(commands).map_err(|e| fail(e.to_string()))?;
+    write_if_changed(&path, &json).map_err(fail)?;
+    let json = serde_json::to_string_pretty(experiments).map_err(|e| fail(e.to_string()))?;
+    write_if_changed(&path.with_file_name(experiments::MANIFEST_NAME), &json).map_err(fail)
+}
+
+fn write_if_changed(path: &Path, json: &str) -> Result<(), String> {
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| fail(format!("{}: {e}", dir.display())))?;
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     }
     // Unchanged content is not rewritten: a runner reading it never sees a
     // half-written file on a rebuild that changed nothing.
-    if std::fs::read_to_string(&path).is_ok_and(|old| old == json) {
+    if std::fs::read_to_string(path).is_ok_and(|old| old == json) {
         return Ok(());
     }
     let tmp = path.with_extension("json.tmp");
-    std::fs::write(&tmp, &json)
-        .and_then(|()| std::fs::rename(&tmp, &path))
-        .map_err(|e| fail(format!("{}: {e}", path.display())))
+    std::fs::write(&tmp, json)
+        .and_then(|()| std::fs::rename(&tmp, path))
+        .map_err(|e| format!("{}: {e}", path.display()))
 }
 
 /// Every command the book shows, collected the way a build collects them but
@@ -167,6 +193,15 @@ pub fn collect_commands(
     book_root: &Path,
     src_dir: &str,
 ) -> Result<CommandManifest, Vec<Diagnostic>> {
+    collect(book_root, src_dir).map(|(commands, _)| commands)
+}
+
+/// Every command and every experiment the book shows, as a build collects
+/// them (see [`collect_commands`]).
+pub fn collect(
+    book_root: &Path,
+    src_dir: &str,
+) -> Result<(CommandManifest, ExperimentManifest), Vec<Diagnostic>> {
     let env = env::Env::new(book_root);
     let src = book_root.join(src_dir);
     let mut pages = Vec::new();
@@ -201,7 +236,11 @@ pub fn collect_commands(
     if !diagnostics.is_empty() {
         return Err(diagnostics);
     }
-    command_manifest(&env)
+    let commands = command_manifest(&env)?;
+    let experiments = ExperimentManifest {
+        experiments: env.experiments.take(),
+    };
+    Ok((commands, experiments))
 }
 
 fn markdown_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {

@@ -6,11 +6,13 @@
 use crate::Config;
 use crate::events::{Events, Phase, PhaseReader};
 use crate::exec::{self, Control, Finished, Job, Limits};
+use crate::experiment;
 use crate::guard::{self, Credentials, Refusal, Site};
 use crate::http::{self, Client, HeadError, Request};
-use crate::plan::{self, Step};
+use crate::plan::{self, Plan, Step};
 use mdbook_runnable::CommandManifest;
 use mdbook_runnable::commands::BookCommand;
+use mdbook_runnable::experiments::{self, ExperimentManifest};
 use serde_json::{Value, json};
 use std::collections::HashSet;
 use std::path::PathBuf;
@@ -86,6 +88,7 @@ enum Api<'a> {
     Hello,
     File(&'a str),
     Run(&'a str),
+    Experiment(&'a str),
     Check(&'a str),
     Progress,
 }
@@ -102,6 +105,7 @@ impl Endpoint<'_> {
             },
             Some(("file", id)) => Api::File(id),
             Some(("run", id)) => Api::Run(id),
+            Some(("experiment", id)) => Api::Experiment(id),
             Some(("check", id)) => Api::Check(id),
             Some(_) => return None,
         };
@@ -110,7 +114,9 @@ impl Endpoint<'_> {
 
     fn method(&self) -> &'static str {
         match self {
-            Endpoint::Session | Endpoint::Api(Api::Run(_) | Api::Check(_)) => "POST",
+            Endpoint::Session | Endpoint::Api(Api::Run(_) | Api::Experiment(_) | Api::Check(_)) => {
+                "POST"
+            }
             Endpoint::Api(Api::Hello | Api::File(_) | Api::Progress) => "GET",
         }
     }
@@ -248,6 +254,7 @@ impl App {
             Api::Hello => self.hello(),
             Api::File(id) => self.file(id)?,
             Api::Run(id) => return self.run(id, client, cors),
+            Api::Experiment(id) => return self.experiment(id, client, cors),
             Api::Check(id) => {
                 self.known_exercise(id)?;
                 let argv: Vec<String> = self
@@ -348,46 +355,128 @@ impl App {
         };
         let scratch = self.scratch.join(&command.id);
         let plan = plan::plan(&command, &scratch);
-        if let Some(build) = &plan.build {
+        if plan.build.is_some() {
             if let Err(e) = std::fs::create_dir_all(&scratch) {
                 events.error(&format!("cannot make {}: {e}", scratch.display()), "");
                 return Ok(());
             }
+        }
+        match self.build_then_run(&command, &plan, plan.env, &mut events) {
+            Ok((done, limits, step)) => events.done(&run_json(&command, &done, limits, step)),
+            Err(e) => events.error(&e, ""),
+        }
+        Ok(())
+    }
+
+    /// A guided experiment: its package copied to
+    /// `SCRATCH/experiments/ID/`, the manifest's edit applied to the copy,
+    /// then built and run like Run. Nothing is written before the id is
+    /// known and claimed.
+    fn experiment(&self, id: &str, client: &mut Client, cors: bool) -> Result<(), Refusal> {
+        let unknown = Refusal::new(
+            404,
+            "not_found",
+            "no experiment with this id in the book's experiments manifest",
+        );
+        if !experiments::is_valid_id(id) {
+            return Err(unknown);
+        }
+        let manifest = ExperimentManifest::load(&self.experiments_path()).map_err(|_| {
+            Refusal::new(
+                404,
+                "not_found",
+                "the book's experiments manifest is missing: build the book first",
+            )
+        })?;
+        let experiment = manifest.experiment(id).cloned().ok_or(unknown)?;
+        let _claim = Claim::take(&self.busy, format!("experiment:{id}"))?;
+        let Some(mut events) = self.start_stream(client, cors) else {
+            return Ok(());
+        };
+        events.phase(
+            Phase::Building,
+            &format!(
+                "copying {} to a scratch folder and editing {}",
+                experiment.package, experiment.file
+            ),
+        );
+        let scratch = self.scratch.join("experiments").join(id);
+        let ready = match experiment::ready(
+            &self.config.root,
+            &experiment,
+            &scratch,
+            &self.experiments_target(),
+        ) {
+            Ok(ready) => ready,
+            Err(e) => {
+                events.error(&e, "");
+                return Ok(());
+            }
+        };
+        let env = ready.env();
+        match self.build_then_run(&ready.command, &ready.plan, &env, &mut events) {
+            Ok((done, limits, step)) => {
+                let mut result = run_json(&ready.command, &done, limits, step);
+                let failed = (!done.succeeded()).then_some(step);
+                result["experiment"] = experiment::judge(&experiment, failed, &done);
+                events.done(&result);
+            }
+            Err(e) => events.error(&e, ""),
+        }
+        Ok(())
+    }
+
+    /// Beside the commands manifest, written by the same build.
+    fn experiments_path(&self) -> PathBuf {
+        self.config
+            .root
+            .join(&self.config.commands)
+            .with_file_name(experiments::MANIFEST_NAME)
+    }
+
+    /// One Cargo target for every Rust experiment, kept across starts (it
+    /// holds compiled dependencies, nothing of a request).
+    fn experiments_target(&self) -> PathBuf {
+        self.config
+            .root
+            .join("target")
+            .join("runner-scratch")
+            .join("experiments-target")
+    }
+
+    /// Build (if the plan has a build step), then run; the finished step,
+    /// its limits and its name (`build` when the build failed).
+    fn build_then_run(
+        &self,
+        command: &BookCommand,
+        plan: &Plan,
+        env: &[(&str, &str)],
+        events: &mut Events,
+    ) -> Result<(Finished, Limits, &'static str), String> {
+        if let Some(build) = &plan.build {
             events.phase(Phase::Building, &format!("building: {}", build.text()));
             let limits = Limits {
                 time: self.config.build_time,
                 ..self.config.limits
             };
             let mut phases = PhaseReader::new(Phase::Building, None);
-            let built = self.step(&command, build, plan.env, limits, &mut |stream, line| {
-                phases.line(&mut events, stream, line)
-            });
-            match built {
-                Ok(done) if done.succeeded() => {}
-                Ok(done) => {
-                    events.done(&run_json(&command, &done, limits, "build"));
-                    return Ok(());
-                }
-                Err(e) => {
-                    events.error(&e, "");
-                    return Ok(());
-                }
+            let done = self.step(command, build, env, limits, &mut |stream, line| {
+                phases.line(events, stream, line)
+            })?;
+            if !done.succeeded() {
+                return Ok((done, limits, "build"));
             }
         }
         events.phase(Phase::Running, &format!("running: {}", command.text));
         let limits = self.config.limits;
-        let ran = self.step(&command, &plan.run, plan.env, limits, &mut |_, _| {
+        let done = self.step(command, &plan.run, env, limits, &mut |_, _| {
             if events.gone() {
                 Control::Stop
             } else {
                 Control::Go
             }
-        });
-        match ran {
-            Ok(done) => events.done(&run_json(&command, &done, limits, "run")),
-            Err(e) => events.error(&e, ""),
-        }
-        Ok(())
+        })?;
+        Ok((done, limits, "run"))
     }
 
     fn step(

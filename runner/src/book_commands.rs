@@ -5,9 +5,17 @@
 //! its output block says (0, or `go run`'s 1 for a program that fails on
 //! purpose), and print what the block shows, after the same normalisation
 //! the block's checked file was made with (mdbook-runnable's `Compare`).
+//!
+//! Then every guided experiment: its edit applied to a scratch copy under
+//! `target/experiments/`, built and run, and judged against the outcome its
+//! page claims. Rust experiments share one Cargo target there, so the
+//! dependencies compile once. `EXPERIMENTS=ID,ID` (or `only`) narrows a
+//! maintainer's run to those experiments and skips the commands.
 
 use crate::exec::{self, Limits};
+use crate::experiment;
 use mdbook_runnable::commands::{BookCommand, Compare, go_transcript};
+use mdbook_runnable::experiments::Experiment;
 use std::path::Path;
 use std::time::Duration;
 
@@ -17,6 +25,12 @@ const LIMITS: Limits = Limits {
     output: 16 << 20,
 };
 
+/// An experiment's program, once built: the runner's own limit for a Run.
+const EXPERIMENT_RUN: Limits = Limits {
+    time: Duration::from_secs(60),
+    output: 1 << 20,
+};
+
 pub enum Outcome {
     Ran,
     /// Ran the Rust ones; Go is not installed.
@@ -24,7 +38,7 @@ pub enum Outcome {
 }
 
 pub fn run(root: &Path) -> Result<Outcome, String> {
-    let manifest = mdbook_runnable::collect_commands(root, "src").map_err(|diagnostics| {
+    let (manifest, experiments) = mdbook_runnable::collect(root, "src").map_err(|diagnostics| {
         let lines: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
         format!(
             "the book shows commands that cannot run:\n{}",
@@ -37,7 +51,13 @@ pub fn run(root: &Path) -> Result<Outcome, String> {
         .is_ok_and(|out| out.status.success());
     let mut problems = Vec::new();
     let mut skipped = 0;
-    for command in &manifest.commands {
+    let only = std::env::var("EXPERIMENTS").ok();
+    let commands = if only.is_some() {
+        &[][..]
+    } else {
+        &manifest.commands[..]
+    };
+    for command in commands {
         if command.program == "go" && !has_go {
             skipped += 1;
             continue;
@@ -51,9 +71,27 @@ pub fn run(root: &Path) -> Result<Outcome, String> {
             }
         }
     }
+    let wanted = |e: &Experiment| match only.as_deref() {
+        None | Some("" | "only") => true,
+        Some(list) => list.split(',').any(|id| id == e.id),
+    };
+    for e in experiments.experiments.iter().filter(|e| wanted(e)) {
+        if e.program == "go" && !has_go {
+            skipped += 1;
+            continue;
+        }
+        println!("experiment {} ({}): {}", e.id, e.shown_at, e.title);
+        match check_experiment(root, e) {
+            Ok(note) => println!("  ok  {note}"),
+            Err(problem) => {
+                println!("  FAILED");
+                problems.push(format!("{}: experiment `{}`: {problem}", e.shown_at, e.id));
+            }
+        }
+    }
     if !problems.is_empty() {
         return Err(format!(
-            "{} of the book's commands do not do what the book shows:\n{}",
+            "{} of the book's commands and experiments do not do what the book shows:\n{}",
             problems.len(),
             problems.join("\n")
         ));
@@ -141,4 +179,57 @@ fn check(root: &Path, command: &BookCommand) -> Result<String, String> {
             format!("; {}", compared.join("; "))
         }
     ))
+}
+
+/// Builds and runs an experiment's edited copy with the runner's limits, and
+/// compares what happened with its page's claim.
+fn check_experiment(root: &Path, e: &Experiment) -> Result<String, String> {
+    let scratch = root.join("target").join("experiments");
+    let ready = experiment::ready(root, e, &scratch.join(&e.id), &scratch.join("target"))?;
+    let env = ready.env();
+    let step = |program: &str, args: &[String], limits| {
+        exec::run(exec::Job {
+            dir: Path::new(&ready.command.dir),
+            program,
+            args,
+            env: &env,
+            limits,
+        })
+    };
+    let mut failed = None;
+    let mut done = None;
+    let mut build_secs = 0.0;
+    if let Some(build) = &ready.plan.build {
+        let built = step(&build.program, &build.args, LIMITS)?;
+        build_secs = built.elapsed.as_secs_f64();
+        if !built.succeeded() {
+            failed = Some("build");
+            done = Some(built);
+        }
+    }
+    let done = match done {
+        Some(done) => done,
+        None => step(
+            &ready.plan.run.program,
+            &ready.plan.run.args,
+            EXPERIMENT_RUN,
+        )?,
+    };
+    let output: String = done.chunks.iter().map(|(_, t)| t.as_str()).collect();
+    e.outcome
+        .judge(failed, done.code, done.timed_out, &output)
+        .map_err(|why| {
+            let lines: Vec<&str> = output.lines().collect();
+            format!(
+                "{why}; its last lines:\n{}",
+                lines[lines.len().saturating_sub(15)..].join("\n")
+            )
+        })?;
+    Ok(match failed {
+        Some(_) => format!("failed to build as claimed, build {build_secs:.1} s"),
+        None => format!(
+            "ran as claimed, build {build_secs:.1} s, run {:.1} s",
+            done.elapsed.as_secs_f64()
+        ),
+    })
 }

@@ -13,6 +13,7 @@ mod app;
 pub mod book_commands;
 pub mod events;
 pub mod exec;
+pub mod experiment;
 pub mod guard;
 pub mod http;
 pub mod hygiene;

@@ -1,5 +1,7 @@
 //! `cargo xtask commands` (a step of `cargo xtask test`): every command the
-//! book shows, run once, its output compared with the page's output block.
+//! book shows, run once, its output compared with the page's output block;
+//! then every guided experiment, its edit applied to a scratch copy, judged
+//! against the outcome its page claims.
 //! The work is done by the `book-commands` program of the `runner` crate,
 //! which shares the preprocessor's parsing: xtask stays free of those crates,
 //! so the learner's first `cargo xtask hint` builds quickly.

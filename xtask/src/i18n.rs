@@ -6,7 +6,8 @@
 //!   paragraphs, headings, list items and table cells, minus the directive
 //!   lines (`{{#listing ...}}`: a translated page keeps them because they are
 //!   not in the catalogue, so no translator can change one), plus the quizzes'
-//!   prompts, choices and explanations (`quiz.rs`). It is generated into
+//!   prompts, choices and explanations and the guided experiments' titles,
+//!   questions, choices and explanations (`quiz.rs`). It is generated into
 //!   `target/i18n/messages.pot`, never committed: it is always the English as
 //!   it is now.
 //! - `po/LANG.po` is the catalogue, committed. `update` merges the template
@@ -15,7 +16,9 @@
 //!   message of the template is translated and none is fuzzy.
 //! - `build` builds `book/LANG/` with mdbook-gettext as a preprocessor
 //!   (`book.toml`), through a build copy of the catalogue that also maps each
-//!   `{{#quiz src/CH/quiz.toml}}` to a translated copy of the quiz.
+//!   `{{#quiz src/CH/quiz.toml}}` to a translated copy of the quiz, and
+//!   `[preprocessor.runnable] experiments-dir` pointing at translated copies
+//!   of the experiments.
 
 mod catalogue;
 mod po;
@@ -175,7 +178,8 @@ fn extract(root: &Path) -> Result<PathBuf, String> {
     let text = std::fs::read_to_string(&book_pot)
         .map_err(|e| format!("mdbook-xgettext wrote no {}: {e}", book_pot.display()))?;
     let mut extra = book_strings(root)?;
-    extra.extend(quiz::messages(root)?);
+    extra.extend(quiz::messages(root, &quiz::QUIZ)?);
+    extra.extend(quiz::messages(root, &quiz::EXPERIMENTS)?);
     let template = catalogue::template(&text, &extra)?;
     let pot = work_dir(root).join("messages.pot");
     std::fs::write(&pot, template).map_err(|e| format!("cannot write {}: {e}", pot.display()))?;
@@ -265,7 +269,11 @@ pub fn prepare(root: &Path, lang: &str) -> Result<Vec<(String, String)>, String>
         .collect();
 
     let work = work_dir(root).join(lang);
-    let quizzes = quiz::write_translated(root, &work.join("quiz"), &translations)?;
+    let quizzes = quiz::write_translated(root, &quiz::QUIZ, &work.join("quiz"), &translations)?;
+    // The experiments are read from this folder instead of the book root
+    // (`[preprocessor.runnable] experiments-dir`): same paths, translated.
+    let experiments_dir = work.join("experiments");
+    quiz::write_translated(root, &quiz::EXPERIMENTS, &experiments_dir, &translations)?;
     // The quiz directives are not in the catalogue (no translator edits a
     // directive); the build copy maps each to its translated quiz.
     let mut build_po = po_text;
@@ -299,6 +307,10 @@ pub fn prepare(root: &Path, lang: &str) -> Result<Vec<(String, String)>, String>
         (
             "MDBOOK_PREPROCESSOR__RUNNABLE__COMMANDS".to_owned(),
             relative(&work.join("commands.json")),
+        ),
+        (
+            "MDBOOK_PREPROCESSOR__RUNNABLE__EXPERIMENTS_DIR".to_owned(),
+            relative(&experiments_dir),
         ),
     ];
     // The 404 page links its scripts from `site-url` (`<base href>`): the

@@ -4,6 +4,7 @@
 
 mod compare;
 mod exercise;
+mod experiment;
 mod listing;
 mod output;
 mod progress;
@@ -22,6 +23,8 @@ pub fn render(name: &str, args: &str, env: &Env, chapter: Option<&Path>) -> Resu
         "output" => output::render(attrs, env),
         "quiz" => quiz::render(attrs, env),
         "progress" => progress::render(attrs, env),
+        "experiment" => experiment::render_one(attrs, env, chapter),
+        "experiments" => experiment::render_all(attrs, env, chapter),
         other => unreachable!("`{other}` is not in expand::OURS"),
     }
 }

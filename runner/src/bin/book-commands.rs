@@ -1,6 +1,8 @@
 //! `cargo run -p runner --bin book-commands -- [ROOT]`: runs every command the
 //! book shows, once, and compares its output with the page's output block
-//! (`cargo xtask commands` calls it). ROOT is the book's root, `.` by default.
+//! (`cargo xtask commands` calls it), then every guided experiment against its
+//! claim. ROOT is the book's root, `.` by default. `EXPERIMENTS=ID,ID` runs
+//! only those experiments (`EXPERIMENTS=only`: every experiment, no command).
 
 use runner::book_commands::{self, Outcome};
 use std::path::PathBuf;

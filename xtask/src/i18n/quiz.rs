@@ -1,21 +1,46 @@
-//! The quizzes' text in the catalogue. `{{#quiz src/CH/quiz.toml}}` is
-//! expanded by our preprocessor from the TOML file, after mdbook-gettext has
-//! run, so mdbook-xgettext never sees a question: we extract prompts, choices
-//! and explanations ourselves, and for a translated build write translated
-//! copies of the quiz files that the translated pages point at.
+//! The text of the TOML files beside the pages in the catalogue: quizzes
+//! (`{{#quiz src/CH/quiz.toml}}`) and guided experiments (`{{#experiments}}`
+//! reads `src/CH/experiments.toml`). Our preprocessor expands them after
+//! mdbook-gettext has run, so mdbook-xgettext never sees their prose: we
+//! extract it ourselves, and for a translated build write translated copies
+//! that the translated build reads.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-/// Every `src/**/quiz.toml`, sorted, as paths relative to the book root.
-pub fn files(root: &Path) -> Result<Vec<String>, String> {
+/// One kind of TOML file beside the pages, and which of its strings are prose.
+pub struct Kind {
+    /// The file name in each chapter folder.
+    pub file: &'static str,
+    /// The array of tables holding the items (`[[question]]`).
+    array: &'static str,
+    /// Keys whose strings (or arrays of strings) a reader sees as prose.
+    prose: &'static [&'static str],
+}
+
+pub const QUIZ: Kind = Kind {
+    file: "quiz.toml",
+    array: "question",
+    prose: &["prompt", "choices", "explanation"],
+};
+
+/// Ids, commands, files and the edit (`find`, `replace`) and the outcome stay
+/// as they are: the manifest and CI depend on them.
+pub const EXPERIMENTS: Kind = Kind {
+    file: "experiments.toml",
+    array: "experiment",
+    prose: &["title", "question", "choices", "explanation"],
+};
+
+/// Every `src/*/FILE` of this kind, sorted, as paths relative to the book root.
+pub fn files(root: &Path, kind: &Kind) -> Result<Vec<String>, String> {
     let mut found = Vec::new();
     let src = root.join("src");
     let chapters = std::fs::read_dir(&src).map_err(|e| format!("cannot read src/: {e}"))?;
     for chapter in chapters.flatten() {
-        if chapter.path().join("quiz.toml").is_file() {
+        if chapter.path().join(kind.file).is_file() {
             let name = chapter.file_name().to_string_lossy().into_owned();
-            found.push(format!("src/{name}/quiz.toml"));
+            found.push(format!("src/{name}/{}", kind.file));
         }
     }
     found.sort();
@@ -28,7 +53,7 @@ pub fn files(root: &Path) -> Result<Vec<String>, String> {
 /// A choice without a letter ("3", "0 B") has nothing to translate.
 fn translatable(key: &str, text: &str) -> bool {
     match key {
-        "prompt" | "explanation" => true,
+        "prompt" | "explanation" | "title" | "question" => true,
         "choices" => !text.trim().contains('\n') && text.chars().any(|c| c.is_ascii_alphabetic()),
         _ => false,
     }
@@ -41,8 +66,11 @@ fn load(root: &Path, file: &str) -> Result<toml::Table, String> {
         .map_err(|e| format!("{file}: {e}"))
 }
 
-fn questions_mut(quiz: &mut toml::Table) -> impl Iterator<Item = &mut toml::Table> {
-    quiz.get_mut("question")
+fn items_mut<'a>(
+    quiz: &'a mut toml::Table,
+    kind: &Kind,
+) -> impl Iterator<Item = &'a mut toml::Table> {
+    quiz.get_mut(kind.array)
         .and_then(toml::Value::as_array_mut)
         .into_iter()
         .flatten()
@@ -51,9 +79,9 @@ fn questions_mut(quiz: &mut toml::Table) -> impl Iterator<Item = &mut toml::Tabl
 
 /// Calls `f(key, text)` for every translatable string of the quiz, in order,
 /// and replaces the string with what `f` returns.
-fn map_strings(quiz: &mut toml::Table, mut f: impl FnMut(&str, &str) -> String) {
-    for question in questions_mut(quiz) {
-        for key in ["prompt", "choices", "explanation"] {
+fn map_strings(quiz: &mut toml::Table, kind: &Kind, mut f: impl FnMut(&str, &str) -> String) {
+    for question in items_mut(quiz, kind) {
+        for &key in kind.prose {
             match question.get_mut(key) {
                 Some(toml::Value::String(s)) if translatable(key, s) => *s = f(key, s),
                 Some(toml::Value::Array(items)) => {
@@ -74,12 +102,12 @@ fn map_strings(quiz: &mut toml::Table, mut f: impl FnMut(&str, &str) -> String) 
 /// The quizzes' messages, each with the quiz files it is in, in order of
 /// first appearance. A message is the string without its surrounding blank
 /// lines, the way the preprocessor shows it.
-pub fn messages(root: &Path) -> Result<Vec<(String, Vec<String>)>, String> {
+pub fn messages(root: &Path, kind: &Kind) -> Result<Vec<(String, Vec<String>)>, String> {
     let mut found: Vec<(String, Vec<String>)> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
-    for file in files(root)? {
+    for file in files(root, kind)? {
         let mut quiz = load(root, &file)?;
-        map_strings(&mut quiz, |_, text| {
+        map_strings(&mut quiz, kind, |_, text| {
             let id = text.trim().to_owned();
             let at = *index.entry(id.clone()).or_insert_with(|| {
                 found.push((id, Vec::new()));
@@ -99,13 +127,14 @@ pub fn messages(root: &Path) -> Result<Vec<(String, Vec<String>)>, String> {
 /// copies' paths relative to `root`, by original path.
 pub fn write_translated(
     root: &Path,
+    kind: &Kind,
     out_dir: &Path,
     translations: &HashMap<String, String>,
 ) -> Result<Vec<(String, String)>, String> {
     let mut written = Vec::new();
-    for file in files(root)? {
+    for file in files(root, kind)? {
         let mut quiz = load(root, &file)?;
-        map_strings(&mut quiz, |_, text| {
+        map_strings(&mut quiz, kind, |_, text| {
             translations
                 .get(text.trim())
                 .cloned()
@@ -156,7 +185,7 @@ mod tests {
         "#
         .parse()
         .unwrap();
-        map_strings(&mut quiz, |_, text| format!("<{text}>"));
+        map_strings(&mut quiz, &QUIZ, |_, text| format!("<{text}>"));
         let question = &quiz["question"][0];
         assert_eq!(question["prompt"].as_str(), Some("<Which one?>"));
         assert_eq!(question["code"].as_str(), Some("go/x.go:main"));
@@ -165,5 +194,38 @@ mod tests {
         assert_eq!(choices[1].as_str(), Some("2"));
         assert_eq!(choices[2].as_str(), Some("out\nput\n"));
         assert_eq!(question["explanation"].as_str(), Some("<Because.>"));
+    }
+
+    #[test]
+    fn an_experiment_s_prose_is_translated_and_its_edit_and_outcome_are_not() {
+        let mut file: toml::Table = r#"
+            [[experiment]]
+            id = "x"
+            title = "Remove the close"
+            command = "cd go && go run ./x"
+            file = "go/x.go"
+            find = "close(x)"
+            replace = "x := 1"
+            question = "What happens?"
+            choices = ["It hangs.", "0"]
+            answer = 0
+            explanation = "Because."
+            [experiment.outcome]
+            contains = ["deadlock here"]
+            exit = 2
+        "#
+        .parse()
+        .unwrap();
+        map_strings(&mut file, &EXPERIMENTS, |_, text| format!("<{text}>"));
+        let e = &file["experiment"][0];
+        assert_eq!(e["title"].as_str(), Some("<Remove the close>"));
+        assert_eq!(e["question"].as_str(), Some("<What happens?>"));
+        assert_eq!(e["choices"][0].as_str(), Some("<It hangs.>"));
+        assert_eq!(e["choices"][1].as_str(), Some("0"));
+        assert_eq!(e["explanation"].as_str(), Some("<Because.>"));
+        for key in ["id", "command", "file", "find", "replace"] {
+            assert!(!e[key].as_str().unwrap().starts_with('<'), "{key}");
+        }
+        assert_eq!(e["outcome"]["contains"][0].as_str(), Some("deadlock here"));
     }
 }

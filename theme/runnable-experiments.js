@@ -1,0 +1,149 @@
+// mdbook-runnable: guided experiments ("Try it", {{#experiment}}). Each card
+// holds a question, the edit as a diff and the outcome CI checked, all in
+// the HTML (readable without JS). Here they are revealed step by step:
+//
+// 1. the reader picks a prediction;
+// 2. "Apply the edit" shows the diff, the recorded outcome and whether the
+//    prediction was right;
+// 3. with the runner on (theme/runnable-runner.js, whose session and stream
+//    reader this reuses), "Run the edited copy" asks the runner to run the
+//    experiment by its id (`POST /api/experiment/ID`: the runner applies the
+//    edit to a scratch copy; no code leaves the page) and shows the real
+//    result next to the claim.
+(function () {
+    "use strict";
+
+    function el(tag, className, text) {
+        var node = document.createElement(tag);
+        if (className) {
+            node.className = className;
+        }
+        if (text !== undefined) {
+            node.textContent = text;
+        }
+        return node;
+    }
+
+    function letter(i) {
+        return String.fromCharCode(65 + i);
+    }
+
+    function say(line, kind, text) {
+        line.hidden = false;
+        line.className = "runnable-experiment-feedback runnable-feedback " + kind;
+        line.textContent = text;
+    }
+
+    function wire(card) {
+        var id = card.getAttribute("data-experiment");
+        var answer = Number(card.getAttribute("data-answer"));
+        var choices = Array.prototype.slice.call(card.querySelectorAll(".runnable-experiment-choice"));
+        var feedback = card.querySelector(".runnable-experiment-feedback");
+        var claim = card.querySelector(".runnable-experiment-claim");
+        var result = card.querySelector(".runnable-experiment-result");
+        var picked = null;
+
+        card.setAttribute("data-step", "question");
+        var controls = el("p", "runnable-experiment-controls");
+        var apply = el("button", "runnable-experiment-button runnable-experiment-apply", "Apply the edit");
+        apply.type = "button";
+        apply.disabled = true;
+        var run = el("button", "runnable-experiment-button runnable-experiment-run", "Run the edited copy");
+        run.type = "button";
+        run.hidden = true;
+        controls.appendChild(apply);
+        controls.appendChild(run);
+        feedback.parentNode.insertBefore(controls, feedback.nextSibling);
+
+        choices.forEach(function (button, i) {
+            button.addEventListener("click", function () {
+                if (card.getAttribute("data-step") !== "question") {
+                    return;
+                }
+                picked = i;
+                choices.forEach(function (b, j) {
+                    b.classList.toggle("runnable-picked", j === i);
+                });
+                apply.disabled = false;
+                say(feedback, "", "Your prediction: " + letter(i) + ". Now apply the edit and see.");
+            });
+        });
+
+        apply.addEventListener("click", function () {
+            card.setAttribute("data-step", "applied");
+            apply.hidden = true;
+            choices.forEach(function (b, j) {
+                b.disabled = true;
+                b.classList.remove("runnable-picked");
+                b.classList.toggle("runnable-right", j === answer);
+                b.classList.toggle("runnable-wrong", j === picked && j !== answer);
+            });
+            if (picked === answer) {
+                say(feedback, "runnable-right", "Right: " + letter(answer) + ". Below, the edit and what it does.");
+            } else {
+                say(feedback, "runnable-wrong", "Not quite: the answer is " + letter(answer) + ". Below, the edit and what it does.");
+            }
+            run.hidden = false;
+            claim.scrollIntoView({ block: "nearest" });
+        });
+
+        run.addEventListener("click", function () {
+            var r = window.runnableRunner;
+            var runner = r && r.session();
+            if (!runner) {
+                if (r) {
+                    r.setNotice("restarted");
+                }
+                return;
+            }
+            run.disabled = true;
+            run.textContent = "Running…";
+            result.hidden = false;
+            result.textContent = "";
+            var phases = r.phaseList(result);
+            r.stream(runner, "POST", "/api/experiment/" + encodeURIComponent(id), phases.phase)
+                .then(function (last) {
+                    if (last.refused) {
+                        if (!r.handleTrouble(last.refused)) {
+                            r.showRefusal(result, last.refused);
+                        }
+                    } else if (last.event === "done") {
+                        var judged = last.result.experiment || {};
+                        var verdict = el(
+                            "p",
+                            "runnable-experiment-verdict runnable-feedback " + (judged.matches ? "runnable-right" : "runnable-wrong"),
+                            judged.matches
+                                ? "The real run matches the outcome above."
+                                : "The real run differs from the outcome above: " + (judged.why || "no reason given")
+                        );
+                        verdict.setAttribute("data-matches", judged.matches ? "true" : "false");
+                        result.appendChild(verdict);
+                        var pre = el("pre", "runnable-run-output");
+                        r.showRun(pre, last.result);
+                        result.appendChild(pre);
+                    } else {
+                        r.showStreamError(result, last);
+                    }
+                })
+                .catch(function () {
+                    r.setNotice("stopped");
+                    result.appendChild(el("p", "runnable-verdict-broken", "The runner did not answer."));
+                })
+                .then(function () {
+                    phases.stop();
+                    run.disabled = false;
+                    run.textContent = "Run the edited copy";
+                });
+        });
+    }
+
+    function init() {
+        document.querySelectorAll(".runnable-experiment[data-experiment]").forEach(wire);
+    }
+
+    if (document.readyState === "loading") {
+        document.addEventListener("DOMContentLoaded", init);
+    } else {
+        init();
+    }
+})();
