@@ -45,6 +45,9 @@ export const SKIP = [
   '.runnable-experiment-step',
   '.runnable-experiment-outcome',
   '.runnable-experiment-controls',
+  // The progress page's table (titles from exercises/exercises.toml) and its
+  // command line: our own strings, like the cards.
+  '.runnable-progress-page',
 ].join(', ');
 
 // Names that stay English in Chinese prose (po/GLOSSARY.md: identifiers,
