@@ -219,10 +219,27 @@ impl Session {
     fn start_mdbook(&self) -> Result<Child, String> {
         let port = self.options.book_port.to_string();
         let mut args = vec!["serve", "-n", "127.0.0.1", "-p", &port];
+        let mut env = Vec::new();
+        let out_dir;
+        if let Some(lang) = &self.options.lang {
+            // The translated build, served on its own at the book's root: it
+            // writes the commands manifest the runner reads (the ids are the
+            // English build's), and its links start at `/`.
+            env = crate::i18n::prepare(&self.root, lang)?
+                .into_iter()
+                .filter(|(key, _)| {
+                    key != "MDBOOK_PREPROCESSOR__RUNNABLE__COMMANDS"
+                        && key != "MDBOOK_OUTPUT__HTML__SITE_URL"
+                })
+                .collect();
+            out_dir = format!("book/{lang}");
+            args.extend(["-d", &out_dir]);
+        }
         args.extend(self.options.mdbook_args.iter().map(String::as_str));
         println!("$ mdbook {}", args.join(" "));
         Command::new("mdbook")
             .args(&args)
+            .envs(env)
             .current_dir(&self.root)
             .stdin(Stdio::null())
             .spawn()

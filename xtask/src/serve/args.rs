@@ -18,6 +18,8 @@ options:
   -p, --port N        the book's port (default 3000)
   --runner-port N     the runner's port (default 3001)
   --no-runner         the book alone: no Run and Check buttons
+  --lang LANG         the book in another language: zh-CN (po/README.md);
+                      edits of po/ show after a restart of serve
   --no-prebuild       do not compile the listings, Go programs and grading
                       crates in the background (by default they are, at low
                       priority, so the first Run and Check are quick)
@@ -34,6 +36,8 @@ pub struct Options {
     pub runner_port: u16,
     pub runner: bool,
     pub prebuild: bool,
+    /// A translation (`po/LANG.po`) instead of the English book.
+    pub lang: Option<String>,
     /// After `--`: for `mdbook serve`, as given.
     pub mdbook_args: Vec<String>,
 }
@@ -50,6 +54,7 @@ pub fn parse(args: &[String]) -> Result<Parsed, String> {
         runner_port: DEFAULT_RUNNER_PORT,
         runner: true,
         prebuild: true,
+        lang: None,
         mdbook_args: Vec::new(),
     };
     let mut args = args.iter();
@@ -63,7 +68,7 @@ pub fn parse(args: &[String]) -> Result<Parsed, String> {
             inline
                 .clone()
                 .or_else(|| args.next().cloned())
-                .ok_or_else(|| format!("`{flag}` needs a port number\n\n{USAGE}"))
+                .ok_or_else(|| format!("`{flag}` needs a value\n\n{USAGE}"))
         };
         match flag {
             "-h" | "--help" => return Ok(Parsed::Help),
@@ -71,6 +76,10 @@ pub fn parse(args: &[String]) -> Result<Parsed, String> {
             "--runner-port" => options.runner_port = port(flag, &value()?)?,
             "--no-runner" if inline.is_none() => options.runner = false,
             "--no-prebuild" if inline.is_none() => options.prebuild = false,
+            "--lang" => {
+                let lang = value()?;
+                options.lang = (lang != "en").then_some(lang);
+            }
             "--" => {
                 options.mdbook_args = args.cloned().collect();
                 break;
@@ -138,6 +147,8 @@ mod tests {
         assert_eq!(options("--port=4001").book_port, 4001);
         assert_eq!(options("--runner-port 4002").runner_port, 4002);
         assert!(!options("--no-runner").runner);
+        assert_eq!(options("--lang zh-CN").lang.as_deref(), Some("zh-CN"));
+        assert_eq!(options("--lang=en").lang, None);
         assert!(!options("--no-prebuild").prebuild);
         assert_eq!(
             options("-p 4000 -- --open -d x").mdbook_args,
@@ -153,7 +164,8 @@ mod tests {
             ("--open", "unknown option `--open`"),
             ("-n 0.0.0.0", "unknown option `-n`"),
             ("--no-runner=1", "unknown option `--no-runner=1`"),
-            ("-p", "`-p` needs a port number"),
+            ("-p", "`-p` needs a value"),
+            ("--lang", "`--lang` needs a value"),
             ("-p x", "a port is a number"),
             ("--runner-port 0", "a port is a number"),
             ("-p 70000", "a port is a number"),
