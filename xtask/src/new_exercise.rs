@@ -182,7 +182,6 @@ fn stanza(id: &str, title: &str, chapter: &str) -> String {
 id = "{id}"
 title = "{title}"
 chapter = "{chapter}"
-file = "exercises/src/{id}.rs"
 task = """
 `answer` returns the wrong number. Make it return the answer.
 """

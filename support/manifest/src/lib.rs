@@ -33,7 +33,10 @@ pub struct Exercise {
     pub title: String,
     /// The book page that teaches it, relative to the book's `src/`.
     pub chapter: String,
-    /// The file the learner edits, relative to the workspace root.
+    /// The file the learner edits, relative to the workspace root: always
+    /// `exercises/src/<id>.rs`, derived when the manifest leaves it out (it
+    /// may say it, but only that).
+    #[serde(default)]
     pub file: String,
     /// What to do, in Markdown (shown on the exercise card).
     pub task: String,
@@ -117,7 +120,19 @@ impl Manifest {
     }
 
     pub fn parse(text: &str) -> Result<Manifest, Error> {
-        toml::from_str(text).map_err(|e| Error(e.to_string()))
+        let mut manifest: Manifest = toml::from_str(text).map_err(|e| Error(e.to_string()))?;
+        for ex in &mut manifest.exercises {
+            let derived = ex.starter_path().to_string_lossy().replace('\\', "/");
+            if ex.file.is_empty() {
+                ex.file = derived;
+            } else if ex.file != derived {
+                return Err(Error(format!(
+                    "{}: file = \"{}\": the learner's file is always {derived} (leave `file` out)",
+                    ex.id, ex.file
+                )));
+            }
+        }
+        Ok(manifest)
     }
 
     pub fn get(&self, id: &str) -> Option<&Exercise> {
@@ -398,6 +413,20 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_learners_file_is_derived_and_may_only_be_stated_as_derived() {
+        let stanza = |file: &str| {
+            format!(
+                "[[exercise]]\nid='leak_x'\ntitle='t'\nchapter='c'\n{file}task='x'\nfailing_checks=[]\nhints=['1','2','3']\n"
+            )
+        };
+        let derived = Manifest::parse(&stanza("")).unwrap();
+        assert_eq!(derived.exercises[0].file, "exercises/src/leak_x.rs");
+        assert!(Manifest::parse(&stanza("file='exercises/src/leak_x.rs'\n")).is_ok());
+        let e = Manifest::parse(&stanza("file='elsewhere.rs'\n")).unwrap_err();
+        assert!(e.0.contains("leave `file` out"), "{e}");
+    }
+
+    #[test]
     fn finds_test_names_after_attributes() {
         let src =
             "#[test]\nfn alpha() {}\n#[test]\n#[should_panic]\nfn beta() {}\nfn helper() {}\n";
@@ -407,7 +436,7 @@ mod tests {
 
     fn exercise_with(task: &str, requirements: &str) -> Exercise {
         let text = format!(
-            "[[exercise]]\nid='leak_x'\ntitle='t'\nchapter='c'\nfile='f'\ntask=\"\"\"{task}\"\"\"\nfailing_checks=['a']\nhints=['1','2','3']\n{requirements}"
+            "[[exercise]]\nid='leak_x'\ntitle='t'\nchapter='c'\ntask=\"\"\"{task}\"\"\"\nfailing_checks=['a']\nhints=['1','2','3']\n{requirements}"
         );
         Manifest::parse(&text).unwrap().exercises.remove(0)
     }
