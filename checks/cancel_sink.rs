@@ -160,14 +160,14 @@ fn returns_the_sink_error() {
 
 #[test]
 fn producers_stop_at_the_first_refused_send() {
-    // 3 x 10 000 records; the sink fails at its 5th write. Once the consumer
+    // 3 x 1 000 records; the sink fails at its 5th write. Once the consumer
     // has returned, a producer can only have read what was written, what fit
     // in the channel, and one record each that its send refused.
     // The 5th write fails only once every producer is blocked on the full
     // channel (5 taken, 10 in the slots, 3 held in `send`): the refusal
     // must reach producers that are already waiting, not only the next send.
     let reads = Arc::new(AtomicUsize::new(0));
-    let readers = three_readers(10_000, &reads);
+    let readers = three_readers(1_000, &reads);
     let writes = Arc::new(AtomicUsize::new(0));
     let mut fail_fifth = failing_at(5, Arc::clone(&writes));
     let (seen, counter) = (Arc::clone(&reads), Arc::clone(&writes));
@@ -179,7 +179,7 @@ fn producers_stop_at_the_first_refused_send() {
     };
     let result = run(
         ID,
-        "`run_job` with 3 readers of 10 000 records and a sink that fails at its 5th write",
+        "`run_job` with 3 readers of 1 000 records and a sink that fails at its 5th write",
         STUCK,
         move || run_job(readers, sink),
     );
@@ -210,7 +210,7 @@ fn a_panicking_sink_releases_the_producers() {
     // the panic on (as `thread::scope` does) or return an error; it must not
     // hang.
     let reads = Arc::new(AtomicUsize::new(0));
-    let readers = three_readers(10_000, &reads);
+    let readers = three_readers(1_000, &reads);
     let writes = Arc::new(AtomicUsize::new(0));
     let counter = Arc::clone(&writes);
     let outcome = run_within(grader::limit(), move || {
