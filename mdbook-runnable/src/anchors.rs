@@ -89,12 +89,12 @@ fn is_anchor_name(s: &str) -> bool {
 }
 
 #[derive(Debug, PartialEq, Eq)]
-enum Marker<'a> {
+pub(crate) enum Marker<'a> {
     Start(&'a str),
     End(&'a str),
 }
 
-fn marker(line: &str) -> Option<Marker<'_>> {
+pub(crate) fn marker(line: &str) -> Option<Marker<'_>> {
     let name_after = |tag: &str| {
         let at = line.find(tag)?;
         let rest = line[at + tag.len()..].trim_start();

@@ -2,6 +2,7 @@
 //! the workspace the book lives in (loaded once, on first use).
 
 use crate::commands::{self, Parsed, Place, Shown};
+use crate::edit::Editable;
 use crate::experiments::Experiment;
 use manifest::{MANIFEST_PATH, Manifest};
 use std::cell::{Cell, OnceCell, RefCell};
@@ -31,6 +32,8 @@ pub struct Env {
     pub warnings: RefCell<Vec<String>>,
     /// Every experiment shown, checked, in order.
     pub experiments: RefCell<Vec<Experiment>>,
+    /// Every editable listing, once per id, in order.
+    pub edits: RefCell<Vec<Editable>>,
 }
 
 impl Env {
@@ -46,6 +49,7 @@ impl Env {
             shown_commands: RefCell::new(Vec::new()),
             warnings: RefCell::new(Vec::new()),
             experiments: RefCell::new(Vec::new()),
+            edits: RefCell::new(Vec::new()),
         }
     }
 
@@ -93,6 +97,34 @@ impl Env {
         }
         all.push(experiment);
         Ok(())
+    }
+
+    /// The `data-edit-id` attribute (with its leading space) when the listing
+    /// `spec`, shown with the command `run`, is editable (see `edit.rs`), and
+    /// records it; an empty string when it is not. The same listing with the
+    /// same program is one entry however often it is shown.
+    pub fn edit_attribute(&self, spec: &crate::anchors::Spec, run: &str) -> Result<String, String> {
+        let Some(mut edit) = crate::edit::editable(&self.book_root, spec, run, self.place())? else {
+            return Ok(String::new());
+        };
+        let mut all = self.edits.borrow_mut();
+        let base = edit.id.clone();
+        let mut n = 1;
+        loop {
+            match all.iter().find(|e| e.id == edit.id) {
+                Some(known) if known.command == edit.command => break,
+                Some(_) => {
+                    n += 1;
+                    let suffix = format!("-{n}");
+                    edit.id = format!("{}{suffix}", &base[..base.len().min(64 - suffix.len())]);
+                }
+                None => {
+                    all.push(edit.clone());
+                    break;
+                }
+            }
+        }
+        Ok(format!(" data-edit-id=\"{}\"", edit.id))
     }
 
     /// Records an exercise card's grading command.

@@ -358,44 +358,74 @@ pub fn prepare(
     if !is_valid_id(&experiment.id) {
         return Err(format!("`{}` is not a valid experiment id", experiment.id));
     }
-    if !matches!(experiment.package.as_str(), "go" | "listings") {
-        return Err(format!("unknown package `{}`", experiment.package));
-    }
     check_inside(&experiment.file, &experiment.package)?;
-    let _ = std::fs::remove_dir_all(scratch);
-    std::fs::create_dir_all(scratch).map_err(|e| format!("{}: {e}", scratch.display()))?;
-    copy_tree(
-        &root.join(&experiment.package),
-        &scratch.join(&experiment.package),
+    let prepared = copy_package(
+        root,
+        &experiment.package,
+        &experiment.dir,
+        scratch,
+        shared_target,
+        &format!("experiment.{}", experiment.id),
     )?;
     let target = scratch.join(&experiment.file);
     let text = std::fs::read_to_string(&target).map_err(|e| format!("{}: {e}", experiment.file))?;
     let edited = apply_edit(&text, &experiment.find, &experiment.replace)
         .map_err(|e| format!("{}: {e}", experiment.file))?;
     std::fs::write(&target, edited).map_err(|e| format!("{}: {e}", target.display()))?;
+    Ok(prepared)
+}
+
+/// Copies `package` (`go` or `listings`) from `root` into `scratch`
+/// (emptied first) and says where to run a command whose folder is `dir`
+/// (`go`, or `.` for the workspace). `listings` gets a workspace of its own
+/// whose Cargo target is `shared_target`, and a version tagged `tag` (see
+/// [`own_version`]). Experiments and the page's edits (`edit.rs`) both
+/// start from this.
+pub fn copy_package(
+    root: &Path,
+    package: &str,
+    dir: &str,
+    scratch: &Path,
+    shared_target: &Path,
+    tag: &str,
+) -> Result<Prepared, String> {
+    let expected_dir = match package {
+        "go" => "go",
+        "listings" => ".",
+        other => return Err(format!("unknown package `{other}`")),
+    };
+    if dir != expected_dir {
+        return Err(format!(
+            "a command of `{package}` runs in `{expected_dir}`, not `{dir}`"
+        ));
+    }
+    let _ = std::fs::remove_dir_all(scratch);
+    std::fs::create_dir_all(scratch).map_err(|e| format!("{}: {e}", scratch.display()))?;
+    copy_tree(&root.join(package), &scratch.join(package))?;
     let mut env = Vec::new();
-    if experiment.package == "listings" {
+    if package == "listings" {
         write_workspace(root, scratch)?;
-        own_version(&scratch.join("listings/Cargo.toml"), &experiment.id)?;
+        own_version(&scratch.join("listings/Cargo.toml"), tag)?;
         env.push((
             "CARGO_TARGET_DIR".to_owned(),
             shared_target.display().to_string(),
         ));
     }
     Ok(Prepared {
-        dir: scratch.join(&experiment.dir),
+        dir: scratch.join(dir),
         env,
     })
 }
 
-/// Gives this experiment's copy of the crate a version of its own. Cargo
+/// Gives this copy of the crate a version of its own (`tag`:
+/// `experiment.ID` or `edit.ID`). Cargo
 /// names a workspace member's build by its name and version, not its path:
-/// with one version, every experiment's copy would be the same unit in the
+/// with one version, every copy would be the same unit in the
 /// shared target, and a build of one copy could pass for another's (Cargo
 /// judges freshness by file times, and a copy made before another's build
 /// looks older than it). With its own version each copy builds on its own,
 /// and the dependencies are still shared.
-fn own_version(manifest: &Path, id: &str) -> Result<(), String> {
+fn own_version(manifest: &Path, tag: &str) -> Result<(), String> {
     let text =
         std::fs::read_to_string(manifest).map_err(|e| format!("{}: {e}", manifest.display()))?;
     let mut table: toml::Table =
@@ -412,11 +442,11 @@ fn own_version(manifest: &Path, id: &str) -> Result<(), String> {
         .next()
         .unwrap_or("0.1.0")
         .to_owned();
-    // A semver pre-release: ASCII letters, digits and `-` only.
-    let tag = id.replace('_', "-");
+    // A semver pre-release: ASCII letters, digits, `-` and `.` only.
+    let tag = tag.replace('_', "-");
     package.insert(
         "version".to_owned(),
-        toml::Value::String(format!("{version}-experiment.{tag}")),
+        toml::Value::String(format!("{version}-{tag}")),
     );
     let out = toml::to_string(&table).map_err(|e| format!("{}: {e}", manifest.display()))?;
     std::fs::write(manifest, out).map_err(|e| format!("{}: {e}", manifest.display()))
@@ -562,7 +592,7 @@ mod tests {
             "[package]\nname = \"listings\"\nversion = \"0.1.0\"\nedition.workspace = true\n",
         )
         .unwrap();
-        own_version(&manifest, "leak_keep-a-clone").unwrap();
+        own_version(&manifest, "experiment.leak_keep-a-clone").unwrap();
         let table: toml::Table =
             toml::from_str(&std::fs::read_to_string(&manifest).unwrap()).unwrap();
         assert_eq!(

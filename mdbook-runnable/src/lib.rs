@@ -7,6 +7,7 @@ mod anchors;
 mod attrs;
 pub mod commands;
 mod diagnostic;
+pub mod edit;
 mod env;
 mod expand;
 pub mod experiments;
@@ -109,7 +110,10 @@ pub fn process(ctx: &PreprocessorContext, mut book: Book) -> Result<Processed, V
         let experiments = ExperimentManifest {
             experiments: env.experiments.take(),
         };
-        write_manifests(ctx, commands, &experiments)?;
+        let edits = edit::EditManifest {
+            edits: env.edits.take(),
+        };
+        write_manifests(ctx, commands, &experiments, &edits)?;
     }
     let mut warnings = env.warnings.take();
     if let Some(manifest) = env.loaded_manifest() {
@@ -143,11 +147,12 @@ fn command_manifest(env: &env::Env) -> Result<CommandManifest, Vec<Diagnostic>> 
 
 /// Writes the commands manifest where `[preprocessor.runnable] commands`
 /// says (relative to the book root), for `cargo xtask` and the runner, and
-/// the experiments manifest beside it.
+/// the experiments and edits manifests beside it.
 fn write_manifests(
     ctx: &PreprocessorContext,
     commands: &CommandManifest,
     experiments: &ExperimentManifest,
+    edits: &edit::EditManifest,
 ) -> Result<(), Vec<Diagnostic>> {
     let fail = |message: String| {
         vec![Diagnostic {
@@ -168,7 +173,9 @@ fn write_manifests(
     let json = serde_json::to_string_pretty(commands).map_err(|e| fail(e.to_string()))?;
     write_if_changed(&path, &json).map_err(fail)?;
     let json = serde_json::to_string_pretty(experiments).map_err(|e| fail(e.to_string()))?;
-    write_if_changed(&path.with_file_name(experiments::MANIFEST_NAME), &json).map_err(fail)
+    write_if_changed(&path.with_file_name(experiments::MANIFEST_NAME), &json).map_err(fail)?;
+    let json = serde_json::to_string_pretty(edits).map_err(|e| fail(e.to_string()))?;
+    write_if_changed(&path.with_file_name(edit::MANIFEST_NAME), &json).map_err(fail)
 }
 
 fn write_if_changed(path: &Path, json: &str) -> Result<(), String> {

@@ -13,7 +13,9 @@
 //! - a connection's request head must arrive whole within [`Limits::head_time`]
 //!   (else it is closed without an answer), at most [`Limits::head_bytes`] and
 //!   [`Limits::headers`] header lines (else `431`);
-//! - no body is ever read: the handler sees the head only;
+//! - a body is read only when the handler asks ([`Client::read_body`]: the
+//!   one endpoint that takes code, after its checks), with a length declared
+//!   up front, a cap and a deadline; otherwise the handler sees the head only;
 //! - every answer has `Connection: close`; writes have a deadline too, so a
 //!   client that stops reading cannot hold a thread;
 //! - a handler that panics loses its connection, nothing else: the slot is a
@@ -61,6 +63,10 @@ pub struct Request {
     /// As sent: `/api/run/ID`, possibly with `?query`.
     pub target: String,
     pub headers: Vec<(String, String)>,
+    /// Bytes that arrived with the head, past its blank line: the start of a
+    /// body (or of a pipelined request), read only through
+    /// [`Client::read_body`].
+    pub early: Vec<u8>,
 }
 
 impl Request {
@@ -121,7 +127,9 @@ pub fn read_head(stream: &mut impl ReadTimeout, limits: &Limits) -> Result<Reque
         let from = len.saturating_sub(3);
         len += n;
         if let Some(end) = find(&buf[from..len], b"\r\n\r\n") {
-            return parse_head(&buf[..from + end], limits);
+            let mut request = parse_head(&buf[..from + end], limits)?;
+            request.early = buf[from + end + 4..len].to_vec();
+            return Ok(request);
         }
     }
 }
@@ -193,6 +201,7 @@ pub fn parse_head(head: &[u8], limits: &Limits) -> Result<Request, HeadError> {
         method: method.to_owned(),
         target: target.to_owned(),
         headers,
+        early: Vec::new(),
     })
 }
 
@@ -211,7 +220,9 @@ pub fn reason_phrase(status: u16) -> &'static str {
         403 => "Forbidden",
         404 => "Not Found",
         405 => "Method Not Allowed",
+        408 => "Request Timeout",
         409 => "Conflict",
+        411 => "Length Required",
         413 => "Content Too Large",
         431 => "Request Header Fields Too Large",
         500 => "Internal Server Error",
@@ -235,6 +246,7 @@ pub fn head_bytes(status: u16, headers: &[(&str, String)]) -> Vec<u8> {
 /// The client end of one connection, for the handler to answer on. Every
 /// write has a stall limit, so a client that stops reading is dropped.
 pub struct Client {
+    /// The connection (a clone of the read end: both are the one socket).
     stream: TcpStream,
     stall: Duration,
     answered: bool,
@@ -263,6 +275,31 @@ impl Client {
             }
         }
         self.stream.flush()
+    }
+
+    /// Reads exactly `len` body bytes, `early` (what came with the head)
+    /// first, within `time`; past `len` nothing is read. The caller checked
+    /// `len` against its cap before calling. `None`: the client closed or
+    /// was too slow.
+    pub fn read_body(&mut self, early: &[u8], len: usize, time: Duration) -> Option<Vec<u8>> {
+        let mut body = early[..early.len().min(len)].to_vec();
+        let deadline = Instant::now() + time;
+        let mut buf = [0u8; 8192];
+        while body.len() < len {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return None;
+            }
+            self.stream.set_timeout(left).ok()?;
+            let want = (len - body.len()).min(buf.len());
+            match self.stream.read(&mut buf[..want]) {
+                Ok(0) => return None,
+                Ok(n) => body.extend_from_slice(&buf[..n]),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(_) => return None,
+            }
+        }
+        Some(body)
     }
 
     /// Whether anything was sent yet (after a panic, a 500 can still go).

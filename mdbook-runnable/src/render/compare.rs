@@ -36,8 +36,12 @@ fn pane(
 ) -> Result<String, String> {
     let spec = Spec::parse(spec);
     let code = spec.read(&env.book_root)?;
+    let edit = match run {
+        Some(cmd) => env.edit_attribute(&spec, cmd)?,
+        None => String::new(),
+    };
     let mut out = format!(
-        "<div class=\"runnable-pane\" data-lang=\"{lang}\">\n\
+        "<div class=\"runnable-pane\" data-lang=\"{lang}\"{edit}>\n\
          <p class=\"runnable-pane-label\"><span class=\"runnable-lang\">{label}</span> <code>{}</code></p>\n\n",
         escape_html(&spec.to_string())
     );

@@ -30,8 +30,12 @@ pub fn render(mut attrs: Attrs, env: &Env) -> Result<String, String> {
     } else {
         spec.read(&env.book_root)?
     };
+    let edit = match &run {
+        Some(cmd) if !playground => env.edit_attribute(&spec, cmd)?,
+        _ => String::new(),
+    };
     let mut out = format!(
-        "<div class=\"runnable-listing\" data-lang=\"{lang}\">\n\
+        "<div class=\"runnable-listing\" data-lang=\"{lang}\"{edit}>\n\
          <p class=\"runnable-listing-label\"><code>{}</code></p>\n\n",
         escape_html(&spec.to_string())
     );
