@@ -189,7 +189,12 @@ pub fn splice(text: &str, anchor: Option<&str>, edited: &str) -> Result<(String,
             (open + 1, open + 1 + close)
         }
     };
-    let indent = common_indent(lines[start..end].iter().copied().filter(|l| marker(l).is_none()));
+    let indent = common_indent(
+        lines[start..end]
+            .iter()
+            .copied()
+            .filter(|l| marker(l).is_none()),
+    );
     let mut out: Vec<String> = lines[..start].iter().map(|l| (*l).to_owned()).collect();
     out.extend(edited.lines().map(|l| {
         if l.trim().is_empty() {
@@ -277,7 +282,10 @@ mod tests {
         assert_eq!(go("go/../Cargo.toml", lost), None);
         let rust = "cargo run -p listings --example slice_lost";
         assert_eq!(go("listings/src/slices.rs", rust), Some("listings"));
-        assert_eq!(go("listings/examples/slice_lost.rs", rust), Some("listings"));
+        assert_eq!(
+            go("listings/examples/slice_lost.rs", rust),
+            Some("listings")
+        );
         assert_eq!(go("listings/examples/slice_alias.rs", rust), None);
         assert_eq!(go("go/slices/cmd/lost/main.go", rust), None);
     }

@@ -104,7 +104,8 @@ impl Env {
     /// records it; an empty string when it is not. The same listing with the
     /// same program is one entry however often it is shown.
     pub fn edit_attribute(&self, spec: &crate::anchors::Spec, run: &str) -> Result<String, String> {
-        let Some(mut edit) = crate::edit::editable(&self.book_root, spec, run, self.place())? else {
+        let Some(mut edit) = crate::edit::editable(&self.book_root, spec, run, self.place())?
+        else {
             return Ok(String::new());
         };
         let mut all = self.edits.borrow_mut();

@@ -1,9 +1,12 @@
 //! The endpoints (see README.md for the protocol): who may ask (Host, Origin,
 //! no body, the session), then what: run a command of the book's manifest,
 //! grade an exercise of `exercises/exercises.toml`, progress, an exercise's
-//! file. Ids only select; nothing else of a request reaches a process.
+//! file. Ids only select; nothing else of a request reaches a process, except
+//! the one body the runner reads: the edited text of a listing
+//! (`POST /api/edit/ID`), which goes into a scratch copy and nowhere else.
 
 use crate::Config;
+use crate::edit;
 use crate::events::{Events, Phase, PhaseReader};
 use crate::exec::{self, Control, Finished, Job, Limits};
 use crate::experiment;
@@ -12,6 +15,7 @@ use crate::http::{self, Client, HeadError, Request};
 use crate::plan::{self, Plan, Step};
 use mdbook_runnable::CommandManifest;
 use mdbook_runnable::commands::BookCommand;
+use mdbook_runnable::edit::{EditManifest, MAX_TEXT};
 use mdbook_runnable::experiments::{self, ExperimentManifest};
 use serde_json::{Value, json};
 use std::collections::HashSet;
@@ -27,7 +31,17 @@ const TAIL: usize = 4000;
 const BODY_NOT_ALLOWED: Refusal = Refusal::new(
     413,
     "body_not_allowed",
-    "no endpoint of the runner takes a request body",
+    "only POST /api/edit/ID takes a request body",
+);
+const LENGTH_REQUIRED: Refusal = Refusal::new(
+    411,
+    "length_required",
+    "send the edited text with one Content-Length (no Transfer-Encoding)",
+);
+const TEXT_TOO_LARGE: Refusal = Refusal::new(
+    413,
+    "too_large",
+    "the edited text is over 64 KiB; it was not read",
 );
 const NOT_FOUND: Refusal = Refusal::new(404, "not_found", "no such endpoint");
 const ALREADY_RUNNING: Refusal = Refusal::new(
@@ -89,6 +103,7 @@ enum Api<'a> {
     File(&'a str),
     Run(&'a str),
     Experiment(&'a str),
+    Edit(&'a str),
     Check(&'a str),
     Progress,
 }
@@ -106,6 +121,7 @@ impl Endpoint<'_> {
             Some(("file", id)) => Api::File(id),
             Some(("run", id)) => Api::Run(id),
             Some(("experiment", id)) => Api::Experiment(id),
+            Some(("edit", id)) => Api::Edit(id),
             Some(("check", id)) => Api::Check(id),
             Some(_) => return None,
         };
@@ -114,7 +130,8 @@ impl Endpoint<'_> {
 
     fn method(&self) -> &'static str {
         match self {
-            Endpoint::Session | Endpoint::Api(Api::Run(_) | Api::Experiment(_) | Api::Check(_)) => {
+            Endpoint::Session
+            | Endpoint::Api(Api::Run(_) | Api::Experiment(_) | Api::Edit(_) | Api::Check(_)) => {
                 "POST"
             }
             Endpoint::Api(Api::Hello | Api::File(_) | Api::Progress) => "GET",
@@ -204,12 +221,16 @@ impl App {
     fn route(&self, request: &Request, client: &mut Client, cors: bool) -> Result<(), Refusal> {
         self.site
             .check(request.one("host"), request.one("origin"))?;
-        // Never read: a declared body is refused before anything else.
+        let endpoint = Endpoint::parse(request.path());
+        // Only an edit's POST may carry a body, read once its session is
+        // known (`edit`); any other declared body is refused, never read.
+        let takes_body =
+            request.method == "POST" && matches!(endpoint, Some(Endpoint::Api(Api::Edit(_))));
         let declares_body = request.all("transfer-encoding").next().is_some()
             || request
                 .all("content-length")
                 .any(|v| v.parse::<u64>() != Ok(0));
-        if declares_body {
+        if declares_body && !takes_body {
             return Err(BODY_NOT_ALLOWED);
         }
         if request.method == "OPTIONS" {
@@ -221,7 +242,7 @@ impl App {
             let _ = client.send(&http::head_bytes(204, &headers));
             return Ok(());
         }
-        let endpoint = Endpoint::parse(request.path()).ok_or(NOT_FOUND)?;
+        let endpoint = endpoint.ok_or(NOT_FOUND)?;
         if request.method != endpoint.method() {
             return Err(Refusal::new(
                 405,
@@ -243,18 +264,25 @@ impl App {
             }
             Endpoint::Api(api) => {
                 self.credentials.check_session(authorization)?;
-                self.answer(api, client, cors)
+                self.answer(api, request, client, cors)
             }
         }
     }
 
     /// An endpoint behind the session.
-    fn answer(&self, api: Api, client: &mut Client, cors: bool) -> Result<(), Refusal> {
+    fn answer(
+        &self,
+        api: Api,
+        request: &Request,
+        client: &mut Client,
+        cors: bool,
+    ) -> Result<(), Refusal> {
         let json = match api {
             Api::Hello => self.hello(),
             Api::File(id) => self.file(id)?,
             Api::Run(id) => return self.run(id, client, cors),
             Api::Experiment(id) => return self.experiment(id, client, cors),
+            Api::Edit(id) => return self.edit(id, request, client, cors),
             Api::Check(id) => {
                 self.known_exercise(id)?;
                 let argv: Vec<String> = self
@@ -426,6 +454,124 @@ impl App {
         Ok(())
     }
 
+    /// The page's edit of a listing: the listing's package copied to
+    /// `SCRATCH/edit/ID/copy/`, the request's text spliced into the region
+    /// the edits manifest names, then built and run like Run. Before the
+    /// body is read: its length is declared and at most 64 KiB, the id is in
+    /// the manifest and claimed. Nothing of the request but the text is used.
+    fn edit(
+        &self,
+        id: &str,
+        request: &Request,
+        client: &mut Client,
+        cors: bool,
+    ) -> Result<(), Refusal> {
+        if request.all("transfer-encoding").next().is_some() {
+            return Err(LENGTH_REQUIRED);
+        }
+        let length = request
+            .one("content-length")
+            .and_then(|v| v.parse::<u64>().ok())
+            .ok_or(LENGTH_REQUIRED)?;
+        if length > MAX_TEXT as u64 {
+            return Err(TEXT_TOO_LARGE);
+        }
+        let unknown = Refusal::new(
+            404,
+            "not_found",
+            "no editable listing with this id in the book's edits manifest",
+        );
+        if !experiments::is_valid_id(id) {
+            return Err(unknown);
+        }
+        let missing = Refusal::new(
+            404,
+            "not_found",
+            "the book's edits manifest is missing: build the book first",
+        );
+        let manifest = EditManifest::load(&self.edits_path()).map_err(|_| missing.clone())?;
+        let entry = manifest.edit(id).cloned().ok_or(unknown)?;
+        let command = self
+            .commands()
+            .map_err(|_| missing)?
+            .command(&entry.command)
+            .cloned()
+            .ok_or(Refusal::new(
+                404,
+                "not_found",
+                "the listing's program is not in the book's commands manifest: build the book again",
+            ))?;
+        let _claim = Claim::take(&self.busy, format!("edit:{id}"))?;
+        let length = usize::try_from(length).unwrap_or(usize::MAX);
+        let body = client
+            .read_body(&request.early, length, self.config.http.head_time)
+            .ok_or(Refusal::new(
+                408,
+                "timeout",
+                "the edited text did not arrive whole in time",
+            ))?;
+        let text = String::from_utf8(body)
+            .map_err(|_| Refusal::new(400, "bad_request", "the edited text is not UTF-8"))?;
+        let Some(mut events) = self.start_stream(client, cors) else {
+            return Ok(());
+        };
+        events.phase(
+            Phase::Building,
+            &format!(
+                "copying {} to a scratch folder and putting your text into {}",
+                entry.package,
+                entry.path()
+            ),
+        );
+        let scratch = self.scratch.join("edit").join(id);
+        let prepared = match edit::ready(
+            &self.config.root,
+            &entry,
+            &command,
+            &text,
+            &scratch,
+            &self.experiments_target(),
+        ) {
+            Ok(prepared) => prepared,
+            Err(e) => {
+                events.error(&e, "");
+                return Ok(());
+            }
+        };
+        let ready = &prepared.ready;
+        let env = ready.env();
+        match self.build_then_run(&ready.command, &ready.plan, &env, &mut events) {
+            Ok((mut done, limits, step)) => {
+                let mut marks = Vec::new();
+                let mut last = String::new();
+                for (_, chunk) in &mut done.chunks {
+                    *chunk = edit::map_output(
+                        chunk,
+                        &entry.file,
+                        prepared.first_line,
+                        prepared.lines,
+                        &mut marks,
+                        &mut last,
+                    );
+                }
+                let mut result = run_json(&ready.command, &done, limits, step);
+                result["command"] = json!(command.text);
+                result["edit"] = edit::marks_json(&entry, prepared.first_line, &marks);
+                events.done(&result);
+            }
+            Err(e) => events.error(&e, ""),
+        }
+        Ok(())
+    }
+
+    /// Beside the commands manifest, written by the same build.
+    fn edits_path(&self) -> PathBuf {
+        self.config
+            .root
+            .join(&self.config.commands)
+            .with_file_name(mdbook_runnable::edit::MANIFEST_NAME)
+    }
+
     /// Beside the commands manifest, written by the same build.
     fn experiments_path(&self) -> PathBuf {
         self.config
@@ -434,8 +580,9 @@ impl App {
             .with_file_name(experiments::MANIFEST_NAME)
     }
 
-    /// One Cargo target for every Rust experiment, kept across starts (it
-    /// holds compiled dependencies, nothing of a request).
+    /// One Cargo target for every Rust experiment and edit, kept across
+    /// starts (it holds compiled dependencies; an edit's own crate builds
+    /// there too, under a version of its own, and is rebuilt on each edit).
     fn experiments_target(&self) -> PathBuf {
         self.config
             .root

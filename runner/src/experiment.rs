@@ -7,7 +7,7 @@
 use crate::exec::Finished;
 use crate::plan::{self, Plan};
 use mdbook_runnable::commands::BookCommand;
-use mdbook_runnable::experiments::{self, Experiment};
+use mdbook_runnable::experiments::{self, Experiment, Prepared};
 use serde_json::{Value, json};
 use std::path::Path;
 
@@ -34,21 +34,31 @@ pub fn ready(
     let command = BookCommand {
         id: experiment.id.clone(),
         text: experiment.command.clone(),
-        dir: prepared.dir.display().to_string(),
+        dir: String::new(),
         program: experiment.program.clone(),
         args: experiment.args.clone(),
         shown_at: vec![experiment.shown_at.clone()],
         outputs: Vec::new(),
     };
-    let plan = plan::plan(&command, scratch);
-    Ok(Ready {
-        command,
-        plan,
-        extra_env: prepared.env,
-    })
+    Ok(Ready::in_copy(&command, prepared, scratch))
 }
 
 impl Ready {
+    /// `command` made to run in a prepared scratch copy (the page's edits
+    /// use this too); Go's binary goes to `scratch` (absolute).
+    pub fn in_copy(command: &BookCommand, prepared: Prepared, scratch: &Path) -> Ready {
+        let command = BookCommand {
+            dir: prepared.dir.display().to_string(),
+            ..command.clone()
+        };
+        let plan = plan::plan(&command, scratch);
+        Ready {
+            command,
+            plan,
+            extra_env: prepared.env,
+        }
+    }
+
     /// The command's own environment and the scratch workspace's.
     pub fn env(&self) -> Vec<(&str, &str)> {
         self.plan

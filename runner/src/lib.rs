@@ -6,11 +6,13 @@
 //! Modules: `http` (the server and its limits), `guard` (Host, Origin, link
 //! token and sessions), `app` (the endpoints), `plan` (build-then-run of a
 //! book command), `exec` (one program with limits), `hygiene` (nothing a run
-//! starts outlives it), `events` (the NDJSON streams), `book_commands` (a
+//! starts outlives it), `events` (the NDJSON streams), `edit` (the page's edit of a listing, in a scratch copy),
+//! `book_commands` (a
 //! maintainer command: every book command once, against its output block).
 
 mod app;
 pub mod book_commands;
+pub mod edit;
 pub mod events;
 pub mod exec;
 pub mod experiment;
