@@ -130,13 +130,19 @@
 
     // ---- Requests -------------------------------------------------------------
 
-    function request(port, bearer, method, path) {
-        return fetch("http://127.0.0.1:" + port + path, {
+    // `body` (a string) only for an edit's text, the one request that has
+    // one (sent as text/plain; charset=utf-8, with its length).
+    function request(port, bearer, method, path, body) {
+        var init = {
             method: method,
             headers: { Authorization: "Bearer " + bearer },
             cache: "no-store",
             credentials: "omit",
-        });
+        };
+        if (body !== undefined) {
+            init.body = body;
+        }
+        return fetch("http://127.0.0.1:" + port + path, init);
     }
 
     // A refusal's JSON ({error, reason}), or a stand-in when it has none.
@@ -157,8 +163,8 @@
 
     // Reads an NDJSON stream: `onPhase` for each phase line; resolves to the
     // last line (`done` or `error`), or an `error` if the stream stops early.
-    function stream(runner, method, path, onPhase) {
-        return request(runner.port, runner.session, method, path).then(function (response) {
+    function stream(runner, method, path, onPhase, body) {
+        return request(runner.port, runner.session, method, path, body).then(function (response) {
             if (response.status !== 200 || !response.body) {
                 return refusal(response).then(function (answer) {
                     return { refused: answer };
@@ -788,6 +794,8 @@
         var known = got.hello.exercises || [];
         wireButtons(known);
         setNotice("on");
+        // theme/runnable-edit.js adds Edit buttons only now.
+        document.dispatchEvent(new CustomEvent("runnable-runner-on"));
         var cards = document.querySelectorAll(".runnable-exercise[data-exercise]");
         cards.forEach(function (card) {
             if (known.indexOf(card.getAttribute("data-exercise")) >= 0) {
@@ -799,9 +807,13 @@
         }
     }
 
-    // theme/runnable-experiments.js runs guided experiments with the same
-    // session, stream reader and result view.
+    // theme/runnable-experiments.js and theme/runnable-edit.js run guided
+    // experiments and edits with the same session, stream reader and result
+    // view.
     window.runnableRunner = {
+        isOn: function () {
+            return noticeState === "on";
+        },
         session: storedSession,
         stream: stream,
         phaseList: phaseList,
