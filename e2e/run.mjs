@@ -7,12 +7,14 @@
 //
 // After the pages: Run and Check against a fake runner (always), and against
 // the real one when --runner names its binary (lib/runner.mjs); then the
-// guided experiments without and with that runner (lib/experiments.mjs).
+// guided experiments without and with that runner (lib/experiments.mjs), and
+// the editable listings (lib/edit.mjs).
 
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEFAULT_CHROMIUM, launch } from './lib/browser.mjs';
+import { runEditSuite } from './lib/edit.mjs';
 import { runExperimentsSuite } from './lib/experiments.mjs';
 import { Report } from './lib/report.mjs';
 import { runRunnerSuite } from './lib/runner.mjs';
@@ -65,6 +67,17 @@ if (!opts['links-only']) {
     });
     // "Try it" cards (lib/experiments.mjs), on the scratch copy made above.
     await runExperimentsSuite({
+      bookDir: resolve(opts.book),
+      root: resolve(opts.root),
+      runnerBin: opts.runner ? resolve(opts.runner) : null,
+      scratchDir: join(resolve(opts.out), 'runner-scratch'),
+      outDir: resolve(opts.out),
+      browser,
+      report,
+    });
+    // Edit / Run / Reset on listings (lib/edit.mjs), after the experiments:
+    // a Rust edit shares their Cargo target, dependencies compiled.
+    await runEditSuite({
       bookDir: resolve(opts.book),
       root: resolve(opts.root),
       runnerBin: opts.runner ? resolve(opts.runner) : null,
