@@ -52,6 +52,12 @@
         return text.endsWith("\n") ? text : text + "\n";
     }
 
+    // The editor shows no empty line after the last one; the text sent ends
+    // with a newline.
+    function withoutNewline(text) {
+        return text.replace(/\n$/, "");
+    }
+
     // mdBook's dark themes get Ace's dark theme (both ship with mdBook).
     function aceTheme() {
         var html = document.documentElement;
@@ -79,9 +85,11 @@
             });
             editor.$blockScrolling = Infinity;
             editor.setTheme(aceTheme());
+            // Wrapped like the panes: no editor scrolls sideways.
+            editor.session.setUseWrapMode(true);
             editor.session.setMode(lang === "go" ? "ace/mode/golang" : "ace/mode/rust");
             editor.session.setUseSoftTabs(lang !== "go");
-            editor.setValue(text, -1);
+            editor.setValue(withoutNewline(text), -1);
             editor.textInput.getElement().setAttribute("aria-label", STRINGS.editorLabel);
             // Ace keeps Tab for indenting: Escape is the way out.
             editor.commands.addCommand({
@@ -98,7 +106,7 @@
                     return editor.getValue();
                 },
                 set: function (value) {
-                    editor.setValue(value, -1);
+                    editor.setValue(withoutNewline(value), -1);
                 },
                 focus: function () {
                     editor.focus();

@@ -120,7 +120,7 @@ async function withRunner({ bookDir, root, runnerBin, scratchDir, shots, browser
 async function goPane(page, shots, report, scope, log) {
   const pane = page.locator(`[data-edit-id="${GO.id}"]`).first();
   await pane.scrollIntoViewIfNeeded();
-  const shipped = await pane.locator('pre code').innerText();
+  const shipped = await pane.locator('pre code').evaluate((c) => c.textContent);
   await pane.locator('.runnable-edit-start').click();
   const opened = await editorText(pane);
   report.check(scope, 'Edit opens an editor holding the pane\'s text', [
@@ -181,7 +181,7 @@ async function goPane(page, shots, report, scope, log) {
 async function rustPane(page, shots, report, scope, log) {
   const pane = page.locator(`[data-edit-id="${RUST.id}"]`).first();
   await pane.scrollIntoViewIfNeeded();
-  const shipped = await pane.locator('pre code').innerText();
+  const shipped = await pane.locator('pre code').evaluate((c) => c.textContent);
   await pane.locator('.runnable-edit-start').click();
   log(`edit ${RUST.id}: running a changed word (the first Rust edit compiles the listings crate)`);
   await typeInto(page, pane, shipped.replace(RUST.from, RUST.to));

@@ -545,14 +545,12 @@ impl App {
                 let mut marks = Vec::new();
                 let mut last = String::new();
                 for (_, chunk) in &mut done.chunks {
-                    *chunk = edit::map_output(
-                        chunk,
-                        &entry.file,
-                        prepared.first_line,
-                        prepared.lines,
-                        &mut marks,
-                        &mut last,
-                    );
+                    let region = edit::Region {
+                        first: prepared.first_line,
+                        count: prepared.lines,
+                        indent: prepared.indent,
+                    };
+                    *chunk = edit::map_output(chunk, &entry.file, region, &mut marks, &mut last);
                 }
                 let mut result = run_json(&ready.command, &done, limits, step);
                 result["command"] = json!(command.text);

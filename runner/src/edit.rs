@@ -19,6 +19,9 @@ pub struct Prepared {
     pub ready: Ready,
     pub first_line: usize,
     pub lines: usize,
+    /// The indentation the region got back in the file (the pane shows it
+    /// dedented): a compiler's column counts it.
+    pub indent: usize,
 }
 
 /// `scratch` is this listing's own folder (emptied first); Rust edits share
@@ -63,13 +66,38 @@ pub fn ready(
     let original = std::fs::read_to_string(&target).map_err(|e| format!("{path}: {e}"))?;
     let (spliced, first_line) = edit::splice(&original, entry.anchor.as_deref(), text)
         .map_err(|e| format!("{path}: {e}"))?;
+    let indent = indent_added(&spliced, first_line, text);
     std::fs::write(&target, spliced).map_err(|e| format!("{}: {e}", target.display()))?;
     let ready = Ready::in_copy(command, prepared, scratch);
     Ok(Prepared {
         ready,
         first_line,
         lines: text.lines().count(),
+        indent,
     })
+}
+
+/// How many characters [`edit::splice`] put before the pane's first
+/// non-blank line.
+fn indent_added(spliced: &str, first_line: usize, text: &str) -> usize {
+    let Some(offset) = text.lines().position(|l| !l.trim().is_empty()) else {
+        return 0;
+    };
+    let in_file = spliced.lines().nth(first_line - 1 + offset).unwrap_or("");
+    let in_pane = text.lines().nth(offset).unwrap_or("");
+    in_file
+        .chars()
+        .count()
+        .saturating_sub(in_pane.chars().count())
+}
+
+/// Where the pane's text is in the spliced file: its first line, how many
+/// lines, and the indentation each line got.
+#[derive(Debug, Clone, Copy)]
+pub struct Region {
+    pub first: usize,
+    pub count: usize,
+    pub indent: usize,
 }
 
 /// One location in the edited file that a compiler or a panic named.
@@ -92,11 +120,15 @@ pub struct Mark {
 pub fn map_output(
     text: &str,
     file: &str,
-    first: usize,
-    count: usize,
+    region: Region,
     marks: &mut Vec<Mark>,
     last_message: &mut String,
 ) -> String {
+    let Region {
+        first,
+        count,
+        indent,
+    } = region;
     let mut out = String::with_capacity(text.len());
     for line in text.split_inclusive('\n') {
         match locate(line, file) {
@@ -119,7 +151,7 @@ pub fn map_output(
                 };
                 marks.push(Mark {
                     line: pane,
-                    column,
+                    column: column.map(|c| c.saturating_sub(indent).max(1)),
                     kind,
                     text: message,
                 });
@@ -194,7 +226,12 @@ mod tests {
 
     fn map(text: &str, file: &str, first: usize, count: usize) -> (String, Vec<Mark>) {
         let mut marks = Vec::new();
-        let out = map_output(text, file, first, count, &mut marks, &mut String::new());
+        let region = Region {
+            first,
+            count,
+            indent: 1,
+        };
+        let out = map_output(text, file, region, &mut marks, &mut String::new());
         (out, marks)
     }
 
@@ -214,7 +251,7 @@ mod tests {
             marks,
             [Mark {
                 line: 3,
-                column: Some(9),
+                column: Some(8),
                 kind: "error",
                 text: "syntax error: unexpected newline".to_owned()
             }]
@@ -231,7 +268,7 @@ mod tests {
             "{text}"
         );
         assert_eq!(marks[0].line, 3);
-        assert_eq!(marks[0].column, Some(20));
+        assert_eq!(marks[0].column, Some(19));
         assert_eq!(
             marks[0].text,
             "error[E0425]: cannot find value `y` in this scope"
