@@ -211,7 +211,8 @@ fn without_a_session_or_from_elsewhere_nothing_is_written_or_run() {
     let h = host(f.port);
     let session = format!("Bearer {}", f.session);
     let link = format!("Bearer {LINK}");
-    let cases: [(&[(&str, &str)], u16, &str); 5] = [
+    type Headers<'a> = &'a [(&'a str, &'a str)];
+    let cases: [(Headers, u16, &str); 5] = [
         (&[("Host", &h), ("Origin", BOOK)], 401, "no_token"),
         (
             &[("Host", &h), ("Origin", BOOK), ("Authorization", &link)],
