@@ -25,6 +25,7 @@
         reset: "Reset",
         edited: "Edited: this is your version, not the book's. Reset brings the book's back.",
         editorLabel: "Editable code. Escape leaves the editor.",
+        keys: "Tab indents; Escape leaves the editor.",
         marksTitle: "The compiler points at these lines of your version:",
         markLine: "line {line}",
         stopped: "The runner did not answer.",
@@ -100,6 +101,11 @@
                     leave();
                 },
             });
+            // mdBook sets the theme of the editors in this list when the
+            // reader picks another theme.
+            if (Array.isArray(window.editors)) {
+                window.editors.push(editor);
+            }
             var marked = [];
             return {
                 get: function () {
@@ -180,6 +186,9 @@
         controls.appendChild(editButton);
         controls.appendChild(runButton);
         controls.appendChild(resetButton);
+        var keys = el("span", "runnable-edit-keys", STRINGS.keys);
+        keys.hidden = true;
+        controls.appendChild(keys);
         var edited = el("p", "runnable-edit-edited", STRINGS.edited);
         edited.hidden = true;
         var holder = el("div", "runnable-edit-holder");
@@ -225,6 +234,7 @@
             editButton.hidden = true;
             runButton.hidden = false;
             resetButton.hidden = false;
+            keys.hidden = false;
             editor = makeEditor(holder, lang, shipped, function () {
                 runButton.focus();
             });

@@ -469,8 +469,10 @@ impl App {
         if request.all("transfer-encoding").next().is_some() {
             return Err(LENGTH_REQUIRED);
         }
+        // Digits only (`parse` would take a `+`), one header only.
         let length = request
             .one("content-length")
+            .filter(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()))
             .and_then(|v| v.parse::<u64>().ok())
             .ok_or(LENGTH_REQUIRED)?;
         if length > MAX_TEXT as u64 {

@@ -368,6 +368,12 @@ fn a_text_over_64_kib_is_refused_unread_and_a_body_needs_a_length() {
         post(f.port, "/api/edit/demo-body", &twice, b"hello").status,
         411
     );
+    let mut signed = page.to_vec();
+    signed.push(("Content-Length", "+5"));
+    assert_eq!(
+        post(f.port, "/api/edit/demo-body", &signed, b"hello").status,
+        411
+    );
     // Not UTF-8.
     let answer = post(f.port, "/api/edit/demo-body", &page, b"\xff\xfe bad");
     assert_eq!(answer.status, 400, "{}", answer.body);
