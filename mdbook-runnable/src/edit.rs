@@ -270,6 +270,39 @@ mod tests {
     }
 
     #[test]
+    fn a_listing_with_its_program_is_marked_and_others_are_not() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let page = |md: &str| crate::expand_page(&root, "slices/index.md", md).unwrap();
+        let marked = page(
+            "{{#listing go/slices/cmd/alias/main.go:alias run=\"cd go && go run ./slices/cmd/alias\"}}\n",
+        );
+        assert!(
+            marked.contains(
+                "<div class=\"runnable-listing\" data-lang=\"go\" data-edit-id=\"go-slices-cmd-alias-main-go-alias\">"
+            ),
+            "{marked}"
+        );
+        let pane = page(
+            "{{#compare go=\"go/slices/cmd/alias/main.go:alias\" rust=\"listings/src/slices.rs:alias\" \
+             rust_run=\"cargo run -p listings --example slice_alias\"}}\n",
+        );
+        assert!(
+            pane.contains("data-lang=\"rust\" data-edit-id=\"listings-src-slices-rs-alias\""),
+            "{pane}"
+        );
+        assert!(
+            pane.contains("<div class=\"runnable-pane\" data-lang=\"go\">"),
+            "a pane without a run command is not editable: {pane}"
+        );
+        for md in [
+            "{{#listing go/slices/cmd/alias/main.go:alias}}\n",
+            "{{#listing go/slices/cmd/lost/main.go:lost_main run=\"cd go && go run ./slices/cmd/alias\"}}\n",
+        ] {
+            assert!(!page(md).contains("data-edit-id"), "{md}");
+        }
+    }
+
+    #[test]
     fn only_files_the_command_builds_are_editable() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         let go = |file: &str, run: &str| {
