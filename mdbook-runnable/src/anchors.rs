@@ -191,7 +191,7 @@ fn region(lines: &[(usize, &str)], dedent: bool) -> Result<Shown, String> {
         .map_or(0, |i| i + 1);
     let split = &split[first..last.max(first)];
     let common = if dedent {
-        common_indent(split.iter().map(|(_, l, _)| *l))
+        common_indent(split.iter().map(|(_, l, _)| l.as_ref()))
     } else {
         ""
     };
@@ -201,17 +201,22 @@ fn region(lines: &[(usize, &str)], dedent: bool) -> Result<Shown, String> {
         .collect::<Vec<_>>()
         .join("\n");
     code.push('\n');
-    let marks = split
-        .iter()
-        .enumerate()
-        .flat_map(|(i, (n, _, names))| {
-            names.iter().map(move |name| Mark {
-                name: (*name).to_owned(),
-                shown_line: i + 1,
-                source_line: *n,
-            })
-        })
-        .collect();
+    let mut marks = Vec::new();
+    for (i, (n, _, names)) in split.iter().enumerate() {
+        for written in names {
+            let (up, name) = pairs::up(written);
+            let Some(at) = i.checked_sub(up) else {
+                return Err(format!(
+                    "line {n}: `{written}` marks a line above the first one shown"
+                ));
+            };
+            marks.push(Mark {
+                name: name.to_owned(),
+                shown_line: at + 1,
+                source_line: split[at].0,
+            });
+        }
+    }
     Ok(Shown { code, marks })
 }
 
@@ -308,6 +313,21 @@ func job() {
         assert_eq!(marks, [("close", 3, 6), ("spawn", 4, 7), ("close", 4, 7)]);
         let whole = extract(src, None).unwrap();
         assert!(!whole.contains("pair"), "{whole}");
+    }
+
+    #[test]
+    fn a_caret_marks_the_line_above() {
+        let src = "// ANCHOR: f\nfn f() {\n    for x in xs {\n        use_it(x); // pair: use ^loop ^^sig\n    }\n}\n// ANCHOR_END: f\n";
+        let shown = extract_marked(src, Some("f")).unwrap();
+        let marks: Vec<(&str, usize, usize)> = shown
+            .marks
+            .iter()
+            .map(|m| (m.name.as_str(), m.shown_line, m.source_line))
+            .collect();
+        assert_eq!(marks, [("use", 3, 4), ("loop", 2, 3), ("sig", 1, 2)]);
+        let too_high = "// ANCHOR: g\nfn g() {} // pair: ^sig\n// ANCHOR_END: g\n";
+        let err = extract_marked(too_high, Some("g")).unwrap_err();
+        assert!(err.contains("line 2: `^sig` marks a line above"), "{err}");
     }
 
     #[test]

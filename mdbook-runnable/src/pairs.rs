@@ -1,6 +1,9 @@
 //! Aligned lines: a Go line and a Rust line that do the same thing carry the
 //! same name in a trailing comment, `// pair: NAME` (several names are
-//! separated by spaces; a name may mark several lines on each side). The
+//! separated by spaces; a name may mark several lines on each side).
+//! rustfmt moves a comment that follows an opening `{` to a line of its own,
+//! which would add a line, so a line ending in `{` is marked from below:
+//! `^NAME` marks the line above the marker's, `^^NAME` the one above that. The
 //! marker never reaches the reader: it is cut from every region shown, the
 //! way anchor lines are. In a `{{#compare}}` the names become the panes'
 //! `data-pairs` (theme/runnable-align.js highlights a line with its
@@ -9,6 +12,7 @@
 //! A marker only ever trails code, so adding one never moves a line: program
 //! outputs the book checks carry `file:line` positions.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// The marker, after the code and its spaces.
@@ -25,12 +29,12 @@ pub struct Mark {
 }
 
 /// Splits a source line into its code, the marker cut off, and the names it
-/// marks (none for an unmarked line).
-pub fn split(line: &str) -> Result<(&str, Vec<&str>), String> {
+/// marks (none for an unmarked line), each with its carets (see `up`).
+pub fn split(line: &str) -> Result<(Cow<'_, str>, Vec<&str>), String> {
     let Some(at) = line.rfind(MARKER) else {
-        return Ok((line, Vec::new()));
+        return Ok((Cow::Borrowed(line), Vec::new()));
     };
-    let code = line[..at].trim_end();
+    let code = unpadded(line[..at].trim_end());
     let names: Vec<&str> = line[at + MARKER.len()..].split_whitespace().collect();
     if code.trim().is_empty() {
         return Err(format!(
@@ -41,7 +45,7 @@ pub fn split(line: &str) -> Result<(&str, Vec<&str>), String> {
     if names.is_empty() {
         return Err(format!("`{MARKER}` names no pair"));
     }
-    if let Some(bad) = names.iter().find(|n| !is_name(n)) {
+    if let Some(bad) = names.iter().find(|n| !is_name(n.trim_start_matches('^'))) {
         return Err(format!(
             "`{MARKER} {bad}`: a pair name is lower-case letters, digits, `_` and `-`"
         ));
@@ -50,8 +54,36 @@ pub fn split(line: &str) -> Result<(&str, Vec<&str>), String> {
 }
 
 /// The line with any marker cut off; a malformed marker is left as it is.
-pub fn strip(line: &str) -> &str {
-    split(line).map_or(line, |(code, _)| code)
+pub fn strip(line: &str) -> Cow<'_, str> {
+    split(line).map_or(Cow::Borrowed(line), |(code, _)| code)
+}
+
+/// Every line of `text` with its marker cut off (an experiment's edit, shown
+/// as a diff).
+pub fn strip_all(text: &str) -> String {
+    text.lines().map(|l| strip(l) + "\n").collect()
+}
+
+/// gofmt aligns the trailing comments of neighbouring lines, so a marker
+/// pads a comment the line already had (`x := 1      // why // pair: p`).
+/// Without the marker the padding aligns nothing: one space is what the
+/// reader saw before the marker was added.
+fn unpadded(code: &str) -> Cow<'_, str> {
+    let Some(comment) = code.find("  //") else {
+        return Cow::Borrowed(code);
+    };
+    let before = code[..comment].trim_end();
+    if before.trim().is_empty() {
+        return Cow::Borrowed(code);
+    }
+    Cow::Owned(format!("{before} {}", code[comment..].trim_start()))
+}
+
+/// A name as written after `// pair:`: how many lines above the marker's own
+/// line it marks (one per leading `^`), and the name itself.
+pub fn up(written: &str) -> (usize, &str) {
+    let name = written.trim_start_matches('^');
+    (written.len() - name.len(), name)
 }
 
 fn is_name(s: &str) -> bool {
@@ -73,6 +105,8 @@ pub fn attribute(marks: &[Mark]) -> String {
     by_name
         .iter()
         .map(|(name, lines)| {
+            let mut lines = lines.clone();
+            lines.sort_unstable();
             let lines: Vec<String> = lines.iter().map(ToString::to_string).collect();
             format!("{name}:{}", lines.join(","))
         })
@@ -125,23 +159,38 @@ mod tests {
     fn splits_the_marker_off_the_code() {
         assert_eq!(
             split("\tdefer close(out) // pair: close").unwrap(),
-            ("\tdefer close(out)", vec!["close"])
+            ("\tdefer close(out)".into(), vec!["close"])
         );
         assert_eq!(
             split("    s.spawn(|| work(tx)); // pair: spawn send").unwrap(),
-            ("    s.spawn(|| work(tx));", vec!["spawn", "send"])
+            ("    s.spawn(|| work(tx));".into(), vec!["spawn", "send"])
         );
         assert_eq!(
             split("x := 1 // a note").unwrap(),
-            ("x := 1 // a note", vec![])
+            ("x := 1 // a note".into(), vec![])
         );
     }
 
     #[test]
     fn keeps_the_comment_before_the_marker() {
+        let (code, names) =
+            split("defer close(records) // the sender closes // pair: close").unwrap();
         assert_eq!(
-            split("defer close(records) // the sender closes // pair: close").unwrap(),
+            (code.as_ref(), names),
             ("defer close(records) // the sender closes", vec!["close"])
+        );
+    }
+
+    #[test]
+    fn drops_the_padding_gofmt_added_for_the_marker() {
+        let (code, _) = split("\tb := append(a, 4)        // fits // pair: b").unwrap();
+        assert_eq!(code, "\tb := append(a, 4) // fits");
+        let (code, _) = split("\t\t// a comment line  // pair: b").unwrap();
+        assert_eq!(code, "\t\t// a comment line");
+        assert_eq!(
+            strip("x := 1      // why"),
+            "x := 1      // why",
+            "unmarked lines keep theirs"
         );
     }
 
@@ -156,6 +205,20 @@ mod tests {
         );
         assert_eq!(strip("x() // pair: Close!"), "x() // pair: Close!");
         assert_eq!(strip("x() // pair: close"), "x()");
+        assert_eq!(strip_all("a() // pair: a\nb()\n"), "a()\nb()\n");
+    }
+
+    #[test]
+    fn carets_count_lines_up() {
+        assert_eq!(
+            split("    self.hits += 1; // pair: inc ^receiver")
+                .unwrap()
+                .1,
+            vec!["inc", "^receiver"]
+        );
+        assert_eq!(up("^^spawn"), (2, "spawn"));
+        assert_eq!(up("send"), (0, "send"));
+        assert!(split("x() // pair: ^").unwrap_err().contains("lower-case"));
     }
 
     #[test]
