@@ -36,7 +36,7 @@ export async function runAlignSuite({ bookDir, outDir, chromium, only = [], repo
     browser = await launch(chromium);
     for (const path of pages) {
       for (const viewport of VIEWPORTS) {
-        exercised += await alignPage({ browser, origin: server.origin, path, viewport, shots, report });
+        exercised += await checkAlignPage({ browser, origin: server.origin, path, viewport, shots, report });
       }
     }
   } finally {
@@ -47,7 +47,8 @@ export async function runAlignSuite({ bookDir, outDir, chromium, only = [], repo
   log(`aligned lines: ${exercised} page views exercised; screenshots: ${shots}`);
 }
 
-async function alignPage({ browser, origin, path, viewport, shots, report }) {
+/** One page at one width; 1 when the hover and keyboard checks ran. */
+export async function checkAlignPage({ browser, origin, path, viewport, shots, report }) {
   const scope = { page: `${path} (aligned lines)`, width: viewport.width };
   const { context, page, events } = await openPage(browser, viewport);
   try {
