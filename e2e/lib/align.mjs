@@ -10,7 +10,7 @@
 //   no description;
 // - on the first compare with pairs of each page: hovering a paired Go line
 //   lights it and its Rust counterparts, and the other way round; the lit
-//   lines are visibly tinted; focusing a paired line and pressing Enter moves
+//   lines are visibly marked; focusing a paired line and pressing Enter moves
 //   focus to its counterpart in the other pane, which is lit too.
 //
 // Screenshots (a Go line hovered): OUT/align/PAGE.WIDTH.png.
@@ -162,14 +162,14 @@ function litState(compare, from) {
   const counterparts = [...pane(other).querySelectorAll('.runnable-line.runnable-paired')]
     .filter((row) => (row._pairNames ?? []).some((n) => names.includes(n)));
   const unlit = [...pane(other).querySelectorAll('.runnable-line')].find((row) => !row.classList.contains('runnable-aligned'));
-  const bg = (row) => row && getComputedStyle(row).backgroundColor;
+  const look = (row) => row && `${getComputedStyle(row).backgroundColor} ${getComputedStyle(row).boxShadow}`;
   return {
     names,
     hoveredLit: hovered.classList.contains('runnable-aligned'),
     counterparts: counterparts.length,
     litCounterparts: counterparts.filter((row) => row.classList.contains('runnable-aligned')).length,
     strayLit: [...pane(other).querySelectorAll('.runnable-line.runnable-aligned')].filter((row) => !counterparts.includes(row)).length,
-    tinted: counterparts.length > 0 && bg(counterparts[0]) !== bg(unlit),
+    marked: counterparts.length > 0 && look(counterparts[0]) !== look(unlit),
   };
 }
 
@@ -179,6 +179,6 @@ function hoverProblems(from, to, s) {
     ...(s.counterparts > 0 ? [] : [`the hovered ${from} line (${s.names.join(' ')}) has no ${to} counterpart`]),
     ...(s.litCounterparts === s.counterparts ? [] : [`${s.litCounterparts} of ${s.counterparts} ${to} counterparts lit`]),
     ...(s.strayLit === 0 ? [] : [`${s.strayLit} ${to} lines lit that do not pair with it`]),
-    ...(s.tinted ? [] : [`the lit ${to} line looks like an unlit one (same background)`]),
+    ...(s.marked ? [] : [`the lit ${to} line looks like an unlit one (same background and frame)`]),
   ];
 }
