@@ -8,11 +8,13 @@
 // After the pages: Run and Check against a fake runner (always), and against
 // the real one when --runner names its binary (lib/runner.mjs); then the
 // guided experiments without and with that runner (lib/experiments.mjs), and
-// the editable listings (lib/edit.mjs).
+// the editable listings (lib/edit.mjs). Aligned lines in the Go | Rust panes:
+// lib/align.mjs.
 
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { runAlignSuite } from './lib/align.mjs';
 import { DEFAULT_CHROMIUM, launch } from './lib/browser.mjs';
 import { runEditSuite } from './lib/edit.mjs';
 import { runExperimentsSuite } from './lib/experiments.mjs';
@@ -48,6 +50,9 @@ try {
   report.check({ page: 'the test itself' }, 'runs', [String(e?.stack ?? e)]);
 }
 if (!opts['links-only']) {
+  // Aligned lines in Go | Rust panes (lib/align.mjs).
+  await runAlignSuite({ bookDir: resolve(opts.book), outDir: resolve(opts.out), chromium: opts.chromium, only: opts.page, report })
+    .catch((e) => report.check({ page: 'the aligned-lines test' }, 'runs', [String(e?.stack ?? e)]));
   // The Chinese build, book/zh-CN/ (lib/zh.mjs).
   await runZhSuite({ bookDir: resolve(opts.book), outDir: resolve(opts.out), chromium: opts.chromium, only: opts.page, report })
     .catch((e) => report.check({ page: 'the zh-CN test' }, 'runs', [String(e?.stack ?? e)]));

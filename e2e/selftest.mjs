@@ -1,19 +1,22 @@
 #!/usr/bin/env node
 // Proves the checks can fail: builds selftest/ (a page that must pass every
 // check and a page with one known defect per check) with mdBook, runs the
-// whole suite on it, and compares what failed with what must fail.
+// whole suite on it, and compares what failed with what must fail; then the
+// aligned-lines checks on selftest/align/ (two plain HTML pages).
 //
 //   node selftest.mjs [--chromium PATH] [--out DIR]
 
 import { execFileSync } from 'node:child_process';
-import { rm } from 'node:fs/promises';
+import { copyFile, mkdir, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DEFAULT_CHROMIUM } from './lib/browser.mjs';
+import { checkAlignPage } from './lib/align.mjs';
+import { DEFAULT_CHROMIUM, launch } from './lib/browser.mjs';
 import { THEMES } from './lib/checks.mjs';
 import { VIEWPORTS } from './lib/page.mjs';
 import { Report } from './lib/report.mjs';
+import { serve } from './lib/server.mjs';
 import { runSuite } from './lib/suite.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -93,6 +96,40 @@ verdict.check({ page: 'selftest' }, 'the plot check passes good.html\'s plot in 
   goodPlots === THEMES.length * both.length ? [] : [`it passed ${goodPlots} times, expected ${THEMES.length * both.length}`]);
 const goodChecks = run.records.filter((r) => r.scope.page === 'good.html').length;
 verdict.check({ page: 'selftest' }, 'good.html was checked', goodChecks >= 20 ? [] : [`only ${goodChecks} checks ran on good.html`]);
+
+// Aligned lines (lib/align.mjs) on selftest/align/: good.html passes, bad.html
+// fails each check for its own defect. The pages sit beside copies of the
+// real theme/runnable-align.*.
+const alignDir = join(outDir, 'align');
+await mkdir(alignDir, { recursive: true });
+for (const file of ['good.html', 'bad.html']) await copyFile(join(here, 'selftest', 'align', file), join(alignDir, file));
+for (const file of ['runnable-align.js', 'runnable-align.css']) await copyFile(join(here, '..', 'theme', file), join(alignDir, file));
+const alignRun = new Report({ log: () => {} });
+const alignServer = await serve(alignDir);
+const alignBrowser = await launch(opts.chromium);
+const alignRan = {};
+try {
+  for (const path of ['good.html', 'bad.html']) {
+    alignRan[path] = await checkAlignPage({ browser: alignBrowser, origin: alignServer.origin, path,
+      viewport: VIEWPORTS[0], shots: alignDir, report: alignRun });
+  }
+} finally {
+  await alignBrowser.close();
+  await alignServer.close();
+}
+const alignFailed = (path, prefix) => alignRun.records.find((r) => r.scope.page.startsWith(path) && r.name.startsWith(prefix) && r.problems.length);
+verdict.check({ page: 'selftest' }, 'aligned lines: good.html passes every check, its hover and keyboard checks included',
+  [...(alignRan['good.html'] ? [] : ['the hover and keyboard checks did not run']),
+    ...alignRun.records.filter((r) => r.scope.page.startsWith('good.html') && r.problems.length).map((r) => `${r.name}: ${r.problems.join('; ')}`)]);
+for (const [prefix, pattern] of [
+  ['every compare pairs the same names', /compare 2 .*Go pairs "close send", Rust pairs "send"/],
+  ['copying pane code', /pane 5: .* holds a `\/\/ pair:` marker/],
+  ['hovering a paired line', /the lit Rust line looks like an unlit one/],
+]) {
+  const hit = alignFailed('bad.html', prefix);
+  verdict.check({ page: 'selftest' }, `aligned lines: bad.html: "${prefix}" fails`, !hit ? ['it passed']
+    : hit.problems.some((p) => pattern.test(p)) ? [] : [`it failed for another reason: ${hit.problems.join('; ')}`]);
+}
 
 console.log(verdict.summary('selftest'));
 console.log(`selftest: finished in ${((Date.now() - started) / 1000).toFixed(1)}s`);

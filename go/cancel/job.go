@@ -26,36 +26,36 @@ const producers, perProducer = 3, 100
 // as soon as a write fails. Nobody receives from records after that: the
 // producers fill the buffer and block on their next send, forever.
 func RunJobStuck(read leak.Source, write Sink) error {
-	records := make(chan leak.Record, 10)
+	records := make(chan leak.Record, 10) // pair: channel
 	var g errgroup.Group
-	g.Go(func() error {
-		defer close(records)
-		return produce(records, read)
+	g.Go(func() error { // pair: produce
+		defer close(records)          // pair: close
+		return produce(records, read) // pair: produce
 	})
 
-	for r := range records {
+	for r := range records { // pair: consume
 		if err := write(r); err != nil {
-			return err // BUG: the producers are left sending to nobody
+			return err // BUG: the producers are left sending to nobody // pair: early-return
 		}
 	}
-	return g.Wait()
+	return g.Wait() // pair: wait
 }
 
 func produce(records chan<- leak.Record, read leak.Source) error {
 	var readers errgroup.Group
 	for p := range producers {
-		readers.Go(func() error {
+		readers.Go(func() error { // pair: spawn
 			for id := p * perProducer; id < (p+1)*perProducer; id++ {
 				r, err := read(id)
 				if err != nil {
 					return err
 				}
-				records <- r // blocks forever once nobody receives
+				records <- r // blocks forever once nobody receives // pair: send
 			}
 			return nil
 		})
 	}
-	return readers.Wait()
+	return readers.Wait() // pair: join-readers
 }
 
 // ANCHOR_END: stuck_job
@@ -65,8 +65,8 @@ func produce(records chan<- leak.Record, read leak.Source) error {
 // of them returns an error, errgroup cancels ctx, and every producer that
 // is blocked on a send takes the ctx.Done() branch instead and returns.
 func RunJob(ctx context.Context, read leak.Source, write Sink) error {
-	g, ctx := errgroup.WithContext(ctx)
-	records := make(chan leak.Record, 10)
+	g, ctx := errgroup.WithContext(ctx)   // pair: cancel
+	records := make(chan leak.Record, 10) // pair: channel
 	g.Go(func() error {
 		defer close(records)
 		return produceCtx(ctx, records, read)
@@ -75,12 +75,12 @@ func RunJob(ctx context.Context, read leak.Source, write Sink) error {
 	g.Go(func() error {
 		for r := range records {
 			if err := write(r); err != nil {
-				return err // cancels ctx: the producers stop
+				return err // cancels ctx: the producers stop // pair: failed-write
 			}
 		}
 		return nil
 	})
-	return g.Wait() // the first error: here, the failed write
+	return g.Wait() // the first error: here, the failed write // pair: wait
 }
 
 func produceCtx(ctx context.Context, records chan<- leak.Record, read leak.Source) error {
@@ -92,9 +92,9 @@ func produceCtx(ctx context.Context, records chan<- leak.Record, read leak.Sourc
 				if err != nil {
 					return err
 				}
-				select {
-				case records <- r:
-				case <-ctx.Done(): // nobody will receive: give up
+				select { // pair: select
+				case records <- r: // pair: send
+				case <-ctx.Done(): // nobody will receive: give up // pair: done
 					return ctx.Err()
 				}
 			}

@@ -14,21 +14,21 @@ import (
 // The producers run inside one goroutine that closes records when they have
 // all returned, whichever way they returned. The coordinator only waits.
 func RunJob(read leak.Source) (int, error) {
-	records := make(chan leak.Record, 10)
+	records := make(chan leak.Record, 10) // pair: channel
 	var g errgroup.Group
 
 	g.Go(func() error {
-		defer close(records) // the sending side closes, on every return path
-		return produce(records, read)
+		defer close(records)          // the sending side closes, on every return path // pair: close
+		return produce(records, read) // pair: produce
 	})
 
 	var total int
-	g.Go(func() error {
-		total = consume(records)
+	g.Go(func() error { // pair: consumer
+		total = consume(records) // pair: consumer
 		return nil
 	})
 
-	if err := g.Wait(); err != nil {
+	if err := g.Wait(); err != nil { // pair: wait
 		return 0, err
 	}
 	return total, nil
@@ -43,25 +43,25 @@ func RunJob(read leak.Source) (int, error) {
 func produce(records chan<- leak.Record, read leak.Source) error {
 	var readers errgroup.Group
 	for p := range 3 {
-		readers.Go(func() error {
+		readers.Go(func() error { // pair: spawn
 			for id := 3 * p; id < 3*p+3; id++ {
 				r, err := read(id)
 				if err != nil {
-					return err
+					return err // pair: read-fails
 				}
-				records <- r
+				records <- r // pair: send
 			}
 			return nil
 		})
 	}
-	return readers.Wait()
+	return readers.Wait() // pair: wait
 }
 
 // consume keeps the whole batch until records is closed, then totals it.
-func consume(records <-chan leak.Record) int {
+func consume(records <-chan leak.Record) int { // pair: receiver
 	var rows []leak.Record
-	for r := range records {
-		rows = append(rows, r)
+	for r := range records { // pair: drain
+		rows = append(rows, r) // pair: drain
 	}
 	total := 0
 	for _, r := range rows {

@@ -7,20 +7,20 @@ package closing
 // ready on every iteration and deliver zero values forever.
 func MergeTwo(a, b <-chan int) []int {
 	var got []int
-	for a != nil || b != nil {
-		select {
-		case v, ok := <-a:
+	for a != nil || b != nil { // pair: loop
+		select { // pair: select
+		case v, ok := <-a: // pair: recv-a
 			if !ok {
-				a = nil // closed: never pick this case again
+				a = nil // closed: never pick this case again // pair: off-a
 				continue
 			}
-			got = append(got, v)
-		case v, ok := <-b:
+			got = append(got, v) // pair: push
+		case v, ok := <-b: // pair: recv-b
 			if !ok {
-				b = nil
+				b = nil // pair: off-b
 				continue
 			}
-			got = append(got, v)
+			got = append(got, v) // pair: push
 		}
 	}
 	return got

@@ -13,14 +13,14 @@ import "sync"
 // The caller must receive until the end; chapter 3 is about what happens
 // when a receiver stops early.
 func Countdown(n int) <-chan int {
-	ch := make(chan int)
-	go func() {
-		defer close(ch)
+	ch := make(chan int) // pair: channel
+	go func() {          // pair: spawn
+		defer close(ch) // pair: close
 		for i := n; i > 0; i-- {
-			ch <- i
+			ch <- i // pair: send
 		}
 	}()
-	return ch
+	return ch // pair: return
 }
 
 // ANCHOR_END: single_sender
@@ -31,22 +31,22 @@ func Countdown(n int) <-chan int {
 // while the others might still send. One more goroutine closes out once,
 // after the WaitGroup says every sender has returned.
 func Merge(inputs ...<-chan int) <-chan int {
-	out := make(chan int)
+	out := make(chan int) // pair: channel
 	var wg sync.WaitGroup
 	for _, in := range inputs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Add(1)   // pair: count
+		go func() { // pair: forwarder
+			defer wg.Done() // pair: done
 			for v := range in {
-				out <- v
+				out <- v // pair: send
 			}
 		}()
 	}
 	go func() {
-		wg.Wait()
-		close(out) // exactly once, after the last send
+		wg.Wait()  // pair: close
+		close(out) // exactly once, after the last send // pair: close
 	}()
-	return out
+	return out // pair: return
 }
 
 // ANCHOR_END: many_senders

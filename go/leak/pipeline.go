@@ -10,39 +10,39 @@ import "golang.org/x/sync/errgroup"
 // RunJobLeaky runs one batch. If a read fails it returns the error, but it
 // returns before close(records): the consumer's range loop never ends.
 func RunJobLeaky(read Source) (int, error) {
-	records := make(chan Record, 10)
+	records := make(chan Record, 10) // pair: channel
 	var readers, consumers errgroup.Group
 
 	for p := range 3 { // three producers
-		readers.Go(func() error {
+		readers.Go(func() error { // pair: producer
 			for id := 3 * p; id < 3*p+3; id++ {
 				r, err := read(id)
 				if err != nil {
-					return err // this producer stops; the others finish
+					return err // this producer stops; the others finish // pair: read-fails
 				}
-				records <- r
+				records <- r // pair: send
 			}
 			return nil
 		})
 	}
 
 	var total int
-	consumers.Go(func() error { // one consumer
+	consumers.Go(func() error { // one consumer // pair: consumer
 		// The whole batch stays in memory, as in the incident.
 		var rows []Record
-		for r := range records { // ends only when records is closed
-			rows = append(rows, r)
+		for r := range records { // ends only when records is closed // pair: drain
+			rows = append(rows, r) // pair: drain
 		}
 		total = sum(rows)
 		return nil
 	})
 
 	// ANCHOR: leaky_tail
-	if err := readers.Wait(); err != nil {
-		return 0, err // BUG: close(records) below never runs
+	if err := readers.Wait(); err != nil { // pair: early-return
+		return 0, err // BUG: close(records) below never runs // pair: early-return
 	}
-	close(records)
-	if err := consumers.Wait(); err != nil {
+	close(records)                           // pair: close
+	if err := consumers.Wait(); err != nil { // pair: join-consumer
 		return 0, err
 	}
 	return total, nil

@@ -100,23 +100,23 @@ func Indexed(n, limit int, work Work) ([]uint64, error) {
 // and an item that got its slot after the cancel returns without working.
 // Items already running finish: nothing interrupts work in progress.
 func Stopping(ctx context.Context, n, limit int, work Work) ([]uint64, error) {
-	out := make([]uint64, n)
+	out := make([]uint64, n) // pair: results
 	g, ctx := errgroup.WithContext(ctx)
 	g.SetLimit(limit)
-	for i := range n {
-		if ctx.Err() != nil {
-			break // an item failed: start nothing more
+	for i := range n { // pair: items
+		if ctx.Err() != nil { // pair: stop
+			break // an item failed: start nothing more // pair: stop
 		}
-		g.Go(func() error {
+		g.Go(func() error { // pair: items
 			if err := ctx.Err(); err != nil {
 				return err // cancelled while this item waited for a slot
 			}
 			sum, err := work(i)
-			out[i] = sum
+			out[i] = sum // pair: results
 			return err
 		})
 	}
-	if err := g.Wait(); err != nil {
+	if err := g.Wait(); err != nil { // pair: wait
 		return nil, err
 	}
 	return out, nil

@@ -118,18 +118,18 @@ pub fn settle(limit: Duration) -> usize {
 /// Go's `RunJobStuck`, line by line: the producers' side owns the `Sender`
 /// (chapter 2), and the consumer returns at the first failed write.
 pub fn run_job(read: &Source, write: &Sink) -> Result<u64, JobError> {
-    let (tx, rx) = bounded(10);
+    let (tx, rx) = bounded(10); // pair: channel
     thread::scope(|s| {
-        let producers = s.spawn(move || produce(tx, read));
+        let producers = s.spawn(move || produce(tx, read)); // pair: produce close
         let mut stored = 0;
         for record in rx {
-            // `rx` has moved into this loop: the `?` below drops it
-            write(record)?;
+            // `rx` has moved into this loop: the `?` below drops it // pair: ^consume
+            write(record)?; // pair: early-return
             stored += 1;
         }
-        producers.join().expect("a producer panicked")?;
+        producers.join().expect("a producer panicked")?; // pair: wait
         Ok(stored)
-    }) // the scope joins the producers: they have all returned
+    }) // the scope joins the producers: they have all returned // pair: wait
 }
 
 fn produce(tx: Sender<u64>, read: &Source) -> Result<(), ReadError> {
@@ -138,11 +138,11 @@ fn produce(tx: Sender<u64>, read: &Source) -> Result<(), ReadError> {
             .map(|p| {
                 let tx = tx.clone();
                 s.spawn(move || -> Result<(), ReadError> {
-                    let _running = Running::start();
+                    let _running = Running::start(); // pair: ^spawn
                     for id in p * PER_PRODUCER..(p + 1) * PER_PRODUCER {
                         let record = read(id)?;
                         if tx.send(record).is_err() {
-                            return Ok(()); // every Receiver is gone: stop
+                            return Ok(()); // every Receiver is gone: stop // pair: ^send
                         }
                     }
                     Ok(())
@@ -151,7 +151,7 @@ fn produce(tx: Sender<u64>, read: &Source) -> Result<(), ReadError> {
             .collect();
         readers
             .into_iter()
-            .try_for_each(|r| r.join().expect("a producer panicked"))
+            .try_for_each(|r| r.join().expect("a producer panicked")) // pair: join-readers
     })
 }
 // ANCHOR_END: run_job
@@ -274,9 +274,9 @@ impl Sources {
 /// deliver when they deliver), and a failed write cancels them all, wherever
 /// they wait.
 pub fn run_job_cancel(sources: Vec<Receiver<u64>>, write: &Sink) -> Result<u64, JobError> {
-    let (tx, rx) = bounded(10);
+    let (tx, rx) = bounded(10); // pair: channel
     // Never carries a message: dropping `cancel` is the signal, Go's cancel().
-    let (cancel, done) = bounded::<()>(0);
+    let (cancel, done) = bounded::<()>(0); // pair: cancel
     thread::scope(|s| {
         for source in sources {
             let (tx, done) = (tx.clone(), done.clone());
@@ -289,29 +289,29 @@ pub fn run_job_cancel(sources: Vec<Receiver<u64>>, write: &Sink) -> Result<u64, 
         let mut stored = 0;
         for record in rx {
             if let Err(e) = write(record) {
-                drop(cancel); // wakes every producer that waits for its source
-                return Err(e.into()); // and this drops `rx`: no send can block
+                drop(cancel); // wakes every producer that waits for its source // pair: failed-write
+                return Err(e.into()); // and this drops `rx`: no send can block // pair: failed-write
             }
             stored += 1;
         }
         Ok(stored)
-    })
+    }) // pair: wait
 }
 
 /// One producer: until its source ends, the job is cancelled, or nobody
 /// receives any more.
 fn forward(source: &Receiver<u64>, tx: &Sender<u64>, done: &Receiver<()>) {
     loop {
-        select! {
+        select! { // pair: select
             recv(source) -> msg => match msg {
                 Ok(record) => {
-                    if tx.send(record).is_err() {
+                    if tx.send(record).is_err() { // pair: send
                         return; // the consumer quit
                     }
                 }
                 Err(_) => return, // the source ended
             },
-            recv(done) -> _ => return, // cancelled
+            recv(done) -> _ => return, // cancelled // pair: done
         }
     }
 }

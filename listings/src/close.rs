@@ -76,14 +76,14 @@ impl Drop for Running {
 /// The chapter-1 job, with the close moved to the sending side: `produce`
 /// owns the job's `Sender`, and the coordinator only waits.
 pub fn run_job(read: &Source) -> Result<u64, ReadError> {
-    let (tx, rx) = bounded(10);
+    let (tx, rx) = bounded(10); // pair: channel
     thread::scope(|s| {
-        let consumer = s.spawn(move || consume(rx));
+        let consumer = s.spawn(move || consume(rx)); // pair: consumer
         // `tx` moves into `produce`: the coordinator keeps no Sender.
-        let produced = produce(tx, read);
-        let total = consumer.join().expect("the consumer panicked");
+        let produced = produce(tx, read); // pair: produce close
+        let total = consumer.join().expect("the consumer panicked"); // pair: wait
         produced.map(|()| total)
-    })
+    }) // pair: wait
 }
 // ANCHOR_END: producer_closes
 
@@ -96,10 +96,10 @@ fn produce(tx: Sender<u64>, read: &Source) -> Result<(), ReadError> {
             .map(|p| {
                 let tx = tx.clone(); // one Sender per producer, owned by its thread
                 s.spawn(move || -> Result<(), ReadError> {
-                    let _running = Running::start();
+                    let _running = Running::start(); // pair: ^spawn
                     for id in 3 * p..3 * p + 3 {
-                        let record = read(id)?; // an early return drops this clone too
-                        tx.send(record).expect("the consumer quit early");
+                        let record = read(id)?; // an early return drops this clone too // pair: read-fails
+                        tx.send(record).expect("the consumer quit early"); // pair: send
                     }
                     Ok(())
                 })
@@ -108,20 +108,20 @@ fn produce(tx: Sender<u64>, read: &Source) -> Result<(), ReadError> {
         // errgroup's Wait, without cancellation: every producer runs to its
         // end. The error is the first in spawn order; the scope joins every
         // producer before it returns, whatever happened.
-        producers
+        producers // pair: wait
             .into_iter()
-            .try_for_each(|p| p.join().expect("a producer panicked"))
+            .try_for_each(|p| p.join().expect("a producer panicked")) // pair: wait
     })
 } // <- `tx`, the last Sender, is dropped here: the consumer's loop ends
 
 /// Keeps the whole batch until the channel is closed, then totals it.
 /// A `Receiver` has no `close`: the receiving side cannot close.
 fn consume(rx: Receiver<u64>) -> u64 {
-    let _running = Running::start();
+    let _running = Running::start(); // pair: ^receiver
     let mut rows = Vec::new();
     for record in rx {
-        // ends when every Sender has been dropped
-        rows.push(record);
+        // ends when every Sender has been dropped // pair: ^drain
+        rows.push(record); // pair: drain
     }
     rows.iter().sum()
 }
@@ -132,15 +132,15 @@ fn consume(rx: Receiver<u64>) -> u64 {
 /// the sending thread ends and drops the only `Sender`. A receiver that stops
 /// early makes `send` fail, and the thread returns instead of blocking.
 pub fn countdown(n: u64) -> Receiver<u64> {
-    let (tx, rx) = bounded(0); // unbuffered, like make(chan int)
+    let (tx, rx) = bounded(0); // unbuffered, like make(chan int) // pair: channel
     thread::spawn(move || {
         for i in (1..=n).rev() {
             if tx.send(i).is_err() {
-                return; // nobody is receiving any more
+                return; // nobody is receiving any more // pair: ^send ^^^spawn
             }
         }
-    }); // `tx` is dropped when the thread ends: that is the close
-    rx
+    }); // `tx` is dropped when the thread ends: that is the close // pair: close
+    rx // pair: return
 }
 // ANCHOR_END: countdown
 
@@ -149,18 +149,18 @@ pub fn countdown(n: u64) -> Receiver<u64> {
 /// no closer goroutine: each forwarder owns a clone of the `Sender`, and the
 /// output closes when the last clone is dropped, after the last send.
 pub fn merge(inputs: Vec<Receiver<u64>>) -> Receiver<u64> {
-    let (tx, rx) = bounded(0);
+    let (tx, rx) = bounded(0); // pair: channel
     for input in inputs {
-        let tx = tx.clone();
+        let tx = tx.clone(); // pair: count
         thread::spawn(move || {
             for v in input {
                 if tx.send(v).is_err() {
-                    return;
+                    return; // pair: ^send ^^^forwarder
                 }
             }
-        });
+        }); // pair: done close
     }
-    rx // the original `tx` is dropped here: only the forwarders' clones remain
+    rx // the original `tx` is dropped here: only the forwarders' clones remain // pair: return close
 }
 // ANCHOR_END: merge
 
@@ -462,14 +462,14 @@ pub fn merge_two(a: Receiver<i32>, b: Receiver<i32>) -> Vec<i32> {
     let mut got = Vec::new();
     let (mut a_done, mut b_done) = (false, false);
     while !(a_done && b_done) {
-        select! {
-            recv(a) -> v => match v {
-                Ok(v) => got.push(v),
-                Err(_) => { a = never(); a_done = true; } // Go: a = nil
+        select! { // pair: select ^loop
+            recv(a) -> v => match v { // pair: recv-a
+                Ok(v) => got.push(v), // pair: push
+                Err(_) => { a = never(); a_done = true; } // Go: a = nil // pair: off-a
             },
-            recv(b) -> v => match v {
-                Ok(v) => got.push(v),
-                Err(_) => { b = never(); b_done = true; }
+            recv(b) -> v => match v { // pair: recv-b
+                Ok(v) => got.push(v), // pair: push
+                Err(_) => { b = never(); b_done = true; } // pair: off-b
             },
         }
     }

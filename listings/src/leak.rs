@@ -111,7 +111,7 @@ pub fn settle(before: usize) -> usize {
 /// `RunJobLeaky`, ported line by line: three producers, one consumer, and
 /// the same early return before the "close".
 pub fn run_job(read: Source) -> Result<i64, ReadError> {
-    let (tx, rx) = bounded::<Record>(10);
+    let (tx, rx) = bounded::<Record>(10); // pair: channel
 
     let mut readers: Vec<Reader> = Vec::new();
     for p in 0..3 {
@@ -120,9 +120,9 @@ pub fn run_job(read: Source) -> Result<i64, ReadError> {
         let read = Arc::clone(&read);
         readers.push(thread::spawn(move || {
             for id in 3 * p..3 * p + 3 {
-                // On error: return, drop `tx`.
-                let r = read(id)?;
-                tx.send(r).expect("consumer gone");
+                // On error: return, drop `tx`. // pair: ^^producer
+                let r = read(id)?; // pair: read-fails
+                tx.send(r).expect("consumer gone"); // pair: send
             }
             Ok(())
         }));
@@ -131,19 +131,19 @@ pub fn run_job(read: Source) -> Result<i64, ReadError> {
     // Counts this thread (see `Running`).
     let running = Running::consumer();
     let consumer = thread::spawn(move || {
-        // one consumer
+        // one consumer // pair: ^consumer
         let _running = running;
         // Keeps the whole batch (as in the
         // incident); ends when every Sender
         // is gone.
-        let rows: Vec<Record> = rx.iter().collect();
+        let rows: Vec<Record> = rx.iter().collect(); // pair: drain
         total(&rows)
     });
 
     // ANCHOR: leaky_tail
-    wait(readers)?; // Go: return 0, err
-    drop(tx); // Go: close(records)
-    let total = consumer.join().unwrap();
+    wait(readers)?; // Go: return 0, err // pair: early-return
+    drop(tx); // Go: close(records) // pair: close
+    let total = consumer.join().unwrap(); // pair: join-consumer
     Ok(total)
     // ANCHOR_END: leaky_tail
 }
@@ -542,16 +542,16 @@ impl Drop for Batch<'_> {
     fn drop(&mut self) {
         self.log
             .borrow_mut()
-            .push(format!("close batch {}", self.id));
+            .push(format!("close batch {}", self.id)); // pair: close-batch
     }
 }
 
 fn process(log: &RefCell<Vec<String>>) {
     for id in 0..3 {
-        log.borrow_mut().push(format!("open batch {id}"));
-        let _batch = Batch { id, log }; // dropped at the end of this iteration
+        log.borrow_mut().push(format!("open batch {id}")); // pair: open ^loop
+        let _batch = Batch { id, log }; // dropped at the end of this iteration // pair: close-batch
     }
-    log.borrow_mut().push("loop done".into());
+    log.borrow_mut().push("loop done".into()); // pair: loop-done
 }
 // ANCHOR_END: drop_per_block
 

@@ -53,7 +53,7 @@ pub fn checksum_all(
     items: u64,
     work: impl Fn(u64) -> Result<u64, BadItem> + Sync,
 ) -> Result<Vec<u64>, BadItem> {
-    (0..items).into_par_iter().map(&work).collect()
+    (0..items).into_par_iter().map(&work).collect() // pair: items results stop wait
 }
 // ANCHOR_END: checksum_all
 

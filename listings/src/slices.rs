@@ -8,7 +8,7 @@ use std::io::{self, Write};
 /// Go's `addTagsTo(tags *[]string, ...)`: `&mut Vec`
 /// lends the caller's vector itself; it grows in place.
 pub fn add_tags(tags: &mut Vec<String>, more: &[&str]) {
-    tags.extend(more.iter().map(|m| m.to_string()));
+    tags.extend(more.iter().map(|m| m.to_string())); // pair: grow ^borrow
 }
 // ANCHOR_END: add_tags
 
@@ -16,8 +16,8 @@ pub fn add_tags(tags: &mut Vec<String>, more: &[&str]) {
 /// Go's `tags = addTags(tags, ...)`: the vector moves
 /// in, the grown one moves out; the old name is gone.
 pub fn with_tags(mut tags: Vec<String>, more: &[&str]) -> Vec<String> {
-    add_tags(&mut tags, more);
-    tags
+    add_tags(&mut tags, more); // pair: grow ^signature
+    tags // pair: return
 }
 // ANCHOR_END: with_tags
 
@@ -68,18 +68,18 @@ pub fn lost(out: &mut dyn Write) -> io::Result<()> {
 pub fn alias(out: &mut dyn Write) -> io::Result<()> {
     // ANCHOR: alias
     let mut a = vec![1, 2];
-    a.push(3);
+    a.push(3); // pair: grow
 
     // Go's `b := append(a, 4)` means "a new list that
     // starts like a" or "grow a". The first is a copy,
     // and Rust makes you write it:
-    let mut b = a.clone();
-    b.push(4);
-    let mut c = a.clone();
-    c.push(5);
-    writeln!(out, "b: {b:?} c: {c:?}")?;
-    let shared = b.as_ptr() == c.as_ptr();
-    writeln!(out, "b and c share one buffer: {shared}")?;
+    let mut b = a.clone(); // pair: b
+    b.push(4); // pair: b
+    let mut c = a.clone(); // pair: c
+    c.push(5); // pair: c
+    writeln!(out, "b: {b:?} c: {c:?}")?; // pair: print
+    let shared = b.as_ptr() == c.as_ptr(); // pair: shared
+    writeln!(out, "b and c share one buffer: {shared}")?; // pair: shared
 
     // The second goes through `&mut a`, and there is
     // only one of those at a time.

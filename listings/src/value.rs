@@ -22,13 +22,13 @@ pub struct Point {
 pub fn copies(out: &mut dyn Write) -> io::Result<()> {
     // ANCHOR: sizes
     writeln!(out, "how many bytes a move or a copy takes (64-bit):")?;
-    writeln!(out, "  Point                {}", size_of::<Point>())?;
-    writeln!(out, "  [i64; 4]             {}", size_of::<[i64; 4]>())?;
-    writeln!(out, "  Vec<i64>             {}", size_of::<Vec<i64>>())?;
+    writeln!(out, "  Point                {}", size_of::<Point>())?; // pair: point
+    writeln!(out, "  [i64; 4]             {}", size_of::<[i64; 4]>())?; // pair: array
+    writeln!(out, "  Vec<i64>             {}", size_of::<Vec<i64>>())?; // pair: slice
     writeln!(out, "  String               {}", size_of::<String>())?;
     writeln!(
         out,
-        "  HashMap<String, i64> {}",
+        "  HashMap<String, i64> {}", // pair: map
         size_of::<HashMap<String, i64>>()
     )?;
     writeln!(
@@ -41,7 +41,7 @@ pub fn copies(out: &mut dyn Write) -> io::Result<()> {
         "  Arc<Mutex<HashMap<String, i64>>> {}",
         size_of::<Arc<Mutex<HashMap<String, i64>>>>()
     )?;
-    writeln!(out, "  &Point               {}", size_of::<&Point>())?;
+    writeln!(out, "  &Point               {}", size_of::<&Point>())?; // pair: pointer
     writeln!(out, "  Box<Point>           {}", size_of::<Box<Point>>())?;
     // ANCHOR_END: sizes
 
@@ -90,7 +90,7 @@ pub struct Counter {
 impl Counter {
     /// `&mut self`: Go's pointer receiver, changes the caller's counter.
     pub fn inc(&mut self) {
-        self.hits += 1;
+        self.hits += 1; // pair: inc ^pointer-receiver
     }
 
     /// `&self`: reads only; `self.hits += 1` here would not compile.
@@ -165,9 +165,9 @@ pub fn in_place(out: &mut dyn Write) -> io::Result<()> {
     }
     writeln!(out, "for &mut:    {items:?}")?;
 
-    let mut stock = HashMap::from([("pen", Item { name: "pen", n: 1 })]);
+    let mut stock = HashMap::from([("pen", Item { name: "pen", n: 1 })]); // pair: map
     if let Some(pen) = stock.get_mut("pen") {
-        pen.n += 1;
+        pen.n += 1; // pair: change-in-map ^change-in-map
     }
     writeln!(out, "get_mut:     {:?}", stock["pen"])?;
 
@@ -185,13 +185,13 @@ pub fn in_place(out: &mut dyn Write) -> io::Result<()> {
 /// so the count cannot be reached without the lock.
 #[derive(Debug, Default)]
 pub struct Stats {
-    hits: Mutex<u64>,
+    hits: Mutex<u64>, // pair: lock
 }
 
 impl Stats {
     /// `&self` is enough: the lock hands out the `&mut u64`.
     pub fn hit(&self) {
-        *self.hits.lock().unwrap() += 1;
+        *self.hits.lock().unwrap() += 1; // pair: count ^receiver
     }
 
     pub fn hits(&self) -> u64 {
@@ -224,11 +224,11 @@ pub fn locks(out: &mut dyn Write) -> io::Result<()> {
 /// `go/value/cmd/loopvar`.
 pub fn closures(out: &mut dyn Write) -> io::Result<()> {
     // ANCHOR: closures
-    let mut prints: Vec<Box<dyn Fn() -> u32>> = Vec::new();
+    let mut prints: Vec<Box<dyn Fn() -> u32>> = Vec::new(); // pair: closures
     for i in 0..3 {
-        prints.push(Box::new(move || i)); // each closure owns its own copy of i
+        prints.push(Box::new(move || i)); // each closure owns its own copy of i // pair: capture ^loop
     }
-    let seen: Vec<u32> = prints.iter().map(|p| p()).collect();
+    let seen: Vec<u32> = prints.iter().map(|p| p()).collect(); // pair: call
     writeln!(out, "closures:  {seen:?}")?;
 
     let names = vec![String::from("a"), String::from("b")];

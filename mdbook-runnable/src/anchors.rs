@@ -3,6 +3,7 @@
 //! reader, and an anchored region is dedented, so a method body reads like
 //! top-level code.
 
+use crate::pairs::{self, Mark};
 use std::path::Path;
 
 /// `path` or `path:anchor`, as written in a directive.
@@ -32,6 +33,12 @@ impl Spec {
         extract(&text, self.anchor.as_deref()).map_err(|e| format!("{}: {e}", self.path))
     }
 
+    /// Like `read`, with the pair marks the region carried (`pairs.rs`).
+    pub fn read_marked(&self, root: &Path) -> Result<Shown, String> {
+        let text = read_file(root, &self.path)?;
+        extract_marked(&text, self.anchor.as_deref()).map_err(|e| format!("{}: {e}", self.path))
+    }
+
     /// Like `read`, but for Rust that runs on the playground: the lines
     /// outside the anchor come along as hidden `# ` lines (as with mdBook's
     /// `{{#rustdoc_include}}`), so the anchored fragment still compiles.
@@ -54,10 +61,11 @@ impl Spec {
                 Some(Marker::End(name)) if name == anchor && inside => inside = false,
                 Some(_) => {}
                 None if inside => {}
-                None => out.push(format!("# {line}")),
+                None => out.push(format!("# {}", pairs::strip(line))),
             }
         }
-        Ok(join(&out.iter().map(String::as_str).collect::<Vec<_>>()))
+        let out: Vec<(usize, &str)> = out.iter().map(|l| (0, l.as_str())).collect();
+        Ok(region(&out, false)?.code)
     }
 }
 
@@ -112,27 +120,45 @@ pub(crate) fn marker(line: &str) -> Option<Marker<'_>> {
 
 /// The lines of `text` inside `anchor` (or all of it), anchor lines removed.
 pub fn extract(text: &str, anchor: Option<&str>) -> Result<String, String> {
+    extract_marked(text, anchor).map(|shown| shown.code)
+}
+
+/// A region as the reader sees it, and the pair marks its lines carried.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shown {
+    pub code: String,
+    pub marks: Vec<Mark>,
+}
+
+/// Like `extract`, also cutting the `// pair:` markers off (`pairs.rs`) and
+/// returning where they were, in shown and in source lines.
+pub fn extract_marked(text: &str, anchor: Option<&str>) -> Result<Shown, String> {
     let Some(anchor) = anchor else {
-        let kept: Vec<&str> = text.lines().filter(|l| marker(l).is_none()).collect();
-        return Ok(join(&kept));
+        let kept: Vec<(usize, &str)> = numbered(text)
+            .filter(|(_, l)| marker(l).is_none())
+            .collect();
+        return region(&kept, false);
     };
-    let mut lines = text.lines().enumerate();
+    let mut lines = numbered(text);
     let start = lines
         .by_ref()
         .find(|(_, l)| marker(l) == Some(Marker::Start(anchor)))
-        .map(|(i, _)| i + 1)
+        .map(|(n, _)| n)
         .ok_or_else(|| format!("no `ANCHOR: {anchor}` in the file"))?;
     let mut kept = Vec::new();
-    for (_, line) in lines {
+    for (n, line) in lines {
         match marker(line) {
             Some(Marker::End(name)) if name == anchor => {
-                if kept.iter().all(|l: &&str| l.trim().is_empty()) {
+                if kept
+                    .iter()
+                    .all(|(_, l): &(usize, &str)| l.trim().is_empty())
+                {
                     return Err(format!("anchor `{anchor}` (line {start}) is empty"));
                 }
-                return Ok(dedent(&kept));
+                return region(&kept, true);
             }
             Some(_) => {}
-            None => kept.push(line),
+            None => kept.push((n, line)),
         }
     }
     Err(format!(
@@ -140,24 +166,63 @@ pub fn extract(text: &str, anchor: Option<&str>) -> Result<String, String> {
     ))
 }
 
-/// Joins lines, dropping blank lines at both ends: gofmt wants a blank line
-/// between a function's `}` and a following `// ANCHOR_END`, and the book
-/// should not show it.
-fn join(lines: &[&str]) -> String {
-    let first = lines.iter().position(|l| !l.trim().is_empty()).unwrap_or(0);
-    let last = lines
-        .iter()
-        .rposition(|l| !l.trim().is_empty())
-        .map_or(0, |i| i + 1);
-    let mut out = lines[first..last.max(first)].join("\n");
-    out.push('\n');
-    out
+/// Lines with their 1-based numbers in the file.
+fn numbered(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.lines().enumerate().map(|(i, l)| (i + 1, l))
 }
 
-/// Removes the indentation that every non-blank line shares.
-fn dedent(lines: &[&str]) -> String {
-    let common = lines
+/// Cuts the pair markers off, drops blank lines at both ends (gofmt wants a
+/// blank line between a function's `}` and a following `// ANCHOR_END`, and
+/// the book should not show it) and, for an anchor, removes the indentation
+/// that every non-blank line shares.
+fn region(lines: &[(usize, &str)], dedent: bool) -> Result<Shown, String> {
+    let mut split = Vec::with_capacity(lines.len());
+    for &(n, line) in lines {
+        let (code, names) = pairs::split(line).map_err(|e| format!("line {n}: {e}"))?;
+        split.push((n, code, names));
+    }
+    let first = split
         .iter()
+        .position(|(_, l, _)| !l.trim().is_empty())
+        .unwrap_or(0);
+    let last = split
+        .iter()
+        .rposition(|(_, l, _)| !l.trim().is_empty())
+        .map_or(0, |i| i + 1);
+    let split = &split[first..last.max(first)];
+    let common = if dedent {
+        common_indent(split.iter().map(|(_, l, _)| l.as_ref()))
+    } else {
+        ""
+    };
+    let mut code = split
+        .iter()
+        .map(|(_, l, _)| l.strip_prefix(common).unwrap_or(l.trim_start()))
+        .collect::<Vec<_>>()
+        .join("\n");
+    code.push('\n');
+    let mut marks = Vec::new();
+    for (i, (n, _, names)) in split.iter().enumerate() {
+        for written in names {
+            let (up, name) = pairs::up(written);
+            let Some(at) = i.checked_sub(up) else {
+                return Err(format!(
+                    "line {n}: `{written}` marks a line above the first one shown"
+                ));
+            };
+            marks.push(Mark {
+                name: name.to_owned(),
+                shown_line: at + 1,
+                source_line: split[at].0,
+            });
+        }
+    }
+    Ok(Shown { code, marks })
+}
+
+/// The indentation that every non-blank line shares.
+fn common_indent<'a>(lines: impl Iterator<Item = &'a str>) -> &'a str {
+    lines
         .filter(|l| !l.trim().is_empty())
         .map(|l| &l[..l.len() - l.trim_start().len()])
         .reduce(|a, b| {
@@ -168,12 +233,7 @@ fn dedent(lines: &[&str]) -> String {
                 .map_or(a.len().min(b.len()), |((i, _), _)| i);
             &a[..n]
         })
-        .unwrap_or("");
-    let lines: Vec<&str> = lines
-        .iter()
-        .map(|l| l.strip_prefix(common).unwrap_or(l.trim_start()))
-        .collect();
-    join(&lines)
+        .unwrap_or("")
 }
 
 #[cfg(test)]
@@ -233,6 +293,47 @@ func job() {
         let whole = extract(SRC, None).unwrap();
         assert!(!whole.contains("ANCHOR"), "{whole}");
         assert!(whole.starts_with("package leak\n\nfunc job() {\n\tx := 1\n"));
+    }
+
+    #[test]
+    fn pair_markers_are_cut_and_their_lines_kept() {
+        let src = "package p\n\n// ANCHOR: f\nfunc f() {\n\n\tdefer close(out) // pair: close\n\tg.Go(work) // why // pair: spawn close\n}\n// ANCHOR_END: f\n";
+        let shown = extract_marked(src, Some("f")).unwrap();
+        assert_eq!(
+            shown.code,
+            "func f() {\n\ndefer close(out)\ng.Go(work) // why\n}\n"
+                .replace("\nd", "\n\td")
+                .replace("\ng", "\n\tg")
+        );
+        let marks: Vec<(&str, usize, usize)> = shown
+            .marks
+            .iter()
+            .map(|m| (m.name.as_str(), m.shown_line, m.source_line))
+            .collect();
+        assert_eq!(marks, [("close", 3, 6), ("spawn", 4, 7), ("close", 4, 7)]);
+        let whole = extract(src, None).unwrap();
+        assert!(!whole.contains("pair"), "{whole}");
+    }
+
+    #[test]
+    fn a_caret_marks_the_line_above() {
+        let src = "// ANCHOR: f\nfn f() {\n    for x in xs {\n        use_it(x); // pair: use ^loop ^^sig\n    }\n}\n// ANCHOR_END: f\n";
+        let shown = extract_marked(src, Some("f")).unwrap();
+        let marks: Vec<(&str, usize, usize)> = shown
+            .marks
+            .iter()
+            .map(|m| (m.name.as_str(), m.shown_line, m.source_line))
+            .collect();
+        assert_eq!(marks, [("use", 3, 4), ("loop", 2, 3), ("sig", 1, 2)]);
+        let too_high = "// ANCHOR: g\nfn g() {} // pair: ^sig\n// ANCHOR_END: g\n";
+        let err = extract_marked(too_high, Some("g")).unwrap_err();
+        assert!(err.contains("line 2: `^sig` marks a line above"), "{err}");
+    }
+
+    #[test]
+    fn a_marker_alone_on_its_line_is_an_error_with_its_line() {
+        let err = extract("fn f() {}\n// pair: close\n", None).unwrap_err();
+        assert!(err.starts_with("line 2: "), "{err}");
     }
 
     #[test]

@@ -291,7 +291,7 @@ mod tests {
             "{pane}"
         );
         assert!(
-            pane.contains("<div class=\"runnable-pane\" data-lang=\"go\">"),
+            pane.contains("<div class=\"runnable-pane\" data-lang=\"go\" data-pairs="),
             "a pane without a run command is not editable: {pane}"
         );
         for md in [

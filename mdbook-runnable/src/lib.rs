@@ -13,6 +13,7 @@ mod expand;
 pub mod experiments;
 mod html_check;
 mod markdown;
+mod pairs;
 mod render;
 mod scan;
 mod starter;

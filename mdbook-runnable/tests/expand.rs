@@ -441,3 +441,49 @@ fn progress_lists_every_exercise_with_its_card_and_chapter() {
         "{nested}"
     );
 }
+
+// ---- aligned lines (`// pair: NAME`) ----------------------------------------
+
+#[test]
+fn compare_panes_carry_their_pairs_without_the_markers() {
+    let out =
+        expand("{{#compare go=\"go/pairs.go:send_all\" rust=\"listings/pairs.rs:send_all\"}}\n");
+    assert!(
+        out.contains(
+            "<div class=\"runnable-pane\" data-lang=\"go\" data-pairs=\"close:2 send:4\">"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "<div class=\"runnable-pane\" data-lang=\"rust\" data-pairs=\"close:5 send:3\">"
+        ),
+        "{out}"
+    );
+    assert!(
+        !out.contains("pair:"),
+        "markers never reach the page: {out}"
+    );
+    assert!(
+        out.contains("\tdefer close(out) // the sender closes\n"),
+        "{out}"
+    );
+    assert!(out.contains("        tx.send(i).unwrap();\n"), "{out}");
+}
+
+#[test]
+fn a_listing_shown_alone_just_loses_its_markers() {
+    let out = expand("{{#listing listings/pairs.rs:send_lonely}}\n");
+    assert!(!out.contains("pair:"), "{out}");
+    assert!(!out.contains("data-pairs"), "{out}");
+    assert!(out.contains("    drop(tx);\n}\n"), "{out}");
+}
+
+#[test]
+fn error_a_pair_on_one_side_only_names_the_page_and_the_marker_line() {
+    assert_error(
+        "Text\n\n{{#compare go=\"go/pairs.go:send_all\"\n  rust=\"listings/pairs.rs:send_lonely\"}}\n",
+        3,
+        "listings/pairs.rs:14: pair `drop` has no counterpart in the Go pane",
+    );
+}

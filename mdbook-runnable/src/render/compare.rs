@@ -1,10 +1,12 @@
 //! `{{#compare go="path[:anchor]" rust="path[:anchor]" go_run="..." rust_run="..."}}`:
-//! Go | Rust side by side (stacked on a narrow screen, see theme/runnable.css).
+//! Go | Rust side by side (stacked on a narrow screen, see theme/runnable.css),
+//! with the lines each side marks `// pair: NAME` linked (`pairs.rs`).
 
-use crate::anchors::Spec;
+use crate::anchors::{Shown, Spec};
 use crate::attrs::Attrs;
 use crate::env::Env;
 use crate::markdown::{escape_html, fenced, info_string, run_line};
+use crate::pairs;
 
 const ATTRIBUTES: &[&str] = &["go", "rust", "go_run", "rust_run"];
 
@@ -20,32 +22,66 @@ pub fn render(mut attrs: Attrs, env: &Env) -> Result<String, String> {
             "{{#compare}} needs both go=\"path[:anchor]\" and rust=\"path[:anchor]\"".to_owned(),
         );
     };
+    let go = Spec::parse(&go);
+    let rust = Spec::parse(&rust);
+    let go_shown = go.read_marked(&env.book_root)?;
+    let rust_shown = rust.read_marked(&env.book_root)?;
+    // A pair is a claim that two lines do the same thing: one side alone
+    // means a marker was forgotten, or its line changed.
+    let lonely = pairs::lonely(
+        &side("Go", &go, &go_shown.marks),
+        &side("Rust", &rust, &rust_shown.marks),
+    );
+    if !lonely.is_empty() {
+        return Err(lonely.join("; "));
+    }
     let mut out = String::from("<div class=\"runnable-compare\">\n");
-    out.push_str(&pane("go", "Go", &go, go_run.as_deref(), env)?);
-    out.push_str(&pane("rust", "Rust", &rust, rust_run.as_deref(), env)?);
+    out.push_str(&pane("go", "Go", &go, &go_shown, go_run.as_deref(), env)?);
+    out.push_str(&pane(
+        "rust",
+        "Rust",
+        &rust,
+        &rust_shown,
+        rust_run.as_deref(),
+        env,
+    )?);
     out.push_str("</div>\n");
     Ok(out)
+}
+
+fn side<'a>(label: &'a str, spec: &'a Spec, marks: &'a [pairs::Mark]) -> pairs::Side<'a> {
+    pairs::Side {
+        label,
+        path: &spec.path,
+        spec: spec.to_string(),
+        marks,
+    }
 }
 
 fn pane(
     lang: &str,
     label: &str,
-    spec: &str,
+    spec: &Spec,
+    shown: &Shown,
     run: Option<&str>,
     env: &Env,
 ) -> Result<String, String> {
-    let spec = Spec::parse(spec);
-    let code = spec.read(&env.book_root)?;
+    let code = &shown.code;
     let edit = match run {
-        Some(cmd) => env.edit_attribute(&spec, cmd)?,
+        Some(cmd) => env.edit_attribute(spec, cmd)?,
         None => String::new(),
     };
+    // `data-pairs="close:3,4 spawn:7"`: theme/runnable-align.js links the lines.
+    let pairs = match pairs::attribute(&shown.marks) {
+        none if none.is_empty() => String::new(),
+        some => format!(" data-pairs=\"{some}\""),
+    };
     let mut out = format!(
-        "<div class=\"runnable-pane\" data-lang=\"{lang}\"{edit}>\n\
+        "<div class=\"runnable-pane\" data-lang=\"{lang}\"{edit}{pairs}>\n\
          <p class=\"runnable-pane-label\"><span class=\"runnable-lang\">{label}</span> <code>{}</code></p>\n\n",
         escape_html(&spec.to_string())
     );
-    out.push_str(&fenced(&info_string(lang, &code, false), &code));
+    out.push_str(&fenced(&info_string(lang, code, false), code));
     out.push('\n');
     if let Some(cmd) = run {
         let id = env.run_command(cmd)?;

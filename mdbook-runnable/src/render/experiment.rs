@@ -9,6 +9,7 @@ use crate::commands::Place;
 use crate::env::Env;
 use crate::experiments::{FILE_NAME, Spec, diff};
 use crate::markdown::{escape_html, fenced, inline_html};
+use crate::pairs;
 use serde::Deserialize;
 use std::path::Path;
 
@@ -110,7 +111,12 @@ fn render_spec(spec: &Spec, path: &str, text: &str, env: &Env) -> Result<String,
         escape_html(&spec.file),
         escape_html(&spec.command)
     ));
-    out.push_str(&fenced("diff", &diff(&spec.find, &spec.replace)));
+    // The edit as the reader knows the code: without `// pair:` markers.
+    let (find, replace) = (
+        pairs::strip_all(&spec.find),
+        pairs::strip_all(&spec.replace),
+    );
+    out.push_str(&fenced("diff", &diff(&find, &replace)));
     out.push_str(
         "\n</div>\n<div class=\"runnable-experiment-claim\">\n\
          <p class=\"runnable-experiment-step\">What happens (CI runs the edited copy and checks it):</p>\n\

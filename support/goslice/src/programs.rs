@@ -52,13 +52,13 @@ pub fn lost(out: &mut dyn Write) -> io::Result<()> {
 /// `go run ./slices/cmd/alias`
 pub fn alias(out: &mut dyn Write) -> io::Result<()> {
     let a = GoSlice::<i64>::from([1, 2]);
-    let a = a.append([3]); // grows to capacity 4
+    let a = a.append([3]); // grows to capacity 4 // pair: grow
     println_go!(out, "a:", a, "len", a.len(), "cap", a.cap())?;
 
-    let b = a.append([4]); // fits: writes a's array at index 3
-    let c = a.append([5]); // fits too: the same slot
-    println_go!(out, "b:", b, "c:", c)?;
-    println_go!(out, "b and c share one array:", b.addr(0) == c.addr(0))?;
+    let b = a.append([4]); // fits: writes a's array at index 3 // pair: b
+    let c = a.append([5]); // fits too: the same slot // pair: c
+    println_go!(out, "b:", b, "c:", c)?; // pair: print
+    println_go!(out, "b and c share one array:", b.addr(0) == c.addr(0))?; // pair: shared
 
     let full = GoSlice::<i64>::from([1, 2, 3]); // capacity 3
     let d = full.append([4]); // must grow: a new array

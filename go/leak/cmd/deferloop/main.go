@@ -14,11 +14,11 @@ func main() {
 }
 
 func process() {
-	for batch := range 3 {
-		fmt.Println("open batch", batch)
-		defer fmt.Println("close batch", batch) // runs when process returns
+	for batch := range 3 { // pair: loop
+		fmt.Println("open batch", batch)        // pair: open
+		defer fmt.Println("close batch", batch) // runs when process returns // pair: close-batch
 	}
-	fmt.Println("loop done")
+	fmt.Println("loop done") // pair: loop-done
 }
 
 // ANCHOR_END: deferloop

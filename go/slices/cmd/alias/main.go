@@ -9,13 +9,13 @@ import "fmt"
 func main() {
 	// ANCHOR: alias
 	a := []int{1, 2}
-	a = append(a, 3) // grows to capacity 4: one spare slot nobody asked for
+	a = append(a, 3) // grows to capacity 4: one spare slot nobody asked for // pair: grow
 	fmt.Println("a:", a, "len", len(a), "cap", cap(a))
 
-	b := append(a, 4) // fits: writes a's array at index 3
-	c := append(a, 5) // fits too: writes the same slot
-	fmt.Println("b:", b, "c:", c)
-	fmt.Println("b and c share one array:", &b[0] == &c[0])
+	b := append(a, 4)                                       // fits: writes a's array at index 3 // pair: b
+	c := append(a, 5)                                       // fits too: writes the same slot // pair: c
+	fmt.Println("b:", b, "c:", c)                           // pair: print
+	fmt.Println("b and c share one array:", &b[0] == &c[0]) // pair: shared
 	// ANCHOR_END: alias
 
 	// ANCHOR: no_alias

@@ -11,16 +11,16 @@ import (
 
 // ANCHOR: fix_return
 // addTags returns the new header, like append itself; the caller stores it.
-func addTags(tags []string, more ...string) []string {
-	return append(tags, more...)
+func addTags(tags []string, more ...string) []string { // pair: signature
+	return append(tags, more...) // pair: grow return
 }
 
 // ANCHOR_END: fix_return
 
 // ANCHOR: fix_pointer
 // addTagsTo appends through a pointer to the caller's header.
-func addTagsTo(tags *[]string, more ...string) {
-	*tags = append(*tags, more...)
+func addTagsTo(tags *[]string, more ...string) { // pair: borrow
+	*tags = append(*tags, more...) // pair: grow
 }
 
 // ANCHOR_END: fix_pointer

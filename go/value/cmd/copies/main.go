@@ -18,14 +18,14 @@ type Point struct{ X, Y int }
 func main() {
 	// ANCHOR: sizes
 	fmt.Println("how many bytes an assignment copies (64-bit):")
-	fmt.Println("  struct{X, Y int} ", unsafe.Sizeof(Point{}))
-	fmt.Println("  [4]int           ", unsafe.Sizeof([4]int{}))
-	fmt.Println("  []int            ", unsafe.Sizeof([]int(nil)))
-	fmt.Println("  map[string]int   ", unsafe.Sizeof(map[string]int(nil)))
+	fmt.Println("  struct{X, Y int} ", unsafe.Sizeof(Point{}))             // pair: point
+	fmt.Println("  [4]int           ", unsafe.Sizeof([4]int{}))            // pair: array
+	fmt.Println("  []int            ", unsafe.Sizeof([]int(nil)))          // pair: slice
+	fmt.Println("  map[string]int   ", unsafe.Sizeof(map[string]int(nil))) // pair: map
 	fmt.Println("  chan int         ", unsafe.Sizeof((chan int)(nil)))
 	fmt.Println("  func()           ", unsafe.Sizeof((func())(nil)))
 	fmt.Println("  any              ", unsafe.Sizeof(any(nil)))
-	fmt.Println("  *Point           ", unsafe.Sizeof((*Point)(nil)))
+	fmt.Println("  *Point           ", unsafe.Sizeof((*Point)(nil))) // pair: pointer
 	// ANCHOR_END: sizes
 
 	// ANCHOR: copies

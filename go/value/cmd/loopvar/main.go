@@ -10,13 +10,13 @@ import "fmt"
 
 func main() {
 	// ANCHOR: since_122
-	var prints []func()
-	for i := 0; i < 3; i++ {
-		prints = append(prints, func() { fmt.Print(i, " ") })
+	var prints []func()      // pair: closures
+	for i := 0; i < 3; i++ { // pair: loop
+		prints = append(prints, func() { fmt.Print(i, " ") }) // pair: capture
 	}
 	fmt.Print("go 1.22 and later: ")
-	for _, p := range prints {
-		p()
+	for _, p := range prints { // pair: call
+		p() // pair: call
 	}
 	fmt.Println()
 	// ANCHOR_END: since_122

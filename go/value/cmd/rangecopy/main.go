@@ -29,14 +29,14 @@ func main() {
 	// ANCHOR_END: range_copy
 
 	// ANCHOR: map_fixes
-	stock := map[string]Item{"pen": {"pen", 1}}
-	it := stock["pen"] // 1. copy out, change, store back
-	it.N++
-	stock["pen"] = it
+	stock := map[string]Item{"pen": {"pen", 1}} // pair: map
+	it := stock["pen"]                          // 1. copy out, change, store back // pair: change-in-map
+	it.N++                                      // pair: change-in-map
+	stock["pen"] = it                           // pair: change-in-map
 	fmt.Println("store back: ", stock["pen"])
 
 	ptrs := map[string]*Item{"pen": {"pen", 1}}
-	ptrs["pen"].N++ // 2. the map holds pointers; the Item is shared
+	ptrs["pen"].N++ // 2. the map holds pointers; the Item is shared // pair: change-in-map
 	fmt.Println("pointers:   ", *ptrs["pen"])
 	// ANCHOR_END: map_fixes
 }

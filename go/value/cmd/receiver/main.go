@@ -27,8 +27,8 @@ type PCounter struct {
 }
 
 // Inc gets the address of the caller's PCounter and changes it.
-func (c *PCounter) Inc() {
-	c.hits++
+func (c *PCounter) Inc() { // pair: pointer-receiver
+	c.hits++ // pair: inc
 }
 
 // ANCHOR_END: pointer_receiver

@@ -14,15 +14,15 @@ import (
 // ANCHOR: copylock
 // Stats guards its hits with a mutex.
 type Stats struct {
-	mu   sync.Mutex
-	hits int
+	mu   sync.Mutex // pair: lock
+	hits int        // pair: lock
 }
 
 // Hit has a value receiver: it locks the copy's mutex and counts in the copy.
-func (s Stats) Hit() {
-	s.mu.Lock()
+func (s Stats) Hit() { // pair: receiver
+	s.mu.Lock() // pair: count
 	defer s.mu.Unlock()
-	s.hits++
+	s.hits++ // pair: count
 }
 
 // ANCHOR_END: copylock
