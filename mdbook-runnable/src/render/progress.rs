@@ -39,7 +39,7 @@ pub fn render(attrs: Attrs, env: &Env) -> Result<String, String> {
              <td class=\"runnable-progress-state\">—</td>\
              <td><a href=\"{page}\">{}</a></td></tr>\n",
             inline_html(&tr(&ex.title)),
-            inline_html(&tr(&chapter_title(env, &ex.chapter))),
+            inline_html(without_heading_id(&tr(&chapter_title(env, &ex.chapter)))),
         ));
     }
     out.push_str("</tbody>\n</table>\n</div>\n");
@@ -79,6 +79,15 @@ fn chapter_title(env: &Env, chapter: &str) -> String {
         .unwrap_or_else(|| chapter.to_owned())
 }
 
+/// A translated heading carries the English heading's anchor as `{#id}`
+/// (po/README.md), which is not part of its title.
+fn without_heading_id(title: &str) -> &str {
+    match title.rfind(" {#") {
+        Some(at) if title.ends_with('}') => title[..at].trim_end(),
+        _ => title,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -88,5 +97,12 @@ mod tests {
         assert_eq!(up_to_src("src/progress.md"), "");
         assert_eq!(up_to_src("src/appendix/progress.md"), "../");
         assert_eq!(html_path("leak/index.md"), "leak/index.html");
+    }
+
+    #[test]
+    fn a_translated_chapter_title_loses_its_anchor() {
+        assert_eq!(without_heading_id("找出泄漏 {#finding-leaks}"), "找出泄漏");
+        assert_eq!(without_heading_id("Finding leaks"), "Finding leaks");
+        assert_eq!(without_heading_id("`{#x}` in code"), "`{#x}` in code");
     }
 }
