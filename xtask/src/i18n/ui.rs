@@ -1,6 +1,6 @@
 //! Our own words in the catalogue: the preprocessor's table
-//! (`mdbook-runnable/src/strings.rs`), each page script's table
-//! (`var STRINGS = {...}` at the top of the files in `SCRIPTS`), and the
+//! (`mdbook-runnable/src/strings.rs`), each page script's table (a
+//! `var STRINGS = {...}` in a `theme/*.js`: every script that has one), and the
 //! exercise manifest's titles, tasks and hints. They reach the page after
 //! mdbook-gettext has run, so mdbook-xgettext never sees them: they are read
 //! here, from the tables themselves, so that a string added to a table is a
@@ -11,13 +11,31 @@ use std::path::Path;
 /// The preprocessor's words: one `pub const NAME: &str = "...";` each.
 pub const RUST_TABLE: &str = "mdbook-runnable/src/strings.rs";
 
-/// Every page script with words of its own, each holding one
-/// `var STRINGS = {...};` table (a new script with a table is added here).
-pub const SCRIPTS: &[&str] = &[
-    "theme/runnable.js",
-    "theme/runnable-runner.js",
-    "theme/runnable-experiments.js",
-];
+/// Where the page scripts are. Each one with words of its own holds one
+/// `var STRINGS = {...};` table, found by its opening line: a new script
+/// with a table is extracted without being listed anywhere.
+pub const SCRIPT_DIR: &str = "theme";
+const TABLE_OPENING: &str = "var STRINGS = {";
+
+/// The page scripts with a table, sorted, as paths from the root.
+pub fn scripts(root: &Path) -> Result<Vec<String>, String> {
+    let dir = root.join(SCRIPT_DIR);
+    let entries = std::fs::read_dir(&dir).map_err(|e| format!("cannot read {SCRIPT_DIR}/: {e}"))?;
+    let mut found = Vec::new();
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let path = format!("{SCRIPT_DIR}/{name}");
+        if name.ends_with(".js")
+            && read(root, &path)?
+                .lines()
+                .any(|l| l.trim() == TABLE_OPENING)
+        {
+            found.push(path);
+        }
+    }
+    found.sort();
+    Ok(found)
+}
 
 /// A message and where it comes from (`#:` references).
 pub type Message = (String, Vec<String>);
@@ -26,8 +44,8 @@ pub type Message = (String, Vec<String>);
 pub fn messages(root: &Path) -> Result<Vec<Message>, String> {
     let mut out = Vec::new();
     out.extend(rust_table(RUST_TABLE, &read(root, RUST_TABLE)?)?);
-    for script in SCRIPTS {
-        out.extend(script_table(script, &read(root, script)?)?);
+    for script in scripts(root)? {
+        out.extend(script_table(&script, &read(root, &script)?)?);
     }
     out.extend(manifest_texts(
         manifest::MANIFEST_PATH,
@@ -94,10 +112,8 @@ fn rust_table(file: &str, text: &str) -> Result<Vec<Message>, String> {
 fn script_table(file: &str, text: &str) -> Result<Vec<Message>, String> {
     let mut lines = text.lines().enumerate();
     lines
-        .find(|(_, l)| l.trim() == "var STRINGS = {")
-        .ok_or_else(|| {
-            format!("{file}: no `var STRINGS = {{` table (i18n/ui.rs lists it in SCRIPTS)")
-        })?;
+        .find(|(_, l)| l.trim() == TABLE_OPENING)
+        .ok_or_else(|| format!("{file}: no `{TABLE_OPENING}` table"))?;
     let mut out = Vec::new();
     for (n, raw) in lines {
         let line = raw.trim();
@@ -247,6 +263,14 @@ mod tests {
     #[test]
     fn the_workbook_s_tables_are_all_readable() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+        assert_eq!(
+            scripts(root).unwrap(),
+            [
+                "theme/runnable-experiments.js",
+                "theme/runnable-runner.js",
+                "theme/runnable.js"
+            ]
+        );
         let found = messages(root).unwrap();
         assert!(found.iter().any(|(m, _)| m == "Hint 1 — nudge"));
         assert!(found.iter().any(|(_, refs)| {
