@@ -47,7 +47,7 @@ try {
 }
 if (!opts['links-only']) {
   // The Chinese build, book/zh-CN/ (lib/zh.mjs).
-  await runZhSuite({ bookDir: resolve(opts.book), outDir: resolve(opts.out), chromium: opts.chromium, only: opts.page, report })
+  await runZhSuite({ bookDir: resolve(opts.book), outDir: resolve(opts.out), chromium: opts.chromium, only: opts.page, root: resolve(opts.root), report })
     .catch((e) => report.check({ page: 'the zh-CN test' }, 'runs', [String(e?.stack ?? e)]));
 }
 if (!opts['links-only']) {

@@ -17,13 +17,17 @@
 //   - every h2-h6 id of the English page exists on the Chinese page, so links
 //     to a section work in both languages;
 //   - the language picker (theme/lang.js) links this page in both languages,
-//     both exist, and the English page's picker links back here.
+//     both exist, and the English page's picker links back here;
+//   - with the fake runner (lib/fakerunner.mjs) on: after a Check on a card
+//     (phases, verdict, badge) and on the progress page (states, summary),
+//     still no English paragraph outside code.
 // Screenshots for a human: target/e2e/zh-CN-1280/ (as loaded) and
 // target/e2e/{desktop-1280,phone-390}/zh-CN-*.png (from lib/page.mjs).
 
 import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { launch, openPage } from './browser.mjs';
+import { startFakeRunner } from './fakerunner.mjs';
 import { testPage, VIEWPORTS } from './page.mjs';
 import { chapterPages } from './pages.mjs';
 import { serve } from './server.mjs';
@@ -172,7 +176,51 @@ async function selfCheck(browser) {
   }
 }
 
-export async function runZhSuite({ bookDir, outDir, chromium, only = [], report, log = console.log }) {
+/**
+ * The runner's words on Chinese pages: the fake runner on, a Check on the
+ * first card of leak/index.html, then the progress page. `root` is the
+ * repository (the fake runner reads the manifest and the exercise files).
+ */
+async function withFakeRunner({ browser, bookDir, root, shotDir, report }) {
+  const scope = { page: `${LANG}/leak/index.html, ${LANG}/progress.html (fake runner)`, width: VIEWPORT.width };
+  const check = (name, problems) => report.check(scope, name, problems);
+  const server = await serve(bookDir);
+  const fake = await startFakeRunner({ root, bookPort: new URL(server.origin).port });
+  const { context, page: tab, events } = await openPage(browser, VIEWPORT);
+  context.setDefaultTimeout(30_000);
+  try {
+    await tab.goto(fake.url.replace('/#', `/${LANG}/leak/index.html#`), { waitUntil: 'load' });
+    await tab.waitForSelector('body.runnable-runner-on', { timeout: 15_000 });
+    const card = tab.locator('.runnable-exercise').first();
+    await card.locator('.runnable-check-button').click();
+    await card.locator('.runnable-verdict p').first().waitFor();
+    await card.locator('.runnable-progress:not(:empty)').waitFor();
+    await card.scrollIntoViewIfNeeded();
+    await tab.screenshot({ path: join(shotDir, 'runner-check.png') });
+    const afterCheck = await tab.evaluate(englishProblems, { skip: SKIP, allowed: ALLOWED });
+    const verdict = await card.locator('.runnable-verdict p').first().innerText();
+    check(`a Check's verdict and badge are Chinese ("${verdict}")`, [
+      ...afterCheck,
+      ...(/[\u4e00-\u9fff]/.test(verdict) ? [] : [`the verdict reads "${verdict}"`]),
+    ]);
+
+    await tab.goto(`${server.origin}/${LANG}/progress.html`, { waitUntil: 'load' });
+    await tab.locator('.runnable-progress-summary').waitFor();
+    await tab.screenshot({ path: join(shotDir, 'runner-progress.png'), fullPage: true, timeout: 60_000 });
+    const states = await tab.$$eval('.runnable-progress-state', (cells) => cells.map((c) => c.textContent.trim()));
+    check('the progress page with the runner: states and summary in Chinese', [
+      ...await tab.evaluate(englishProblems, { skip: SKIP, allowed: ALLOWED }),
+      ...states.filter((t) => /[a-z]{3,}/.test(t)).map((t) => `a state reads "${t}"`),
+    ]);
+    check('no JavaScript errors (fake runner)', events.console);
+  } finally {
+    await context.close();
+    await fake.close();
+    await server.close();
+  }
+}
+
+export async function runZhSuite({ bookDir, outDir, chromium, only = [], root = null, report, log = console.log }) {
   const zhDir = join(bookDir, LANG);
   const built = await stat(join(zhDir, 'toc.html')).then(() => true, () => false);
   if (!report.check({ page: `book/${LANG}` }, 'is built', built ? [] : [
@@ -278,6 +326,7 @@ export async function runZhSuite({ bookDir, outDir, chromium, only = [], report,
   const server2 = await serve(bookDir);
   try {
     browser = await launch(chromium);
+    if (root && !only.length) await withFakeRunner({ browser, bookDir, root, shotDir, report });
     for (const page of pages) {
       for (const viewport of VIEWPORTS) {
         await testPage({ browser, origin: server2.origin, page: `${LANG}/${page}`, viewport, outDir, report, log });
