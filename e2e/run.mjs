@@ -54,7 +54,7 @@ if (!opts['links-only']) {
   await runAlignSuite({ bookDir: resolve(opts.book), outDir: resolve(opts.out), chromium: opts.chromium, only: opts.page, report })
     .catch((e) => report.check({ page: 'the aligned-lines test' }, 'runs', [String(e?.stack ?? e)]));
   // The Chinese build, book/zh-CN/ (lib/zh.mjs).
-  await runZhSuite({ bookDir: resolve(opts.book), outDir: resolve(opts.out), chromium: opts.chromium, only: opts.page, report })
+  await runZhSuite({ bookDir: resolve(opts.book), outDir: resolve(opts.out), chromium: opts.chromium, only: opts.page, root: resolve(opts.root), report })
     .catch((e) => report.check({ page: 'the zh-CN test' }, 'runs', [String(e?.stack ?? e)]));
 }
 if (!opts['links-only']) {

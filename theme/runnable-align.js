@@ -10,12 +10,35 @@
 (function () {
     "use strict";
 
-    // Page strings, in one place for the translation.
+    // Every string this script shows, in one place (for translation).
+    var STRINGS = {
+        pairsWithLine: "Pairs with {pane} line {lines}: {code} (Enter moves there)",
+        pairsWithLines: "Pairs with {pane} lines {lines}: {code} (Enter moves there)",
+    };
+    var TRANSLATED = (function () {
+        var table = document.getElementById("runnable-strings");
+        try {
+            return (table && JSON.parse(table.textContent)) || {};
+        } catch (e) {
+            return {};
+        }
+    })();
+
+    // The string for `key` in the page's language (English when untranslated).
+    function t(key, values) {
+        var english = STRINGS[key];
+        var text = Object.prototype.hasOwnProperty.call(TRANSLATED, english) ? TRANSLATED[english] : english;
+        return text.replace(/\{([a-z_]+)\}/g, function (whole, name) {
+            return values && name in values ? String(values[name]) : whole;
+        });
+    }
     var TEXT = {
         pairsWith: function (otherLabel, lines, code) {
-            var which = lines.length === 1 ? " line " : " lines ";
-            return "Pairs with " + otherLabel + which + lines.join(", ") + ": " + code +
-                " (Enter moves there)";
+            return t(lines.length === 1 ? "pairsWithLine" : "pairsWithLines", {
+                pane: otherLabel,
+                lines: lines.join(", "),
+                code: code,
+            });
         },
     };
     var SNIPPET = 60; // characters of the counterpart shown in the description

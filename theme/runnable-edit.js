@@ -31,6 +31,23 @@
         stopped: "The runner did not answer.",
         nothingSaved: "Your edits live in this page only: a reload brings the book's version back.",
     };
+    var TRANSLATED = (function () {
+        var table = document.getElementById("runnable-strings");
+        try {
+            return (table && JSON.parse(table.textContent)) || {};
+        } catch (e) {
+            return {};
+        }
+    })();
+
+    // The string for `key` in the page's language (English when untranslated).
+    function t(key, values) {
+        var english = STRINGS[key];
+        var text = Object.prototype.hasOwnProperty.call(TRANSLATED, english) ? TRANSLATED[english] : english;
+        return text.replace(/\{([a-z_]+)\}/g, function (whole, name) {
+            return values && name in values ? String(values[name]) : whole;
+        });
+    }
 
     function el(tag, className, text) {
         var node = document.createElement(tag);
@@ -91,7 +108,7 @@
             editor.session.setMode(lang === "go" ? "ace/mode/golang" : "ace/mode/rust");
             editor.session.setUseSoftTabs(lang !== "go");
             editor.setValue(withoutNewline(text), -1);
-            editor.textInput.getElement().setAttribute("aria-label", STRINGS.editorLabel);
+            editor.textInput.getElement().setAttribute("aria-label", t("editorLabel"));
             // Ace keeps Tab for indenting: Escape is the way out.
             editor.commands.addCommand({
                 name: "runnableLeave",
@@ -147,7 +164,7 @@
         area.value = text;
         area.spellcheck = false;
         area.rows = Math.min(40, text.split("\n").length + 1);
-        area.setAttribute("aria-label", STRINGS.editorLabel);
+        area.setAttribute("aria-label", t("editorLabel"));
         holder.appendChild(area);
         return {
             get: function () {
@@ -178,18 +195,18 @@
         var editor = null;
 
         var controls = el("p", "runnable-edit-controls");
-        var editButton = button("runnable-edit-start", STRINGS.edit);
-        var runButton = button("runnable-edit-run", STRINGS.run);
-        var resetButton = button("runnable-edit-reset", STRINGS.reset);
+        var editButton = button("runnable-edit-start", t("edit"));
+        var runButton = button("runnable-edit-run", t("run"));
+        var resetButton = button("runnable-edit-reset", t("reset"));
         runButton.hidden = true;
         resetButton.hidden = true;
         controls.appendChild(editButton);
         controls.appendChild(runButton);
         controls.appendChild(resetButton);
-        var keys = el("span", "runnable-edit-keys", STRINGS.keys);
+        var keys = el("span", "runnable-edit-keys", t("keys"));
         keys.hidden = true;
         controls.appendChild(keys);
-        var edited = el("p", "runnable-edit-edited", STRINGS.edited);
+        var edited = el("p", "runnable-edit-edited", t("edited"));
         edited.hidden = true;
         var holder = el("div", "runnable-edit-holder");
         holder.hidden = true;
@@ -210,12 +227,12 @@
             if (!marks.length) {
                 return;
             }
-            marksBox.appendChild(el("p", "", STRINGS.marksTitle));
+            marksBox.appendChild(el("p", "", t("marksTitle")));
             var list = el("ul");
             marks.forEach(function (m) {
                 var item = el("li", "runnable-edit-mark");
                 item.setAttribute("data-line", String(m.line));
-                item.appendChild(el("strong", "", STRINGS.markLine.replace("{line}", String(m.line))));
+                item.appendChild(el("strong", "", t("markLine", { line: m.line })));
                 item.appendChild(document.createTextNode(": " + m.text));
                 list.appendChild(item);
             });
@@ -261,7 +278,7 @@
                 return;
             }
             runButton.disabled = true;
-            runButton.textContent = STRINGS.running;
+            runButton.textContent = t("running");
             result.hidden = false;
             result.textContent = "";
             showMarks([]);
@@ -276,7 +293,7 @@
                         var pre = el("pre", "runnable-run-output");
                         r.showRun(pre, last.result);
                         result.appendChild(pre);
-                        result.appendChild(el("p", "runnable-edit-note", STRINGS.nothingSaved));
+                        result.appendChild(el("p", "runnable-edit-note", t("nothingSaved")));
                         showMarks((last.result.edit && last.result.edit.marks) || []);
                     } else {
                         r.showStreamError(result, last);
@@ -284,12 +301,12 @@
                 })
                 .catch(function () {
                     r.setNotice("stopped");
-                    result.appendChild(el("p", "runnable-verdict-broken", STRINGS.stopped));
+                    result.appendChild(el("p", "runnable-verdict-broken", t("stopped")));
                 })
                 .then(function () {
                     phases.stop();
                     runButton.disabled = false;
-                    runButton.textContent = STRINGS.run;
+                    runButton.textContent = t("run");
                 });
         });
     }

@@ -13,6 +13,39 @@
 (function () {
     "use strict";
 
+    // Every word this script shows, in one table: `cargo xtask i18n` puts
+    // them in the catalogue (po/README.md), and a translated page carries
+    // their translations in <script id="runnable-strings"> (mdbook-runnable
+    // writes it). `{name}` is filled in here; a missing translation is English.
+    var STRINGS = {
+        applyTheEdit: "Apply the edit",
+        runTheEditedCopy: "Run the edited copy",
+        yourPrediction: "Your prediction: {letter}. Now apply the edit and see.",
+        right: "Right: {letter}. Below, the edit and what it does.",
+        notQuite: "Not quite: the answer is {letter}. Below, the edit and what it does.",
+        running: "Running…",
+        matches: "The real run matches the outcome above.",
+        differs: "The real run differs from the outcome above: {why}",
+        noReason: "no reason given",
+        noAnswer: "The runner did not answer.",
+    };
+    var TRANSLATED = (function () {
+        var table = document.getElementById("runnable-strings");
+        try {
+            return (table && JSON.parse(table.textContent)) || {};
+        } catch (e) {
+            return {};
+        }
+    })();
+
+    function t(key, values) {
+        var english = STRINGS[key];
+        var text = Object.prototype.hasOwnProperty.call(TRANSLATED, english) ? TRANSLATED[english] : english;
+        return text.replace(/\{([a-z_]+)\}/g, function (whole, name) {
+            return values && name in values ? String(values[name]) : whole;
+        });
+    }
+
     function el(tag, className, text) {
         var node = document.createElement(tag);
         if (className) {
@@ -45,10 +78,10 @@
 
         card.setAttribute("data-step", "question");
         var controls = el("p", "runnable-experiment-controls");
-        var apply = el("button", "runnable-experiment-button runnable-experiment-apply", "Apply the edit");
+        var apply = el("button", "runnable-experiment-button runnable-experiment-apply", t("applyTheEdit"));
         apply.type = "button";
         apply.disabled = true;
-        var run = el("button", "runnable-experiment-button runnable-experiment-run", "Run the edited copy");
+        var run = el("button", "runnable-experiment-button runnable-experiment-run", t("runTheEditedCopy"));
         run.type = "button";
         run.hidden = true;
         controls.appendChild(apply);
@@ -65,7 +98,7 @@
                     b.classList.toggle("runnable-picked", j === i);
                 });
                 apply.disabled = false;
-                say(feedback, "", "Your prediction: " + letter(i) + ". Now apply the edit and see.");
+                say(feedback, "", t("yourPrediction", { letter: letter(i) }));
             });
         });
 
@@ -79,9 +112,9 @@
                 b.classList.toggle("runnable-wrong", j === picked && j !== answer);
             });
             if (picked === answer) {
-                say(feedback, "runnable-right", "Right: " + letter(answer) + ". Below, the edit and what it does.");
+                say(feedback, "runnable-right", t("right", { letter: letter(answer) }));
             } else {
-                say(feedback, "runnable-wrong", "Not quite: the answer is " + letter(answer) + ". Below, the edit and what it does.");
+                say(feedback, "runnable-wrong", t("notQuite", { letter: letter(answer) }));
             }
             run.hidden = false;
             claim.scrollIntoView({ block: "nearest" });
@@ -97,7 +130,7 @@
                 return;
             }
             run.disabled = true;
-            run.textContent = "Running…";
+            run.textContent = t("running");
             result.hidden = false;
             result.textContent = "";
             var phases = r.phaseList(result);
@@ -113,8 +146,8 @@
                             "p",
                             "runnable-experiment-verdict runnable-feedback " + (judged.matches ? "runnable-right" : "runnable-wrong"),
                             judged.matches
-                                ? "The real run matches the outcome above."
-                                : "The real run differs from the outcome above: " + (judged.why || "no reason given")
+                                ? t("matches")
+                                : t("differs", { why: judged.why || t("noReason") })
                         );
                         verdict.setAttribute("data-matches", judged.matches ? "true" : "false");
                         result.appendChild(verdict);
@@ -127,12 +160,12 @@
                 })
                 .catch(function () {
                     r.setNotice("stopped");
-                    result.appendChild(el("p", "runnable-verdict-broken", "The runner did not answer."));
+                    result.appendChild(el("p", "runnable-verdict-broken", t("noAnswer")));
                 })
                 .then(function () {
                     phases.stop();
                     run.disabled = false;
-                    run.textContent = "Run the edited copy";
+                    run.textContent = t("runTheEditedCopy");
                 });
         });
     }

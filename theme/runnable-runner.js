@@ -19,6 +19,68 @@
 (function () {
     "use strict";
 
+    // Every word this script shows, in one table: `cargo xtask i18n` puts
+    // them in the catalogue (po/README.md), and a translated page carries
+    // their translations in <script id="runnable-strings"> (mdbook-runnable
+    // writes it). `{name}` is filled in here; a missing translation is English.
+    var STRINGS = {
+        // The notice line (top of the page and each card); `{serve}` is the command.
+        noticeOff: "Run and Check are off: start `{serve}` and open the URL it prints.",
+        noticeRestarted: "Run and Check are off: the runner restarted or stopped. Open the newest URL `{serve}` printed.",
+        noticeStopped: "Run and Check are off: the runner does not answer. Start `{serve}` again, open the URL it prints.",
+        noticeUsed: "Run and Check are off: that link was used already. Open the newest URL `{serve}` printed.",
+        // Buttons and the phases of a run.
+        run: "Run",
+        running: "Running…",
+        check: "Check",
+        checking: "Checking…",
+        phaseBuilding: "Building",
+        phaseWaiting: "Waiting for Cargo's build lock",
+        phaseRunning: "Running",
+        phaseGrading: "Grading",
+        // Trouble.
+        notJson: "the runner sent a line that is not JSON: {line}",
+        stoppedAnswering: "the runner stopped answering before the end (was `{serve}` stopped?)",
+        couldNotFinish: "The runner could not finish: {error}",
+        noReason: "no reason given",
+        alreadyRunning: "This is already running (in another tab?): wait for it to finish.",
+        busy: "The runner is busy with other requests: try again in a moment.",
+        refused: "The runner refused: {error}",
+        noAnswer: "The runner did not answer.",
+        graderNoAnswer: "The grader did not answer: {error}",
+        noVerdict: "no verdict",
+        // A card's verdict, its badge and the progress page (po/GLOSSARY.md
+        // gives the state words a translation uses).
+        passed: "Passed: all {total} checks.",
+        doesNotCompile: "Does not compile yet:",
+        notYet: "Not yet: {passed}/{total} checks pass.",
+        stateDone: "done",
+        stateBroken: "broken",
+        stateNotStarted: "not started",
+        statePartial: "{passed}/{total} checks",
+        yourFile: "Your file,",
+        asItIsNow: "as it is now, read at {time}",
+        asItIsNowStarter: "as it is now (still the starter), read at {time}",
+        progressWait: "Your progress is being graded already (another tab?): showing it when that ends…",
+        progressSummary: "{done} of {total} exercises done.",
+    };
+    var TRANSLATED = (function () {
+        var table = document.getElementById("runnable-strings");
+        try {
+            return (table && JSON.parse(table.textContent)) || {};
+        } catch (e) {
+            return {};
+        }
+    })();
+
+    function t(key, values) {
+        var english = STRINGS[key];
+        var text = Object.prototype.hasOwnProperty.call(TRANSLATED, english) ? TRANSLATED[english] : english;
+        return text.replace(/\{([a-z_]+)\}/g, function (whole, name) {
+            return values && name in values ? String(values[name]) : whole;
+        });
+    }
+
     var STORE_KEY = "runnable-runner";
     var HEX48 = /^[0-9a-f]{48}$/;
     var SERVE = "cargo xtask serve";
@@ -182,7 +244,7 @@
                 try {
                     event = JSON.parse(line);
                 } catch (e) {
-                    last = { event: "error", error: "the runner sent a line that is not JSON: " + line.slice(0, 200) };
+                    last = { event: "error", error: t("notJson", { line: line.slice(0, 200) }) };
                     return;
                 }
                 if (event.event === "phase") {
@@ -198,7 +260,7 @@
                         return (
                             last || {
                                 event: "error",
-                                error: "the runner stopped answering before the end (was `" + SERVE + "` stopped?)",
+                                error: t("stoppedAnswering", { serve: SERVE }),
                             }
                         );
                     }
@@ -216,10 +278,10 @@
     // ---- The one-line notice (top of the page and each card) ----------------
 
     var NOTICES = {
-        off: "Run and Check are off: start `" + SERVE + "` and open the URL it prints.",
-        restarted: "Run and Check are off: the runner restarted or stopped. Open the newest URL `" + SERVE + "` printed.",
-        stopped: "Run and Check are off: the runner does not answer. Start `" + SERVE + "` again, open the URL it prints.",
-        used: "Run and Check are off: that link was used already. Open the newest URL `" + SERVE + "` printed.",
+        off: "noticeOff",
+        restarted: "noticeRestarted",
+        stopped: "noticeStopped",
+        used: "noticeUsed",
     };
 
     var noticeState = null;
@@ -233,7 +295,7 @@
             line.hidden = quiet;
             line.setAttribute("data-state", state);
             if (!quiet) {
-                line.appendChild(markdown(NOTICES[state] + (detail ? " (" + detail + ")" : "")));
+                line.appendChild(markdown(t(NOTICES[state], { serve: SERVE }) + (detail ? " (" + detail + ")" : "")));
             }
         });
         // Buttons stay where they are but do nothing useful without a runner.
@@ -278,10 +340,10 @@
     // ---- Phases, live -----------------------------------------------------------
 
     var PHASE_LABELS = {
-        building: "Building",
-        waiting: "Waiting for Cargo's build lock",
-        running: "Running",
-        grading: "Grading",
+        building: "phaseBuilding",
+        waiting: "phaseWaiting",
+        running: "phaseRunning",
+        grading: "phaseGrading",
     };
 
     // A list of the phases seen, the current one with its seconds ticking.
@@ -307,7 +369,7 @@
                 }
                 var item = el("li", "runnable-phase runnable-phase-current");
                 item.setAttribute("data-phase", event.phase);
-                item.appendChild(el("span", "runnable-phase-name", PHASE_LABELS[event.phase] || event.phase));
+                item.appendChild(el("span", "runnable-phase-name", (PHASE_LABELS[event.phase] ? t(PHASE_LABELS[event.phase]) : event.phase)));
                 if (event.text) {
                     var text = el("span", "runnable-phase-text", ": ");
                     text.appendChild(markdown(event.text));
@@ -350,7 +412,7 @@
     }
 
     function showStreamError(box, event) {
-        box.appendChild(el("p", "runnable-verdict-broken", "The runner could not finish: " + (event.error || "no reason given")));
+        box.appendChild(el("p", "runnable-verdict-broken", t("couldNotFinish", { error: event.error || t("noReason") })));
         if (event.output) {
             box.appendChild(el("pre", "runnable-tail", event.output));
         }
@@ -360,16 +422,16 @@
         var reason = answer.body.reason;
         var text =
             reason === "already_running"
-                ? "This is already running (in another tab?): wait for it to finish."
+                ? t("alreadyRunning")
                 : reason === "busy"
-                  ? "The runner is busy with other requests: try again in a moment."
-                  : "The runner refused: " + (answer.body.error || "HTTP " + answer.status);
+                  ? t("busy")
+                  : t("refused", { error: answer.body.error || "HTTP " + answer.status });
         box.appendChild(el("p", "runnable-verdict-broken", text));
     }
 
     function wireRun(line) {
         var id = line.getAttribute("data-command");
-        var button = el("button", "runnable-run-button", "Run");
+        var button = el("button", "runnable-run-button", t("run"));
         button.type = "button";
         var box = el("div", "runnable-run-box");
         box.hidden = true;
@@ -382,7 +444,7 @@
                 setNotice("restarted");
                 return;
             }
-            busy(button, "Running…");
+            busy(button, t("running"));
             box.hidden = false;
             box.textContent = "";
             var phases = phaseList(box);
@@ -403,11 +465,11 @@
                 })
                 .catch(function () {
                     setNotice("stopped");
-                    box.appendChild(el("p", "runnable-verdict-broken", "The runner did not answer."));
+                    box.appendChild(el("p", "runnable-verdict-broken", t("noAnswer")));
                 })
                 .then(function () {
                     phases.stop();
-                    idle(button, "Run");
+                    idle(button, t("run"));
                 });
         });
     }
@@ -426,19 +488,21 @@
 
     // ---- Check, the badge and "Your file" --------------------------------------------
 
-    // The words of `cargo xtask progress` (xtask/src/progress.rs), so the
-    // terminal and the page never name one state two ways.
+    // In English, the words of `cargo xtask progress` (xtask/src/progress.rs),
+    // so the terminal and the page never name one state two ways; a
+    // translation uses its glossary's words for them (po/GLOSSARY.md), the
+    // ones its preface pairs with the terminal's.
     function stateWords(entry) {
         if (entry.state === "done") {
-            return "done";
+            return t("stateDone");
         }
         if (entry.state === "broken") {
-            return "broken";
+            return t("stateBroken");
         }
         if (entry.state === "not_started") {
-            return "not started";
+            return t("stateNotStarted");
         }
-        return entry.passed + "/" + entry.total + " checks";
+        return t("statePartial", { passed: entry.passed, total: entry.total });
     }
 
     function setBadge(badge, entry) {
@@ -452,15 +516,15 @@
 
     function showVerdict(box, v) {
         if (!v || !v.status) {
-            box.appendChild(el("p", "runnable-verdict-broken", "The grader did not answer: " + ((v && v.error) || "no verdict")));
+            box.appendChild(el("p", "runnable-verdict-broken", t("graderNoAnswer", { error: (v && v.error) || t("noVerdict") })));
             return;
         }
         var head =
             v.status === "passed"
-                ? "Passed: all " + v.total + " checks."
+                ? t("passed", { total: v.total })
                 : v.status === "broken"
-                  ? "Does not compile yet:"
-                  : "Not yet: " + v.passed + "/" + v.total + " checks pass.";
+                  ? t("doesNotCompile")
+                  : t("notYet", { passed: v.passed, total: v.total });
         box.appendChild(el("p", "runnable-verdict-" + v.status, head));
         if (v.broken) {
             // Compiler output keeps its columns (the `^^^` under the code): it
@@ -505,7 +569,7 @@
         var view = slot.querySelector("details");
         if (!view) {
             view = el("details", "runnable-your-file-view");
-            var summary = el("summary", "", "Your file, ");
+            var summary = el("summary", "", t("yourFile") + " ");
             summary.appendChild(el("code", "", answer.body.path || slot.getAttribute("data-file")));
             summary.appendChild(el("span", "runnable-your-file-when", ""));
             view.appendChild(summary);
@@ -524,7 +588,7 @@
         }
         var same = sameCode(answer.body.text, starterText(card));
         view.querySelector(".runnable-your-file-when").textContent =
-            " as it is now" + (same ? " (still the starter)" : "") + ", read at " + new Date().toLocaleTimeString();
+            " " + t(same ? "asItIsNowStarter" : "asItIsNow", { time: new Date().toLocaleTimeString() });
         slot.hidden = false;
         return answer.body.text;
     }
@@ -550,7 +614,7 @@
     function wireCheck(card) {
         var id = card.getAttribute("data-exercise");
         var bar = el("div", "runnable-check-bar");
-        var button = el("button", "runnable-check-button", "Check");
+        var button = el("button", "runnable-check-button", t("check"));
         button.type = "button";
         var badge = el("span", "runnable-progress", "");
         var box = el("div", "runnable-verdict");
@@ -568,7 +632,7 @@
                 setNotice("restarted");
                 return;
             }
-            busy(button, "Checking…");
+            busy(button, t("checking"));
             box.textContent = "";
             var phases = phaseList(box);
             stream(runner, "POST", "/api/check/" + encodeURIComponent(id), phases.phase)
@@ -608,11 +672,11 @@
                 })
                 .catch(function () {
                     setNotice("stopped");
-                    box.appendChild(el("p", "runnable-verdict-broken", "The runner did not answer."));
+                    box.appendChild(el("p", "runnable-verdict-broken", t("noAnswer")));
                 })
                 .then(function () {
                     phases.stop();
-                    idle(button, "Check");
+                    idle(button, t("check"));
                 });
         });
     }
@@ -652,7 +716,7 @@
                     if (again) {
                         if (status) {
                             status.appendChild(
-                                el("p", "runnable-progress-wait", "Your progress is being graded already (another tab?): showing it when that ends…")
+                                el("p", "runnable-progress-wait", t("progressWait"))
                             );
                         }
                         return new Promise(function (resolve) {
@@ -692,7 +756,7 @@
                         return e.state === "done";
                     }).length;
                     status.appendChild(
-                        el("p", "runnable-progress-summary", done + " of " + last.result.exercises.length + " exercises done.")
+                        el("p", "runnable-progress-summary", t("progressSummary", { done: done, total: last.result.exercises.length }))
                     );
                 }
             })

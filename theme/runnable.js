@@ -5,6 +5,35 @@
 (function () {
     "use strict";
 
+    // Every word this script shows, in one table: `cargo xtask i18n` puts
+    // them in the catalogue (po/README.md), and a translated page carries
+    // their translations in <script id="runnable-strings"> (mdbook-runnable
+    // writes it). `{name}` is filled in here; a missing translation is English.
+    var STRINGS = {
+        notQuite: "Not quite: {letter} is not the answer.",
+        tryAgain: "Try again",
+        showAnswer: "Show answer",
+        right: "Right: {letter}.",
+        theAnswerIs: "The answer is {letter}.",
+        startOver: "Start over",
+    };
+    var TRANSLATED = (function () {
+        var table = document.getElementById("runnable-strings");
+        try {
+            return (table && JSON.parse(table.textContent)) || {};
+        } catch (e) {
+            return {};
+        }
+    })();
+
+    function t(key, values) {
+        var english = STRINGS[key];
+        var text = Object.prototype.hasOwnProperty.call(TRANSLATED, english) ? TRANSLATED[english] : english;
+        return text.replace(/\{([a-z_]+)\}/g, function (whole, name) {
+            return values && name in values ? String(values[name]) : whole;
+        });
+    }
+
     function letter(i) {
         return String.fromCharCode(65 + i);
     }
@@ -36,9 +65,9 @@
                     button.disabled = true;
                 }
             });
-            say("runnable-wrong", "Not quite: " + letter(picked) + " is not the answer. ", [
-                ["runnable-retry", "Try again", retry],
-                ["runnable-show-answer", "Show answer", function () {
+            say("runnable-wrong", t("notQuite", { letter: letter(picked) }) + " ", [
+                ["runnable-retry", t("tryAgain"), retry],
+                ["runnable-show-answer", t("showAnswer"), function () {
                     reveal(null);
                 }],
             ]);
@@ -53,8 +82,8 @@
             });
             say(
                 "runnable-right",
-                picked === answer ? "Right: " + letter(answer) + ". " : "The answer is " + letter(answer) + ". ",
-                [["runnable-retry", "Start over", reset]]
+                (picked === answer ? t("right", { letter: letter(answer) }) : t("theAnswerIs", { letter: letter(answer) })) + " ",
+                [["runnable-retry", t("startOver"), reset]]
             );
             question.classList.add("runnable-answered");
             if (explanation) {

@@ -1,53 +1,48 @@
 // The Simplified Chinese book (book/zh-CN/, built by `cargo xtask i18n build`;
-// po/README.md): every chapter page at 1280 px, offline, in a fresh context.
+// po/README.md): every chapter page at 1280 px and 390 px, offline, in a
+// fresh context, with every check the English pages get (lib/page.mjs:
+// highlighting, panes, cards, hints, quizzes, contrast in every theme, no
+// sideways scroll, no script error, nothing leaves the machine), plus, at
+// 1280 px:
 //
-//   - no console error, no request leaves the machine, no local request fails;
 //   - <html lang="zh-CN">, and Chinese text is drawn with a CJK font (the font
 //     Chromium really used, asked through the DevTools protocol), not boxes;
 //   - no English paragraph outside code: a block with no Chinese character and
 //     three or more English words, or six English words in a row outside code
-//     and quotations, is reported. Our preprocessor's own labels, cards and
-//     quiz chrome are skipped (not translated yet: po/README.md, "Not
-//     translated yet"); so are the identifiers in ALLOWED;
+//     and quotations, is reported; once as the page loads (cards, run lines,
+//     the runner's notice, the progress page) and again after every quiz
+//     question got a wrong pick and every experiment was applied (the quiz
+//     and experiment feedback, their buttons). Only what is English on
+//     purpose is skipped (SKIP), and the identifiers in ALLOWED;
 //   - every h2-h6 id of the English page exists on the Chinese page, so links
 //     to a section work in both languages;
 //   - the language picker (theme/lang.js) links this page in both languages,
 //     both exist, and the English page's picker links back here;
-//   - the page never scrolls sideways, Go | Rust panes sit side by side and
-//     their code fits, as in English.
-// Screenshots for a human: target/e2e/zh-CN-1280/.
+//   - with the fake runner (lib/fakerunner.mjs) on: after a Check on a card
+//     (phases, verdict, badge) and on the progress page (states, summary),
+//     still no English paragraph outside code.
+// Screenshots for a human: target/e2e/zh-CN-1280/ (as loaded) and
+// target/e2e/{desktop-1280,phone-390}/zh-CN-*.png (from lib/page.mjs).
 
 import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { launch, openPage } from './browser.mjs';
+import { startFakeRunner } from './fakerunner.mjs';
+import { testPage, VIEWPORTS } from './page.mjs';
 import { chapterPages } from './pages.mjs';
 import { serve } from './server.mjs';
 
 export const LANG = 'zh-CN';
 const VIEWPORT = { name: 'zh-CN', width: 1280, height: 800 };
 
-// The preprocessor's own words (card labels, exercise tasks and hints from
-// exercises/exercises.toml, quiz chrome, run lines): English for now.
+// English on purpose (po/README.md): a multi-line quiz choice is program
+// output, and a check's own line under a verdict is the grader's terminal
+// text (the preface's 终端里的英文 explains its words). Everything else of
+// ours, cards, run lines, quiz and experiment chrome, the runner's notice and
+// the progress page, comes from the catalogue and is checked.
 export const SKIP = [
-  '.runnable-exercise',
-  '.runnable-run',
-  '.runnable-listing-label',
-  '.runnable-pane-label',
-  '.runnable-label',
-  '.runnable-lang',
-  '.runnable-tag',
-  '.runnable-question-label',
-  '.runnable-explanation > summary',
-  '.runnable-answer',
-  '.runnable-feedback',
   '.runnable-choice-output',
-  '.runnable-runner-notice',
-  '.runnable-experiment-step',
-  '.runnable-experiment-outcome',
-  '.runnable-experiment-controls',
-  // The progress page's table (titles from exercises/exercises.toml) and its
-  // command line: our own strings, like the cards.
-  '.runnable-progress-page',
+  '.runnable-checks',
 ].join(', ');
 
 // Names that stay English in Chinese prose (po/GLOSSARY.md: identifiers,
@@ -96,30 +91,6 @@ export function englishProblems({ skip, allowed }) {
   return problems;
 }
 
-/** In the page: the page's own layout at this width, as the English pages are checked. */
-export function layoutProblems() {
-  const problems = [];
-  const doc = document.documentElement;
-  if (doc.scrollWidth > doc.clientWidth + 1) {
-    problems.push(`the page scrolls sideways: ${doc.scrollWidth}px of content in ${doc.clientWidth}px`);
-  }
-  document.querySelectorAll('.runnable-compare').forEach((compare, i) => {
-    const panes = [...compare.querySelectorAll(':scope > .runnable-pane, :scope .runnable-pane')].slice(0, 2);
-    if (panes.length === 2) {
-      const [a, b] = panes.map((p) => p.getBoundingClientRect());
-      if (Math.abs(a.top - b.top) > 2 || a.right > b.left + 1) {
-        problems.push(`compare block ${i + 1}: the Go and Rust panes are not side by side`);
-      }
-    }
-    compare.querySelectorAll('pre').forEach((pre) => {
-      if (pre.scrollWidth > pre.clientWidth + 1) {
-        problems.push(`compare block ${i + 1}: code wider than its pane (${pre.scrollWidth} > ${pre.clientWidth}px)`);
-      }
-    });
-  });
-  return problems;
-}
-
 /** The fonts Chromium drew the text of `selector` with (DevTools protocol). */
 async function fontsOf(context, tab, selector) {
   const cdp = await context.newCDPSession(tab);
@@ -157,6 +128,28 @@ async function chapterTitles(bookDir) {
     .map((m) => plainText(m[1]).replace(/^[0-9.]+\s*/, '')));
 }
 
+/**
+ * Brings up the words that only show after a click: a wrong pick on every
+ * quiz question (feedback, "Try again", "Show answer"), a prediction on
+ * every experiment, then "Apply the edit". `showAnswers` then clicks "Show
+ * answer" (the answer line, "Start over").
+ */
+async function answerEverything(tab) {
+  await tab.evaluate(() => {
+    for (const q of document.querySelectorAll('.runnable-quiz .runnable-question')) {
+      const answer = Number(q.dataset.answer);
+      const wrong = [...q.querySelectorAll('.runnable-choice')].find((b) => Number(b.dataset.index) !== answer);
+      wrong?.click();
+    }
+    for (const card of document.querySelectorAll('.runnable-experiment')) {
+      card.querySelector('.runnable-experiment-choice')?.click();
+      card.querySelector('.runnable-experiment-apply')?.click();
+    }
+  });
+}
+
+const showAnswers = (tab) => tab.evaluate(() => document.querySelectorAll('button.runnable-show-answer').forEach((b) => b.click()));
+
 const slug = (page) => page.replace(/\.html$/, '').replace(/[^a-zA-Z0-9_-]+/g, '-');
 
 /** The check can fail: English prose is caught, Chinese prose and code are not. */
@@ -168,20 +161,66 @@ async function selfCheck(browser) {
       <p id="half">这一段只翻译了一半 because the rest of this sentence is English.</p>
       <p id="zh">这一段是中文，只有 <code>errgroup.WithContext</code> 和 goroutine 保留英文。</p>
       <p id="quote">规范说：“the successive values sent on the channel until the channel is closed”。</p>
-      <div class="runnable-exercise"><p id="card">Hint 1 — nudge: our own label.</p></div>
+      <div class="runnable-exercise"><p id="card">Hint 1 — nudge: a label left untranslated.</p>
+        <ul class="runnable-checks"><li>sums_every_batch: the grader's own words stay English</li></ul></div>
     </main>`);
     const found = await tab.evaluate(englishProblems, { skip: SKIP, allowed: ALLOWED });
     const problems = [];
     if (!found.some((p) => p.includes('left in English'))) problems.push('missed a paragraph in English');
     if (!found.some((p) => p.includes('只翻译了一半'))) problems.push('missed a half-translated paragraph');
-    if (found.length !== 2) problems.push(`flagged ${found.length} blocks, expected 2: ${found.join(' | ')}`);
+    if (!found.some((p) => p.includes('left untranslated'))) problems.push('missed an English label on a card');
+    if (found.length !== 3) problems.push(`flagged ${found.length} blocks, expected 3: ${found.join(' | ')}`);
     return problems;
   } finally {
     await context.close();
   }
 }
 
-export async function runZhSuite({ bookDir, outDir, chromium, only = [], report, log = console.log }) {
+/**
+ * The runner's words on Chinese pages: the fake runner on, a Check on the
+ * first card of leak/index.html, then the progress page. `root` is the
+ * repository (the fake runner reads the manifest and the exercise files).
+ */
+async function withFakeRunner({ browser, bookDir, root, shotDir, report }) {
+  const scope = { page: `${LANG}/leak/index.html, ${LANG}/progress.html (fake runner)`, width: VIEWPORT.width };
+  const check = (name, problems) => report.check(scope, name, problems);
+  const server = await serve(bookDir);
+  const fake = await startFakeRunner({ root, bookPort: new URL(server.origin).port });
+  const { context, page: tab, events } = await openPage(browser, VIEWPORT);
+  context.setDefaultTimeout(30_000);
+  try {
+    await tab.goto(fake.url.replace('/#', `/${LANG}/leak/index.html#`), { waitUntil: 'load' });
+    await tab.waitForSelector('body.runnable-runner-on', { timeout: 15_000 });
+    const card = tab.locator('.runnable-exercise').first();
+    await card.locator('.runnable-check-button').click();
+    await card.locator('.runnable-verdict p').first().waitFor();
+    await card.locator('.runnable-progress:not(:empty)').waitFor();
+    await card.scrollIntoViewIfNeeded();
+    await tab.screenshot({ path: join(shotDir, 'runner-check.png') });
+    const afterCheck = await tab.evaluate(englishProblems, { skip: SKIP, allowed: ALLOWED });
+    const verdict = await card.locator('.runnable-verdict p').first().innerText();
+    check(`a Check's verdict and badge are Chinese ("${verdict}")`, [
+      ...afterCheck,
+      ...(/[\u4e00-\u9fff]/.test(verdict) ? [] : [`the verdict reads "${verdict}"`]),
+    ]);
+
+    await tab.goto(`${server.origin}/${LANG}/progress.html`, { waitUntil: 'load' });
+    await tab.locator('.runnable-progress-summary').waitFor();
+    await tab.screenshot({ path: join(shotDir, 'runner-progress.png'), fullPage: true, timeout: 60_000 });
+    const states = await tab.$$eval('.runnable-progress-state', (cells) => cells.map((c) => c.textContent.trim()));
+    check('the progress page with the runner: states and summary in Chinese', [
+      ...await tab.evaluate(englishProblems, { skip: SKIP, allowed: ALLOWED }),
+      ...states.filter((t) => /[a-z]{3,}/.test(t)).map((t) => `a state reads "${t}"`),
+    ]);
+    check('no JavaScript errors (fake runner)', events.console);
+  } finally {
+    await context.close();
+    await fake.close();
+    await server.close();
+  }
+}
+
+export async function runZhSuite({ bookDir, outDir, chromium, only = [], root = null, report, log = console.log }) {
   const zhDir = join(bookDir, LANG);
   const built = await stat(join(zhDir, 'toc.html')).then(() => true, () => false);
   if (!report.check({ page: `book/${LANG}` }, 'is built', built ? [] : [
@@ -237,7 +276,12 @@ export async function runZhSuite({ bookDir, outDir, chromium, only = [], report,
         check(`Chinese text is drawn with a CJK font (${fonts.join(', ') || 'none'})`,
           fonts.some((f) => CJK_FONT.test(f)) ? [] : [`no CJK font among ${JSON.stringify(fonts)}: install one (.ci/install-i18n.sh)`]);
 
-        check('layout at 1280 px: no sideways scroll, panes side by side, code fits', await tab.evaluate(layoutProblems));
+        await answerEverything(tab);
+        const afterClicks = await tab.evaluate(englishProblems, { skip: SKIP, allowed: ALLOWED });
+        await showAnswers(tab);
+        afterClicks.push(...await tab.evaluate(englishProblems, { skip: SKIP, allowed: ALLOWED }));
+        check('no English paragraph after a wrong pick and "Show answer" on every quiz question, and every experiment applied',
+          [...new Set(afterClicks)]);
 
         // The picker: open it, read its links, and ask the server for both pages.
         const picker = [];
@@ -277,6 +321,20 @@ export async function runZhSuite({ bookDir, outDir, chromium, only = [], report,
   } finally {
     await browser?.close();
     await server.close();
+  }
+  // Every check of the English pages, on the Chinese ones, at both widths.
+  const server2 = await serve(bookDir);
+  try {
+    browser = await launch(chromium);
+    if (root && !only.length) await withFakeRunner({ browser, bookDir, root, shotDir, report });
+    for (const page of pages) {
+      for (const viewport of VIEWPORTS) {
+        await testPage({ browser, origin: server2.origin, page: `${LANG}/${page}`, viewport, outDir, report, log });
+      }
+    }
+  } finally {
+    await browser?.close();
+    await server2.close();
   }
   log(`${LANG}: ${pages.length} pages; screenshots in ${shotDir}`);
 }

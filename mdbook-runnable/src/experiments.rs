@@ -14,6 +14,8 @@
 //! with [`Outcome::judge`].
 
 use crate::commands::{self, Place};
+use crate::i18n::fill;
+use crate::strings;
 use serde::{Deserialize, Serialize};
 use std::path::{Component, Path, PathBuf};
 
@@ -261,17 +263,21 @@ impl Outcome {
     /// One line for the page: what the claim is.
     pub fn describe(&self) -> Vec<String> {
         let mut lines = Vec::new();
+        let code = |text: &str| format!("`{text}`");
         if let Some(e) = &self.compile_error {
-            lines.push(format!("It does not compile: `{e}`."));
+            lines.push(fill(strings::OUTCOME_NO_BUILD, &[("error", &code(e))]));
         }
-        if let Some(code) = self.exit {
-            lines.push(format!("It exits with status {code}."));
+        if let Some(status) = self.exit {
+            lines.push(fill(
+                strings::OUTCOME_EXIT,
+                &[("code", &status.to_string())],
+            ));
         }
         for c in &self.contains {
-            lines.push(format!("Its output contains `{c}`."));
+            lines.push(fill(strings::OUTCOME_CONTAINS, &[("text", &code(c))]));
         }
         for c in &self.lacks {
-            lines.push(format!("Its output no longer contains `{c}`."));
+            lines.push(fill(strings::OUTCOME_LACKS, &[("text", &code(c))]));
         }
         lines
     }

@@ -12,17 +12,20 @@ mod env;
 mod expand;
 pub mod experiments;
 mod html_check;
+mod i18n;
 mod markdown;
 mod pairs;
 mod render;
 mod scan;
 mod starter;
+pub mod strings;
 
 pub use commands::CommandManifest;
 pub use diagnostic::Diagnostic;
 pub use expand::OURS as DIRECTIVES;
 pub use experiments::ExperimentManifest;
 pub use html_check::check_built_html;
+pub use i18n::Catalogue;
 
 use mdbook_preprocessor::book::Book;
 use mdbook_preprocessor::errors::{Error, Result};
@@ -89,18 +92,25 @@ pub fn process(ctx: &PreprocessorContext, mut book: Book) -> Result<Processed, V
             }]);
         }
     }
+    let catalogue = catalogue(ctx, &env)?;
     let src = &ctx.config.book.src;
     let mut diagnostics = Vec::new();
-    book.for_each_chapter_mut(|chapter| {
-        let Some(page) = chapter.source_path.clone() else {
-            return; // a draft chapter: no file, no content
-        };
-        let file = src.join(&page).to_string_lossy().replace('\\', "/");
-        *env.page.borrow_mut() = file.clone();
-        match expand::expand(&chapter.content, Some(&page), &env) {
-            Ok(content) => chapter.content = content,
-            Err(errors) => diagnostics.extend(errors.into_iter().map(|e| e.in_file(&file))),
-        }
+    catalogue.with(|| {
+        book.for_each_chapter_mut(|chapter| {
+            let Some(page) = chapter.source_path.clone() else {
+                return; // a draft chapter: no file, no content
+            };
+            let file = src.join(&page).to_string_lossy().replace('\\', "/");
+            *env.page.borrow_mut() = file.clone();
+            match expand::expand(&chapter.content, Some(&page), &env) {
+                // A page with our blocks also gets the page scripts' words.
+                Ok(content) if content != chapter.content => {
+                    chapter.content = content + &i18n::script_tag();
+                }
+                Ok(_) => {}
+                Err(errors) => diagnostics.extend(errors.into_iter().map(|e| e.in_file(&file))),
+            }
+        });
     });
     let commands = command_manifest(&env);
     diagnostics.extend(commands.as_ref().err().cloned().unwrap_or_default());
@@ -131,6 +141,38 @@ pub fn process(ctx: &PreprocessorContext, mut book: Book) -> Result<Processed, V
         }
     }
     Ok(Processed { book, warnings })
+}
+
+/// The catalogue of a translated build: `book.language` (not English) and
+/// `PO_DIR/LANG.po`, PO_DIR from `[preprocessor.gettext] po-dir` as
+/// mdbook-gettext reads it (default `po`). English, or a language without a
+/// catalogue (with a warning), translates nothing.
+fn catalogue(ctx: &PreprocessorContext, env: &env::Env) -> Result<Catalogue, Vec<Diagnostic>> {
+    let lang = match ctx.config.book.language.as_deref() {
+        None | Some("" | "en") => return Ok(Catalogue::default()),
+        Some(lang) => lang,
+    };
+    let po_dir = ctx
+        .config
+        .get::<String>("preprocessor.gettext.po-dir")
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| "po".to_owned());
+    let path = ctx.root.join(po_dir).join(format!("{lang}.po"));
+    if !path.is_file() {
+        env.warnings.borrow_mut().push(format!(
+            "book.language is {lang} but there is no {}: our own words stay English",
+            path.display()
+        ));
+        return Ok(Catalogue::default());
+    }
+    Catalogue::load(&path).map_err(|message| {
+        vec![Diagnostic {
+            file: path.display().to_string(),
+            line: 0,
+            message,
+        }]
+    })
 }
 
 fn command_manifest(env: &env::Env) -> Result<CommandManifest, Vec<Diagnostic>> {

@@ -97,9 +97,12 @@ pub fn info_string(lang: &str, code: &str, playground: bool) -> String {
 /// theme/runnable.js turns the line into a Run button.
 pub fn run_line(cmd: &str, id: &str) -> String {
     format!(
-        "<p class=\"runnable-run\" data-command=\"{}\">Run it: <code>{}</code></p>\n",
+        "<p class=\"runnable-run\" data-command=\"{}\">{}</p>\n",
         escape_html(id),
-        escape_html(cmd)
+        crate::i18n::fill(
+            crate::strings::RUN_IT,
+            &[("command", &format!("<code>{}</code>", escape_html(cmd)))]
+        )
     )
 }
 

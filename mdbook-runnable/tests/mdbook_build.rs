@@ -195,3 +195,62 @@ fn check_built_html_catches_a_misspelled_output_html_key() {
         "the reverted config also loses the Go hidden lines: {problems:#?}"
     );
 }
+
+/// A translated build (`book.language`, as `cargo xtask i18n build` sets it)
+/// takes our own words and the manifest's texts from `po/LANG.po`, hands the
+/// page scripts their words in the page, and leaves untranslated ones English.
+#[test]
+fn a_translated_build_uses_the_catalogue_for_our_own_words() {
+    let root = fixture_copy("build-xx");
+    fs::create_dir_all(root.join("po")).unwrap();
+    fs::write(
+        root.join("po/xx.po"),
+        "msgid \"\"\nmsgstr \"Language: xx\\n\"\n\n\
+         #: mdbook-runnable/src/strings.rs:18\nmsgid \"Hint 1 — nudge\"\nmsgstr \"XX-HINT-ONE\"\n\n\
+         #: mdbook-runnable/src/strings.rs:25\nmsgid \"Run it: {command}\"\nmsgstr \"XX-RUN {command}\"\n\n\
+         #: exercises/exercises.toml:3\nmsgid \"Close the `demo` channel\"\nmsgstr \"XX-TITLE `demo`\"\n\n\
+         #: theme/runnable.js:14\nmsgid \"Try again\"\nmsgstr \"XX-TRY-AGAIN\"\n\n\
+         #, fuzzy\nmsgid \"Hint 2 — concept\"\nmsgstr \"XX-STALE\"\n",
+    )
+    .unwrap();
+    let out = Command::new(mdbook())
+        .arg("build")
+        .env("MDBOOK_BOOK__LANGUAGE", "xx")
+        .current_dir(&root)
+        .output()
+        .expect("mdbook build runs");
+    assert!(
+        out.status.success(),
+        "mdbook build failed:\n{}",
+        stderr(&out)
+    );
+    let chapter = fs::read_to_string(root.join("book/chapter.html")).unwrap();
+    for piece in [
+        "<summary>XX-HINT-ONE</summary>",
+        "XX-RUN <code>cd go &amp;&amp; go run ./demo</code>",
+        "XX-TITLE <code>demo</code>",
+        // fuzzy: the English stays
+        "<summary>Hint 2 — concept</summary>",
+        "<script type=\"application/json\" id=\"runnable-strings\">{\"Try again\":\"XX-TRY-AGAIN\"}</script>",
+    ] {
+        assert!(chapter.contains(piece), "chapter.html lacks {piece:?}");
+    }
+    assert!(!chapter.contains("XX-STALE"));
+    // A page without our blocks gets no table.
+    let plain = fs::read_to_string(root.join("book/plain.html")).unwrap();
+    assert!(!plain.contains("runnable-strings"));
+}
+
+#[test]
+fn the_english_build_has_no_table_of_translations() {
+    let root = fixture_copy("build-en");
+    let out = build(&root);
+    assert!(
+        out.status.success(),
+        "mdbook build failed:\n{}",
+        stderr(&out)
+    );
+    let chapter = fs::read_to_string(root.join("book/chapter.html")).unwrap();
+    assert!(!chapter.contains("runnable-strings"));
+    assert!(chapter.contains("<summary>Hint 1 — nudge</summary>"));
+}

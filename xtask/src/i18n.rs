@@ -7,7 +7,9 @@
 //!   lines (`{{#listing ...}}`: a translated page keeps them because they are
 //!   not in the catalogue, so no translator can change one), plus the quizzes'
 //!   prompts, choices and explanations and the guided experiments' titles,
-//!   questions, choices and explanations (`quiz.rs`). It is generated into
+//!   questions, choices and explanations (`quiz.rs`), plus our own words: the
+//!   preprocessor's and the page scripts' string tables and the exercise
+//!   manifest's titles, tasks and hints (`ui.rs`). It is generated into
 //!   `target/i18n/messages.pot`, never committed: it is always the English as
 //!   it is now.
 //! - `po/LANG.po` is the catalogue, committed. `update` merges the template
@@ -23,6 +25,7 @@
 mod catalogue;
 mod po;
 mod quiz;
+mod ui;
 
 use crate::{book, process};
 use std::collections::HashMap;
@@ -180,6 +183,7 @@ fn extract(root: &Path) -> Result<PathBuf, String> {
     let mut extra = book_strings(root)?;
     extra.extend(quiz::messages(root, &quiz::QUIZ)?);
     extra.extend(quiz::messages(root, &quiz::EXPERIMENTS)?);
+    extra.extend(ui::messages(root)?);
     let template = catalogue::template(&text, &extra)?;
     let pot = work_dir(root).join("messages.pot");
     std::fs::write(&pot, template).map_err(|e| format!("cannot write {}: {e}", pot.display()))?;

@@ -18,6 +18,7 @@ for (const q of document.querySelectorAll('.runnable-question:not(.selftest-no-j
         feedback.textContent = 'Not quite: try again. ';
         const show = document.createElement('button');
         show.type = 'button';
+        show.className = 'runnable-show-answer'; // as theme/runnable.js names it
         show.textContent = 'Show answer';
         show.addEventListener('click', () => rightButton.classList.add('runnable-right'));
         feedback.appendChild(show);

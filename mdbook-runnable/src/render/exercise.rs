@@ -4,15 +4,13 @@
 use crate::anchors;
 use crate::attrs::Attrs;
 use crate::env::Env;
+use crate::i18n::{fill, tr};
 use crate::markdown::{escape_html, fenced, inline_html};
 use crate::starter;
+use crate::strings;
 use std::path::Path;
 
-const HINT_LABELS: [&str; 3] = [
-    "Hint 1 — nudge",
-    "Hint 2 — concept",
-    "Hint 3 — almost the answer",
-];
+const HINT_LABELS: [&str; 3] = [strings::HINT_1, strings::HINT_2, strings::HINT_3];
 
 pub fn render(attrs: Attrs, env: &Env, chapter: Option<&Path>) -> Result<String, String> {
     let id = attrs.one_positional(
@@ -65,28 +63,30 @@ pub fn render(attrs: Attrs, env: &Env, chapter: Option<&Path>) -> Result<String,
     let id_html = escape_html(&id);
     // A write-the-test exercise says so first: the learner's file is a test.
     let (tag, edit, starter_label) = match ex.kind {
-        manifest::Kind::Fix => ("Exercise", "Edit", "Starter code (as shipped)"),
-        manifest::Kind::Test => (
-            "Write the test",
-            "Write your test in",
-            "Starter test (as shipped)",
+        manifest::Kind::Fix => (
+            strings::EXERCISE_TAG,
+            strings::EXERCISE_EDIT,
+            strings::EXERCISE_STARTER,
         ),
+        manifest::Kind::Test => (strings::TEST_TAG, strings::TEST_EDIT, strings::TEST_STARTER),
     };
+    let code = |text: &str| format!("<code>{}</code>", escape_html(text));
     let mut out = format!(
         "<div class=\"runnable-exercise\" id=\"exercise-{id_html}\" data-exercise=\"{id_html}\">\n\
-         <p class=\"runnable-exercise-title\"><span class=\"runnable-tag\">{tag}</span> {}</p>\n\n",
-        inline_html(&ex.title)
+         <p class=\"runnable-exercise-title\"><span class=\"runnable-tag\">{}</span> {}</p>\n\n",
+        tr(tag),
+        inline_html(&tr(&ex.title))
     );
-    out.push_str(ex.task.trim());
+    out.push_str(tr(&ex.task).trim());
     out.push_str(&format!(
         "\n\n<ul class=\"runnable-exercise-facts\">\n\
-         <li>{edit} <code>{}</code></li>\n\
-         <li>Grade <code>{}</code></li>\n\
+         <li>{}</li>\n\
+         <li>{}</li>\n\
          </ul>\n\
-         <p class=\"runnable-label\">{starter_label}, <code>{}</code>:</p>\n\n",
-        escape_html(&ex.file),
-        escape_html(&ex.grade_command()),
-        escape_html(&starter_path),
+         <p class=\"runnable-label\">{}</p>\n\n",
+        fill(edit, &[("file", &code(&ex.file))]),
+        fill(strings::GRADE, &[("command", &code(&ex.grade_command()))]),
+        fill(starter_label, &[("file", &code(&starter_path))]),
     ));
     out.push_str(&fenced("rust,ignore,noplayground", &starter));
     // theme/runnable.js shows the learner's current file here, from the runner.
@@ -96,15 +96,20 @@ pub fn render(attrs: Attrs, env: &Env, chapter: Option<&Path>) -> Result<String,
     ));
     for (label, hint) in HINT_LABELS.iter().zip(&ex.hints) {
         out.push_str(&format!(
-            "<details class=\"runnable-hint\">\n<summary>{label}</summary>\n\n{}\n\n</details>\n",
-            hint.trim()
+            "<details class=\"runnable-hint\">\n<summary>{}</summary>\n\n{}\n\n</details>\n",
+            tr(label),
+            tr(hint).trim()
         ));
     }
     out.push_str(&format!(
-        "<p class=\"runnable-hint-cli\">The same hints in your terminal: <code>cargo xtask hint {id_html}</code></p>\n\
+        "<p class=\"runnable-hint-cli\">{}</p>\n\
          <details class=\"runnable-solution\">\n\
-         <summary>Reference solution, <code>{}</code> (spoiler)</summary>\n\n",
-        escape_html(&solution_path)
+         <summary>{}</summary>\n\n",
+        fill(
+            strings::HINT_CLI,
+            &[("command", &code(&format!("cargo xtask hint {id}")))]
+        ),
+        fill(strings::SOLUTION, &[("file", &code(&solution_path))]),
     ));
     out.push_str(&fenced("rust,ignore,noplayground", &solution));
     out.push_str("\n</details>\n</div>\n");

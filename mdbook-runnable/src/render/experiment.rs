@@ -8,8 +8,10 @@ use crate::attrs::Attrs;
 use crate::commands::Place;
 use crate::env::Env;
 use crate::experiments::{FILE_NAME, Spec, diff};
+use crate::i18n::{fill, tr};
 use crate::markdown::{escape_html, fenced, inline_html};
 use crate::pairs;
+use crate::strings;
 use serde::Deserialize;
 use std::path::Path;
 
@@ -88,10 +90,10 @@ fn render_spec(spec: &Spec, path: &str, text: &str, env: &Env) -> Result<String,
     let answer = spec.answer();
     let mut out = format!(
         "<div class=\"runnable-experiment\" data-experiment=\"{}\" data-answer=\"{answer}\">\n\
-         <p class=\"runnable-experiment-label\">Try it: {}</p>\n\n{}\n\n\
+         <p class=\"runnable-experiment-label\">{}</p>\n\n{}\n\n\
          <ol class=\"runnable-choices runnable-experiment-choices\">\n",
         escape_html(&spec.id),
-        inline_html(&spec.title),
+        fill(strings::TRY_IT, &[("title", &inline_html(&spec.title))]),
         spec.question.trim()
     );
     for (i, choice) in spec.choices.iter().enumerate() {
@@ -107,9 +109,17 @@ fn render_spec(spec: &Spec, path: &str, text: &str, env: &Env) -> Result<String,
         "</ol>\n\
          <p class=\"runnable-experiment-feedback\" role=\"status\" hidden></p>\n\
          <div class=\"runnable-experiment-edit\">\n\
-         <p class=\"runnable-experiment-step\">The edit, in <code>{}</code>, then <code>{}</code>:</p>\n\n",
-        escape_html(&spec.file),
-        escape_html(&spec.command)
+         <p class=\"runnable-experiment-step\">{}</p>\n\n",
+        fill(
+            strings::THE_EDIT,
+            &[
+                ("file", &format!("<code>{}</code>", escape_html(&spec.file))),
+                (
+                    "command",
+                    &format!("<code>{}</code>", escape_html(&spec.command))
+                )
+            ]
+        )
     ));
     // The edit as the reader knows the code: without `// pair:` markers.
     let (find, replace) = (
@@ -117,11 +127,12 @@ fn render_spec(spec: &Spec, path: &str, text: &str, env: &Env) -> Result<String,
         pairs::strip_all(&spec.replace),
     );
     out.push_str(&fenced("diff", &diff(&find, &replace)));
-    out.push_str(
+    out.push_str(&format!(
         "\n</div>\n<div class=\"runnable-experiment-claim\">\n\
-         <p class=\"runnable-experiment-step\">What happens (CI runs the edited copy and checks it):</p>\n\
+         <p class=\"runnable-experiment-step\">{}</p>\n\
          <ul class=\"runnable-experiment-outcome\">\n",
-    );
+        tr(strings::WHAT_HAPPENS)
+    ));
     for line in spec.outcome.describe() {
         out.push_str(&format!("<li>{}</li>\n", inline_html(&line)));
     }

@@ -10,7 +10,9 @@
 use crate::anchors;
 use crate::attrs::Attrs;
 use crate::env::Env;
+use crate::i18n::fill;
 use crate::markdown::{escape_html, fenced};
+use crate::strings;
 
 pub fn render(mut attrs: Attrs, env: &Env) -> Result<String, String> {
     let path = attrs.one_positional(
@@ -32,8 +34,11 @@ pub fn render(mut attrs: Attrs, env: &Env) -> Result<String, String> {
             (
                 String::new(),
                 format!(
-                    "<p class=\"runnable-label\">Normalised, and checked by <code>{}</code>.</p>\n",
-                    escape_html(&test)
+                    "<p class=\"runnable-label\">{}</p>\n",
+                    fill(
+                        strings::CHECKED_BY,
+                        &[("test", &format!("<code>{}</code>", escape_html(&test)))]
+                    )
                 ),
             )
         }

@@ -5,7 +5,9 @@
 
 use crate::attrs::Attrs;
 use crate::env::Env;
+use crate::i18n::{fill, tr};
 use crate::markdown::{escape_html, inline_html};
+use crate::strings;
 use std::path::Path;
 
 pub fn render(attrs: Attrs, env: &Env) -> Result<String, String> {
@@ -15,12 +17,18 @@ pub fn render(attrs: Attrs, env: &Env) -> Result<String, String> {
         return Err(format!("{} lists no exercise", manifest::MANIFEST_PATH));
     }
     let up = up_to_src(&env.page.borrow());
-    let mut out = String::from(
+    let mut out = format!(
         "<div class=\"runnable-progress-page\">\n\
-         <p class=\"runnable-progress-cli\">In a terminal, <code>cargo xtask progress</code> \
-         grades every exercise and names the next one to do.</p>\n\
+         <p class=\"runnable-progress-cli\">{}</p>\n\
          <table class=\"runnable-progress-table\">\n\
-         <thead><tr><th>Exercise</th><th>State</th><th>Chapter</th></tr></thead>\n<tbody>\n",
+         <thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead>\n<tbody>\n",
+        fill(
+            strings::PROGRESS_CLI,
+            &[("command", "<code>cargo xtask progress</code>")]
+        ),
+        tr(strings::PROGRESS_EXERCISE),
+        tr(strings::PROGRESS_STATE),
+        tr(strings::PROGRESS_CHAPTER),
     );
     for ex in &manifest.exercises {
         let page = format!("{up}{}", html_path(&ex.chapter));
@@ -30,8 +38,8 @@ pub fn render(attrs: Attrs, env: &Env) -> Result<String, String> {
              <td><a href=\"{page}#exercise-{id}\">{}</a><br><code>{id}</code></td>\
              <td class=\"runnable-progress-state\">—</td>\
              <td><a href=\"{page}\">{}</a></td></tr>\n",
-            inline_html(&ex.title),
-            inline_html(&chapter_title(env, &ex.chapter)),
+            inline_html(&tr(&ex.title)),
+            inline_html(without_heading_id(&tr(&chapter_title(env, &ex.chapter)))),
         ));
     }
     out.push_str("</tbody>\n</table>\n</div>\n");
@@ -71,6 +79,15 @@ fn chapter_title(env: &Env, chapter: &str) -> String {
         .unwrap_or_else(|| chapter.to_owned())
 }
 
+/// A translated heading carries the English heading's anchor as `{#id}`
+/// (po/README.md), which is not part of its title.
+fn without_heading_id(title: &str) -> &str {
+    match title.rfind(" {#") {
+        Some(at) if title.ends_with('}') => title[..at].trim_end(),
+        _ => title,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -80,5 +97,12 @@ mod tests {
         assert_eq!(up_to_src("src/progress.md"), "");
         assert_eq!(up_to_src("src/appendix/progress.md"), "../");
         assert_eq!(html_path("leak/index.md"), "leak/index.html");
+    }
+
+    #[test]
+    fn a_translated_chapter_title_loses_its_anchor() {
+        assert_eq!(without_heading_id("找出泄漏 {#finding-leaks}"), "找出泄漏");
+        assert_eq!(without_heading_id("Finding leaks"), "Finding leaks");
+        assert_eq!(without_heading_id("`{#x}` in code"), "`{#x}` in code");
     }
 }

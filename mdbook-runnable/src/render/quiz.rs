@@ -8,7 +8,9 @@
 use crate::anchors::{self, Spec};
 use crate::attrs::Attrs;
 use crate::env::Env;
+use crate::i18n::fill;
 use crate::markdown::{escape_html, fenced, info_string, inline_html, language_of};
+use crate::strings;
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
@@ -73,7 +75,14 @@ fn render_question(q: &Question, number: usize, total: usize, env: &Env) -> Resu
 
     let mut out = format!(
         "<div class=\"runnable-question\" data-answer=\"{answer}\">\n\
-         <p class=\"runnable-question-label\">Question {number} of {total}</p>\n\n{}\n\n",
+         <p class=\"runnable-question-label\">{}</p>\n\n{}\n\n",
+        fill(
+            strings::QUESTION_OF,
+            &[
+                ("number", &number.to_string()),
+                ("total", &total.to_string())
+            ]
+        ),
         q.prompt.trim()
     );
     if let Some(code) = &q.code {
@@ -97,10 +106,16 @@ fn render_question(q: &Question, number: usize, total: usize, env: &Env) -> Resu
         "</ol>\n\
          <p class=\"runnable-feedback\" role=\"status\" hidden></p>\n\
          <details class=\"runnable-explanation\">\n\
-         <summary>Answer and explanation</summary>\n\
-         <p class=\"runnable-answer\">The answer is <strong>{}</strong>: {}</p>\n\n{}\n\n</details>\n</div>\n",
-        letter(answer),
-        choice_html(&q.choices[answer]),
+         <summary>{}</summary>\n\
+         <p class=\"runnable-answer\">{}</p>\n\n{}\n\n</details>\n</div>\n",
+        fill(strings::ANSWER_AND_EXPLANATION, &[]),
+        fill(
+            strings::THE_ANSWER_IS,
+            &[
+                ("letter", &format!("<strong>{}</strong>", letter(answer))),
+                ("choice", &choice_html(&q.choices[answer]))
+            ]
+        ),
         q.explanation.trim()
     ));
     Ok(out)

@@ -59,6 +59,23 @@ fn link_targets(text: &str) -> Vec<&str> {
     found
 }
 
+/// `{name}` placeholders of our string tables (`i18n/ui.rs`), sorted: the
+/// renderer fills them in, so a translation keeps every one.
+fn placeholders(text: &str) -> Vec<&str> {
+    let mut found: Vec<&str> = text
+        .match_indices('{')
+        .filter_map(|(at, _)| {
+            let rest = &text[at + 1..];
+            let end = rest.find('}')?;
+            let name = &rest[..end];
+            (!name.is_empty() && name.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+                .then_some(name)
+        })
+        .collect();
+    found.sort_unstable();
+    found
+}
+
 /// The template: mdbook-xgettext's messages without the directive-only ones,
 /// then the quizzes' messages it does not already have.
 pub fn template(
@@ -156,6 +173,9 @@ impl Stats {
                     } else if link_targets(&found.translation) != link_targets(&wanted.id) {
                         stats.unsound += 1;
                         Some("a link target differs from the English")
+                    } else if placeholders(&found.translation) != placeholders(&wanted.id) {
+                        stats.unsound += 1;
+                        Some("a {placeholder} differs from the English")
                     } else {
                         stats.translated += 1;
                         None
@@ -221,7 +241,7 @@ impl fmt::Display for Stats {
         write!(
             f,
             "{}: {} of {} messages translated ({:.1} %); {} fuzzy, {} untranslated, \
-             {} with a changed directive or link",
+             {} with a changed directive, link or placeholder",
             self.lang,
             self.translated,
             self.total,
@@ -318,6 +338,34 @@ mod tests {
             stats
                 .to_string()
                 .contains("1 of 5 messages translated (20.0 %)")
+        );
+    }
+
+    #[test]
+    fn a_translation_must_keep_every_placeholder() {
+        assert_eq!(
+            placeholders("Question {number} of {total}"),
+            ["number", "total"]
+        );
+        assert!(placeholders("`HashMap{}` and {:?} and {Foo}").is_empty());
+        let template = [entry("Question {number} of {total}", "", false)];
+        let kept = [entry(
+            "Question {number} of {total}",
+            "第 {number} 题，共 {total} 题",
+            false,
+        )];
+        assert!(Stats::compare("zh-CN", &template, &kept).complete());
+        let lost = [entry(
+            "Question {number} of {total}",
+            "第 {number} 题",
+            false,
+        )];
+        let stats = Stats::compare("zh-CN", &template, &lost);
+        assert_eq!((stats.unsound, stats.complete()), (1, false));
+        assert!(
+            stats.problems().contains("placeholder"),
+            "{}",
+            stats.problems()
         );
     }
 
