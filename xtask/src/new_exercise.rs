@@ -11,7 +11,7 @@
 //! the card goes on the chapter page with `{{#exercise ID}}`.
 
 use crate::args::Spec;
-use manifest::CHAPTER_SLUGS;
+use manifest::{CHAPTER_SLUGS, FixtureKind};
 use std::path::Path;
 
 const ARGS: Spec = Spec {
@@ -55,7 +55,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         (format!("solutions/src/{id}.rs"), solution(&id)),
         (format!("checks/{id}.rs"), checks(&id)),
         (
-            format!("fixtures/{id}/alt_written_differently.rs"),
+            format!("fixtures/{id}/{}written_differently.rs", FixtureKind::Right),
             fixture(
                 &id,
                 "//! Right: the same answer, reached another way.",
@@ -63,7 +63,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
             ),
         ),
         (
-            format!("fixtures/{id}/wrong_off_by_one.rs"),
+            format!("fixtures/{id}/{}off_by_one.rs", FixtureKind::Wrong),
             fixture(
                 &id,
                 "//! Wrong: one too many.\n//! Verdict says: expected 42",
@@ -71,7 +71,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
             ),
         ),
         (
-            format!("fixtures/{id}/wrong_negative.rs"),
+            format!("fixtures/{id}/{}negative.rs", FixtureKind::Wrong),
             fixture(
                 &id,
                 "//! Wrong: the sign is lost.\n//! Verdict says: expected 42",

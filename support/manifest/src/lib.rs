@@ -6,6 +6,7 @@
 //! `checks/ID.rs` (the tests, compiled into both crates) and `fixtures/ID/*.rs`
 //! (alternative right and wrong fixes graded by CI).
 
+pub use naming::{FixtureKind, NamingError, TestPath};
 use serde::Deserialize;
 use std::collections::BTreeSet;
 use std::fmt;
