@@ -11,7 +11,7 @@
 //! the card goes on the chapter page with `{{#exercise ID}}`.
 
 use crate::args::Spec;
-use manifest::{CHAPTER_SLUGS, FixtureKind};
+use manifest::FixtureKind;
 use std::path::Path;
 
 const ARGS: Spec = Spec {
@@ -30,24 +30,21 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         .to_owned();
     let manifest = crate::load_manifest(root)?;
     let slug = id.split_once('_').map_or("", |(s, _)| s);
-    if !CHAPTER_SLUGS.contains(&slug)
-        || !id
-            .bytes()
+    let chapter = manifest.chapter(slug).filter(|_| {
+        id.bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
-    {
+    });
+    let Some(chapter) = chapter else {
         return Err(format!(
-            "`{id}`: an id is `<chapter slug>_<name>` in lower case, with a slug of {CHAPTER_SLUGS:?}"
+            "`{id}`: an id is `<chapter slug>_<name>` in lower case, with a slug of the \
+             [[chapter]] table of exercises/exercises.toml: {:?}",
+            manifest.slugs()
         ));
-    }
+    };
+    let chapter = chapter.page.clone();
     if manifest.get(&id).is_some() {
         return Err(format!("`{id}` exists already"));
     }
-    let chapter = manifest
-        .exercises
-        .iter()
-        .find(|e| e.slug() == slug)
-        .map(|e| e.chapter.clone())
-        .ok_or_else(|| format!("no exercise of chapter `{slug}` yet to take its page from"))?;
     let title = title.unwrap_or_else(|| format!("TODO: the title of {id}"));
 
     let files = [
@@ -97,11 +94,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         }
         std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
     }
-    append(
-        root,
-        "exercises/exercises.toml",
-        &stanza(&id, &title, &chapter),
-    )?;
+    append(root, "exercises/exercises.toml", &stanza(&id, &title))?;
     for krate in ["exercises", "solutions"] {
         edit(root, &format!("{krate}/src/lib.rs"), |text| {
             let text =
@@ -176,12 +169,11 @@ fn insert_after_last(text: &str, prefix: &str, line: &str) -> Result<String, Str
     Ok(out.join("\n") + "\n")
 }
 
-fn stanza(id: &str, title: &str, chapter: &str) -> String {
+fn stanza(id: &str, title: &str) -> String {
     format!(
         r#"[[exercise]]
 id = "{id}"
 title = "{title}"
-chapter = "{chapter}"
 task = """
 `answer` returns the wrong number. Make it return the answer.
 """
@@ -257,8 +249,10 @@ mod tests {
 
     #[test]
     fn a_stanza_parses_as_the_manifest_reads_it() {
-        let m = Manifest::parse(&stanza("leak_demo", "A demo", "leak/index.md")).unwrap();
+        let table = "[[chapter]]\nslug = \"leak\"\npage = \"leak/index.md\"\ntitle = \"t\"\n\n";
+        let m = Manifest::parse(&format!("{table}{}", stanza("leak_demo", "A demo"))).unwrap();
         let ex = m.get("leak_demo").unwrap();
+        assert_eq!(ex.chapter, "leak/index.md");
         assert_eq!(ex.failing_checks, ["returns_the_answer"]);
         assert_eq!(ex.hints.len(), 3);
     }
