@@ -5,8 +5,9 @@
 //!
 //! It writes a starter that fails one check and a solution that passes it,
 //! one right and two wrong fixtures, an empty mutants/ID.toml, the stanza in
-//! exercises/exercises.toml, the module lines and checks lines in exercises/src/lib.rs
-//! and solutions/src/lib.rs (after the chapter's last), and blesses the starter.
+//! exercises/exercises.toml, regenerates exercises/src/lib.rs and
+//! solutions/src/lib.rs from the manifest (`cargo xtask codegen`), and
+//! blesses the starter.
 //! Then `cargo xtask mutants ID` and `cargo xtask verify` pass as they are;
 //! the card goes on the chapter page with `{{#exercise ID}}`.
 
@@ -95,24 +96,12 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
     }
     append(root, "exercises/exercises.toml", &stanza(&id, &title))?;
-    for krate in ["exercises", "solutions"] {
-        edit(root, &format!("{krate}/src/lib.rs"), |text| {
-            let text =
-                insert_after_last(text, &format!("pub mod {slug}_"), &format!("pub mod {id};"))?;
-            // Both list the checks: solutions to run them, exercises for
-            // the editor (rust-analyzer).
-            insert_after_last(
-                &text,
-                &format!("grader::checks!({slug}_"),
-                &format!("grader::checks!({id});"),
-            )
-        })?;
-    }
     let manifest = crate::load_manifest(root)?;
+    manifest::codegen::write(&manifest, root)?;
     crate::starters::bless(root, &manifest)?;
     println!(
         "new-exercise: {id} written (starter, solution, checks, three fixtures, mutants/{id}.toml, \
-         its stanza and module lines; starter blessed).\n\
+         its stanza; module lists regenerated; starter blessed).\n\
          Next: write the real exercise in those files, put {{{{#exercise {id}}}}} on src/{chapter}, \
          then `cargo xtask mutants {id}` and `cargo xtask verify`."
     );
@@ -152,21 +141,6 @@ fn append(root: &Path, path: &str, text: &str) -> Result<(), String> {
             old.trim_end_matches('\n').to_owned() + "\n"
         ))
     })
-}
-
-/// Inserts `line` after the last line that starts (after indentation) with
-/// `prefix`, with that line's indentation: the chapter's block keeps its
-/// exercises together.
-fn insert_after_last(text: &str, prefix: &str, line: &str) -> Result<String, String> {
-    let lines: Vec<&str> = text.lines().collect();
-    let at = lines
-        .iter()
-        .rposition(|l| l.trim_start().starts_with(prefix))
-        .ok_or_else(|| format!("no line starting with `{prefix}` to add `{line}` after"))?;
-    let indent = &lines[at][..lines[at].len() - lines[at].trim_start().len()];
-    let mut out: Vec<String> = lines.iter().map(|l| (*l).to_owned()).collect();
-    out.insert(at + 1, format!("{indent}{line}"));
-    Ok(out.join("\n") + "\n")
 }
 
 fn stanza(id: &str, title: &str) -> String {
@@ -229,23 +203,6 @@ fn returns_the_answer() {{
 mod tests {
     use super::*;
     use manifest::Manifest;
-
-    #[test]
-    fn a_module_line_goes_after_its_chapters_last() {
-        let lib =
-            "// Chapter 1\npub mod leak_a;\npub mod leak_b;\n\n// Chapter 2\npub mod close_a;\n";
-        let out = insert_after_last(lib, "pub mod leak_", "pub mod leak_c;").unwrap();
-        assert_eq!(
-            out,
-            "// Chapter 1\npub mod leak_a;\npub mod leak_b;\npub mod leak_c;\n\n// Chapter 2\npub mod close_a;\n"
-        );
-        let checks = "mod checks {\n        grader::checks!(leak_a);\n}\n";
-        let out =
-            insert_after_last(checks, "grader::checks!(leak_", "grader::checks!(leak_z);").unwrap();
-        assert!(
-            out.contains("        grader::checks!(leak_a);\n        grader::checks!(leak_z);\n")
-        );
-    }
 
     #[test]
     fn a_stanza_parses_as_the_manifest_reads_it() {

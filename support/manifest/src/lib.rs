@@ -7,6 +7,7 @@
 //! (alternative right and wrong fixes graded by CI).
 
 mod chapters;
+pub mod codegen;
 
 pub use chapters::{Chapter, summary_chapters};
 pub use naming::{FixtureKind, NamingError, TestPath};
@@ -253,29 +254,7 @@ impl Manifest {
                 }
             }
         }
-        for krate in ["exercises", "solutions"] {
-            let lib = root.join(krate).join("src/lib.rs");
-            let Ok(text) = std::fs::read_to_string(&lib) else {
-                problems.push(format!("{}: cannot read", lib.display()));
-                continue;
-            };
-            let modules = declared_modules(&text);
-            for m in &modules {
-                if self.get(m).is_none() {
-                    problems.push(format!(
-                        "{krate}/src/lib.rs: module `{m}` has no manifest entry"
-                    ));
-                }
-            }
-            for id in self.ids() {
-                if !modules.contains(id) {
-                    problems.push(format!("{krate}/src/lib.rs: no `pub mod {id};`"));
-                }
-                if !text.contains(&format!("checks!({id})")) {
-                    problems.push(format!("{krate}/src/lib.rs: no `grader::checks!({id})`"));
-                }
-            }
-        }
+        problems.extend(codegen::stale(self, root));
         if let Ok(dir) = std::fs::read_dir(root.join("checks")) {
             for entry in dir.flatten() {
                 let name = entry.file_name().to_string_lossy().into_owned();
@@ -414,16 +393,6 @@ pub fn test_names_in_order(source: &str) -> Vec<String> {
         }
     }
     names
-}
-
-/// Names of `pub mod NAME;` lines in a crate's lib.rs.
-pub fn declared_modules(lib_rs: &str) -> BTreeSet<String> {
-    lib_rs
-        .lines()
-        .filter_map(|l| l.trim().strip_prefix("pub mod "))
-        .filter_map(|rest| rest.strip_suffix(';'))
-        .map(str::to_owned)
-        .collect()
 }
 
 /// The workspace root, found from the current directory upwards (the folder
