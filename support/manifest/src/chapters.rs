@@ -77,7 +77,8 @@ pub fn summary_chapters(summary: &str) -> Vec<(String, String)> {
 
 /// Where the book disagrees with the table: `src/SUMMARY.md` (the same
 /// chapters, titles and order), the folders of `src/`, `go/` (but `internal`)
-/// and `listings/src/` (a module `FOLDER.rs` per chapter).
+/// and `listings/src/` (a module `FOLDER.rs` per chapter), and the programs
+/// `listings/examples/SLUG_NAME.rs`.
 pub fn book_problems(chapters: &[Chapter], root: &Path) -> Vec<String> {
     let mut problems = Vec::new();
     let table: Vec<(String, String)> = chapters
@@ -123,6 +124,24 @@ pub fn book_problems(chapters: &[Chapter], root: &Path) -> Vec<String> {
         let module = format!("listings/src/{f}.rs");
         if !root.join(&module).is_file() {
             problems.push(format!("{module}: missing (the chapter's Rust listings)"));
+        }
+    }
+    // Programs are named by slug, as exercise ids are: `slice_lost`, in the
+    // chapter whose folder is `slices`.
+    let examples = std::fs::read_dir(root.join("listings/examples"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned());
+    for name in examples {
+        let Some(stem) = name.strip_suffix(".rs") else {
+            continue;
+        };
+        let slug = stem.split('_').next().unwrap_or("");
+        if !stem.contains('_') || !chapters.iter().any(|c| c.slug == slug) {
+            problems.push(format!(
+                "listings/examples/{name}: a program is named <chapter slug>_<name>, with a slug of the [[chapter]] table"
+            ));
         }
     }
     problems
@@ -196,6 +215,9 @@ mod tests {
             std::fs::create_dir_all(root.join(dir)).unwrap();
         }
         std::fs::write(root.join("listings/src/leak.rs"), "").unwrap();
+        std::fs::create_dir_all(root.join("listings/examples")).unwrap();
+        std::fs::write(root.join("listings/examples/leak_ok.rs"), "").unwrap();
+        std::fs::write(root.join("listings/examples/leaks_odd.rs"), "").unwrap();
         std::fs::write(
             root.join("src/SUMMARY.md"),
             "- [The leak](leak/index.md)\n- [Stray](stray/index.md)\n",
@@ -212,5 +234,10 @@ mod tests {
         );
         assert!(!problems.contains("internal"), "{problems}");
         assert!(!problems.contains("go/leak"), "{problems}");
+        assert!(
+            problems.contains("listings/examples/leaks_odd.rs"),
+            "{problems}"
+        );
+        assert!(!problems.contains("leak_ok"), "{problems}");
     }
 }
