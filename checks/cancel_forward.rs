@@ -34,14 +34,14 @@ const ID: &str = "cancel_forward";
 /// to wait on `done` as well. A `select!` registers on all its channels in
 /// microseconds; only a producer that never waits on `done` pays this, once.
 fn grace() -> Duration {
-    (grader::limit() / 5).min(Duration::from_millis(200))
+    grader::budget::GRACE.get()
 }
 
 /// At most this long, the helper waits for the producer to take record 1
 /// and to wait on a channel: half the watchdog's limit, so that with
 /// `grace()` it is done before the watchdog gives up on `forward`.
 fn patience() -> Duration {
-    grader::limit() / 2
+    grader::budget::HELPER.get()
 }
 
 /// What the check's helper saw around the cancel.
@@ -107,7 +107,7 @@ fn waited_ms<T>(outcome: &Outcome<T>) -> u128 {
 fn report(seen: Receiver<Seen>, returned: Sender<()>, handle: thread::JoinHandle<()>) -> Seen {
     drop(returned);
     let seen = seen
-        .recv_timeout(grader::limit() * 3)
+        .recv_timeout(grader::budget::AFTER_RETURN.get())
         .unwrap_or(Seen::NeverWaited);
     let _ = handle.join();
     seen

@@ -55,7 +55,7 @@ fn counted(first: u64, count: u64, reads: Arc<AtomicUsize>) -> Reader {
 /// watchdog's limit (so that a check's own message can still be given
 /// before the watchdog fires). Returns the count it saw last.
 fn wait_for_reads(reads: &AtomicUsize, at_least: usize) -> usize {
-    wait_for_reads_within(reads, at_least, grader::limit() / 2)
+    wait_for_reads_within(reads, at_least, grader::budget::HELPER.get())
 }
 
 /// Waits until `reads` has reached `at_least`, for at most `bound`. Returns
@@ -263,17 +263,11 @@ fn a_panicking_sink_releases_the_producers() {
     }
 }
 
-/// A reader of 20 records that owns `token` and takes 200 ms to close (it
-/// says goodbye to a server): the token is dropped at the end of that.
+/// A reader of 20 records that owns `token` and takes `budget::SLOW_CLOSE`
+/// to close (it says goodbye to a server): the token is dropped at the end
+/// of that.
 fn slow_to_close(token: grader::Token) -> Reader {
-    struct Closing(Option<grader::Token>);
-    impl Drop for Closing {
-        fn drop(&mut self) {
-            thread::sleep(Duration::from_millis(200));
-            drop(self.0.take());
-        }
-    }
-    let closing = Closing(Some(token));
+    let closing = grader::closes_slowly(token);
     let mut next = 0;
     Box::new(move || {
         let _keep = &closing;
@@ -293,7 +287,10 @@ fn no_producer_outlives_run_job() {
     let sink = failing_at(1, writes);
     let result = run(
         ID,
-        "`run_job` with a reader that takes 200 ms to close and a sink that fails at once",
+        &format!(
+            "`run_job` with a reader that takes {} ms to close and a sink that fails at once",
+            grader::budget::SLOW_CLOSE.ms()
+        ),
         STUCK,
         move || run_job(readers, sink),
     );
@@ -335,7 +332,7 @@ fn the_channel_keeps_its_10_slots() {
                 if saw.load(Ordering::SeqCst) == usize::MAX {
                     saw.store(wait_for_reads(&seen, SLOTS + 2), Ordering::SeqCst);
                     saw_later.store(
-                        wait_for_reads_within(&seen, SLOTS + 3, grader::limit() / 10),
+                        wait_for_reads_within(&seen, SLOTS + 3, grader::budget::SETTLE.get()),
                         Ordering::SeqCst,
                     );
                 }
@@ -380,7 +377,7 @@ fn the_channel_keeps_its_10_slots() {
 /// How long the slow sink stalls, once: longer than any timeout a producer
 /// could plausibly give a `send`, well under the watchdog's limit.
 fn stall() -> Duration {
-    (grader::limit() / 3).min(Duration::from_millis(300))
+    grader::budget::STALL.get()
 }
 
 #[test]

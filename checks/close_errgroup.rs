@@ -261,7 +261,7 @@ fn wait_waits_for_every_task_after_an_error() {
                     let mut g = Group::new(s);
                     let busy = move |_: &Cancel| {
                         let _token = token; // dropped when this task returns
-                        thread::sleep(Duration::from_millis(30)); // busy
+                        thread::sleep(grader::budget::BUSY.get());
                         Ok(())
                     };
                     let failing = |_: &Cancel| Err("boom");
@@ -324,7 +324,7 @@ fn an_error_it_caused_never_replaces_the_first() {
                 move || {
                     let (b_running_tx, b_running_rx) = bounded::<()>(1);
                     let task_a = move |cancel: &Cancel| {
-                        let _ = b_running_rx.recv_timeout(grader::limit());
+                        let _ = b_running_rx.recv_timeout(grader::budget::HANDED_OVER.get());
                         cancel.on_cancel_for_checks(race_a.hook());
                         race_a.a_is_here();
                         Err("A: failed first")
@@ -398,7 +398,7 @@ fn a_second_failure_while_the_first_one_stops_the_group_never_wins() {
             move || {
                 let (b_running_tx, b_running_rx) = bounded::<()>(1);
                 let task_a = move |cancel: &Cancel| {
-                    let _ = b_running_rx.recv_timeout(grader::limit());
+                    let _ = b_running_rx.recv_timeout(grader::budget::HANDED_OVER.get());
                     let hold = race_a.hook();
                     let a = thread::current().id();
                     cancel.before_cancel_for_checks(move || {

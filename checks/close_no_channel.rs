@@ -22,15 +22,6 @@ const ID: &str = "close_no_channel";
 /// already being read on the other thread finish.
 const READS_AFTER_FAILURE: usize = 1000;
 
-/// Runs `f` on a fresh rayon pool of 2 threads.
-fn in_pool<T: Send>(f: impl FnOnce() -> T + Send) -> T {
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(2)
-        .build()
-        .expect("a rayon pool for the check")
-        .install(f)
-}
-
 #[test]
 fn totals_a_clean_batch_reading_each_record_once() {
     let (result, reads) = run(
@@ -39,7 +30,7 @@ fn totals_a_clean_batch_reading_each_record_once() {
         "Nothing here blocks: does `total` wait for something?",
         || {
             let reads = AtomicUsize::new(0);
-            let result = in_pool(|| {
+            let result = grader::in_pool!(|| {
                 total(1000, |id| {
                     reads.fetch_add(1, Ordering::SeqCst);
                     Ok(id as u64)
@@ -66,7 +57,7 @@ fn totals_a_clean_batch_reading_each_record_once() {
 #[test]
 fn an_empty_batch_totals_zero() {
     let result = run(ID, "`total(0, read)`", "", || {
-        in_pool(|| total(0, |id| Ok(id as u64)))
+        grader::in_pool!(|| total(0, |id| Ok(id as u64)))
     });
     ensure(
         result == Ok(0),
@@ -82,7 +73,7 @@ fn a_failed_read_is_the_error() {
         "`total(100, read)` with record 37 corrupt",
         "Nothing here blocks: does `total` wait for something?",
         || {
-            in_pool(|| {
+            grader::in_pool!(|| {
                 total(100, |id| {
                     if id == 37 {
                         Err(ReadError { record: 37 })
@@ -138,11 +129,11 @@ fn stops_reading_after_a_failure() {
                 let failed = AtomicBool::new(false);
                 let ended = AtomicUsize::new(0);
                 let after = AtomicUsize::new(0);
-                let result = in_pool(|| {
+                let result = grader::in_pool!(|| {
                     total(100_000, |id| {
                         if id == 0 {
                             if late {
-                                let deadline = std::time::Instant::now() + grader::limit() / 4;
+                                let deadline = std::time::Instant::now() + grader::budget::LATE_FAILURE.get();
                                 while ended.load(Ordering::SeqCst) < READS_BEFORE_A_LATE_FAILURE
                                     && std::time::Instant::now() < deadline
                                 {
@@ -210,7 +201,7 @@ fn reads_each_record_at_most_once_when_one_fails() {
         "Nothing here blocks: does `total` wait for something?",
         || {
             let reads: Vec<AtomicUsize> = (0..1000).map(|_| AtomicUsize::new(0)).collect();
-            let result = in_pool(|| {
+            let result = grader::in_pool!(|| {
                 total(1000, |id| {
                     reads[id].fetch_add(1, Ordering::SeqCst);
                     if id == 500 {
@@ -254,14 +245,14 @@ fn reads_run_in_parallel() {
     // for a second read to start while it is still running. Read one after
     // the other, no read ever has company: the first one gives up waiting,
     // and the job finishes with the verdict "never two at once".
-    let own_wait = grader::limit() / 3;
+    let own_wait = grader::budget::OWN_WAIT.get();
     let (result, overlapped, reads) = run(
         ID,
         &format!("`total({PARALLEL_JOB}, read)` on a clean batch"),
         "Nothing here blocks for long: does `total` wait for something?",
         move || {
             let state = (Mutex::new(Overlap::default()), Condvar::new());
-            let result = in_pool(|| {
+            let result = grader::in_pool!(|| {
                 total(PARALLEL_JOB, |id| {
                     let (overlap, changed) = &state;
                     let mut o = overlap.lock().unwrap_or_else(|e| e.into_inner());

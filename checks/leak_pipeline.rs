@@ -30,7 +30,9 @@ struct Watch {
 /// channel is closed (writing its report, say): slow but working. A `run_job`
 /// that returns without joining the consumer returns inside this moment, so
 /// the check sees the consumer still running when `run_job` returns.
-const REPORT_TIME: Duration = Duration::from_millis(50);
+fn report_time() -> Duration {
+    grader::budget::REPORT.get()
+}
 
 /// A consumer that keeps every record (as the incident's job did) and
 /// returns their total, `tail` after the channel closed; with `panic_at_end`,
@@ -87,7 +89,7 @@ fn ends_last(records: Vec<Record>, others: Vec<Probe>, ending: Ending) -> Produc
         }
         for other in &others {
             // Bounded, under the watchdog: if another producer is stuck, the watchdog reports it.
-            other.dropped_within(grader::limit() / 2);
+            other.dropped_within(grader::budget::HELPER.get());
         }
         match ending {
             Ending::Fails(error) => Err(error),
@@ -164,7 +166,7 @@ fn panicked_too(message: &str, what: &str, advice: &str) -> String {
 
 /// Right after `run_job` returned: is any `Sender` of the job still alive?
 fn open_channel(watch: &Watch) -> Option<String> {
-    let rx = match watch.channel.recv_timeout(grader::limit()) {
+    let rx = match watch.channel.recv_timeout(grader::budget::HANDED_OVER.get()) {
         Ok(rx) => rx,
         // The consumer closure was dropped without being called.
         Err(RecvTimeoutError::Disconnected) => return None,
@@ -241,9 +243,9 @@ fn totals_a_clean_batch() {
 
 #[test]
 fn a_job_without_producers_totals_zero() {
-    // The consumer is slow to finish (`REPORT_TIME`), so a `run_job` that
+    // The consumer is slow to finish (`report_time()`), so a `run_job` that
     // returns 0 without waiting for it returns while it still runs.
-    let (consumer, watch) = consumer_with(false, REPORT_TIME);
+    let (consumer, watch) = consumer_with(false, report_time());
     let (result, at_return) = run(
         ID,
         "`run_job(vec![], consumer)`",
@@ -302,7 +304,7 @@ fn returns_the_error_of_any_failing_producer() {
             }
         }
         let expected = read_error(3 * bad + 1);
-        let (consumer, watch) = consumer_with(false, REPORT_TIME);
+        let (consumer, watch) = consumer_with(false, report_time());
         let (result, at_return) = run(
             ID,
             &format!("`run_job` with producer {bad} failing"),
@@ -326,7 +328,7 @@ fn returns_the_error_of_any_failing_producer() {
 fn after_a_read_error_nothing_is_left_running() {
     let error = read_error(7);
     let (producers, probes) = job_ending(Ending::Fails(error.clone()));
-    let (consumer, watch) = consumer_with(false, REPORT_TIME);
+    let (consumer, watch) = consumer_with(false, report_time());
     let (result, at_return) = run(
         ID,
         "`run_job` with record 7 corrupt",
@@ -349,7 +351,7 @@ fn after_a_read_error_nothing_is_left_running() {
 #[test]
 fn a_panicking_producer_is_an_error_and_leaves_nothing_behind() {
     let (producers, probes) = job_ending(Ending::Panics("disk on fire"));
-    let (consumer, watch) = consumer_with(false, REPORT_TIME);
+    let (consumer, watch) = consumer_with(false, report_time());
     let (result, at_return) = match grader::run_within(
         grader::limit(),
         observed(producers, consumer, &watch, &probes),

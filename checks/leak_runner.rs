@@ -31,7 +31,9 @@ struct Watch {
 /// closed (writing its report, say): slow but working. A `run` that returns
 /// without joining the consumer returns inside this moment, so the check sees
 /// the consumer still running when `run` returns.
-const REPORT_TIME: Duration = Duration::from_millis(50);
+fn report_time() -> Duration {
+    grader::budget::REPORT.get()
+}
 
 /// A consumer that keeps every record it receives (like the incident's job)
 /// and returns their total, `tail` after its channel closed.
@@ -78,7 +80,7 @@ fn fails_last(records: Vec<Record>, others: Vec<Probe>, error: JobError) -> Prod
         }
         for other in &others {
             // Bounded, under the watchdog: if another producer is stuck, the watchdog reports it.
-            other.dropped_within(grader::limit() / 2);
+            other.dropped_within(grader::budget::HELPER.get());
         }
         Err(error)
     })
@@ -99,7 +101,7 @@ fn failing_job(job: &str, live: &Live) -> (Vec<Producer>, Consumer, Watch, JobEr
         sends((5..10).collect(), t1),
         fails_last(vec![10, 11], vec![p0, p1], error.clone()),
     ];
-    let (consumer, watch) = consumer(live, REPORT_TIME);
+    let (consumer, watch) = consumer(live, report_time());
     (producers, consumer, watch, error)
 }
 
@@ -156,7 +158,7 @@ fn run_job(
 /// still alive now, or a consumer that was still running when `run`
 /// returned. Call it right after `run` returned.
 fn left_behind(watch: &Watch, consumer_done: bool) -> Option<String> {
-    match watch.channel.recv_timeout(grader::limit()) {
+    match watch.channel.recv_timeout(grader::budget::HANDED_OVER.get()) {
         Ok(rx) => loop {
             match rx.try_recv() {
                 Ok(_) => continue, // records still queued: look past them
@@ -411,13 +413,13 @@ fn a_panicking_producer_leaves_no_thread_behind() {
     let sends_late: Producer = Box::new(move |ctx: &JobCtx| {
         let _returned = t1;
         // Bounded, under the watchdog.
-        p0.dropped_within(grader::limit() / 2);
+        p0.dropped_within(grader::budget::HELPER.get());
         for r in 0..5 {
             ctx.send(r)?;
         }
         Ok(())
     });
-    let (consumer, watch) = consumer(&live, REPORT_TIME);
+    let (consumer, watch) = consumer(&live, report_time());
     let done = watch.done.clone();
     let (returned, consumer_done) = run(
         ID,

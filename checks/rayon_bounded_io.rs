@@ -17,29 +17,11 @@ use std::time::Duration;
 
 const ID: &str = "rayon_bounded_io";
 
-/// How long a check's own wait lasts at most. Once one wait of a check has
-/// run out, the later ones do not wait (the verdict is in), so a wrong
-/// answer fails with the check's message well before the watchdog.
-const GATE: Duration = Duration::from_millis(500);
-
-/// How long a call waits for calls beyond the limit to join it: an answer
-/// without a bound starts them in microseconds.
-const OVERLAP: Duration = Duration::from_millis(300);
-
 /// Calls in all, of 60, that a correct answer never gets near once the first
 /// call has failed: it makes 3, plus at most one per other worker; calls
 /// after the failure take 1 ms each, so a worker reaches its next check long
 /// before it could make 25.
 const CALLS_AFTER_FAILURE: usize = 30;
-
-/// Runs `f` on a fresh rayon pool of 2 threads.
-fn in_pool<T: Send>(f: impl FnOnce() -> T + Send) -> T {
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(2)
-        .build()
-        .expect("a rayon pool for the check")
-        .install(f)
-}
 
 fn urls(n: usize) -> Vec<String> {
     (0..n).map(|i| format!("u{i}")).collect()
@@ -76,13 +58,13 @@ impl Net {
         s
     }
 
-    /// Waits (at most `GATE`) until `done` holds; says whether it did.
+    /// Waits (at most `budget::GATE`) until `done` holds; says whether it did.
     fn wait_until<'a>(
         &self,
         s: std::sync::MutexGuard<'a, State>,
         done: impl Fn(&State) -> bool,
     ) -> (std::sync::MutexGuard<'a, State>, bool) {
-        self.wait_within(s, GATE, done)
+        self.wait_within(s, grader::budget::GATE.get(), done)
     }
 
     /// Waits (at most `limit`) until `done` holds; says whether it did.
@@ -129,7 +111,7 @@ fn returns_the_pages_in_url_order() {
             let net = Net::default();
             let urls3 = urls(3);
             let refs: Vec<&str> = urls3.iter().map(String::as_str).collect();
-            let held = in_pool(|| {
+            let held = grader::in_pool!(|| {
                 fetch_all(&refs, 3, |url| {
                     let s = net.enter(url);
                     let s = if url == "u0" {
@@ -143,8 +125,8 @@ fn returns_the_pages_in_url_order() {
             });
             let urls20 = urls(20);
             let refs: Vec<&str> = urls20.iter().map(String::as_str).collect();
-            let plain = in_pool(|| fetch_all(&refs, 4, |url| Ok(page(url))));
-            let empty = in_pool(|| fetch_all(&[], 4, |url| Ok(page(url))));
+            let plain = grader::in_pool!(|| fetch_all(&refs, 4, |url| Ok(page(url))));
+            let empty = grader::in_pool!(|| fetch_all(&[], 4, |url| Ok(page(url))));
             (held, plain, empty)
         },
     );
@@ -190,11 +172,11 @@ fn never_more_than_limit_calls_at_once() {
             let net = Net::default();
             let urls6 = urls(6);
             let refs: Vec<&str> = urls6.iter().map(String::as_str).collect();
-            let result = in_pool(|| {
+            let result = grader::in_pool!(|| {
                 fetch_all(&refs, 3, |url| {
                     let s = net.enter(url);
                     // A correct answer waits here in vain, once: 300 ms.
-                    let (s, _) = net.wait_within(s, OVERLAP, |s| s.now > 3 || s.started.len() == 6);
+                    let (s, _) = net.wait_within(s, grader::budget::OVERLAP.get(), |s| s.now > 3 || s.started.len() == 6);
                     net.leave(s);
                     Ok(page(url))
                 })
@@ -226,7 +208,7 @@ fn runs_limit_calls_at_once() {
             let net = Net::default();
             let urls8 = urls(8);
             let refs: Vec<&str> = urls8.iter().map(String::as_str).collect();
-            let result = in_pool(|| {
+            let result = grader::in_pool!(|| {
                 fetch_all(&refs, 4, |url| {
                     let s = net.enter(url);
                     let (s, _) = net.wait_until(s, |s| s.now >= 4 || s.started.len() == 8);
@@ -264,7 +246,7 @@ fn a_slow_call_does_not_hold_up_the_others() {
             let refs: Vec<&str> = urls6.iter().map(String::as_str).collect();
             let went_on = AtomicBool::new(true);
             let missing = Mutex::new(Vec::new());
-            let result = in_pool(|| {
+            let result = grader::in_pool!(|| {
                 fetch_all(&refs, 2, |url| {
                     let s = net.enter(url);
                     let s = if url == "u0" {
@@ -297,7 +279,7 @@ fn a_slow_call_does_not_hold_up_the_others() {
              the URLs fetched in batches of `limit` that wait for each other, or dealt out to \
              the workers in advance (every n-th, or a chunk each)? Let each worker take the \
              next URL left as soon as its call returns.",
-            GATE.as_millis()
+            grader::budget::GATE.ms()
         ),
     );
     ensure(result.is_ok(), ID, format!("`fetch_all` returned {result:?} although no call failed"));
@@ -312,7 +294,7 @@ fn a_failing_call_is_the_error() {
         || {
             let urls20 = urls(20);
             let refs: Vec<&str> = urls20.iter().map(String::as_str).collect();
-            in_pool(|| {
+            grader::in_pool!(|| {
                 fetch_all(&refs, 2, |url| {
                     if url == "u7" {
                         Err(FetchError { url: url.to_owned() })
@@ -348,7 +330,7 @@ fn starts_no_new_call_after_a_failure() {
             let net = Net::default();
             let urls60 = urls(60);
             let refs: Vec<&str> = urls60.iter().map(String::as_str).collect();
-            let result = in_pool(|| {
+            let result = grader::in_pool!(|| {
                 fetch_all(&refs, 3, |url| {
                     let s = net.enter(url);
                     if s.failed {

@@ -18,27 +18,9 @@ use std::time::{Duration, Instant};
 
 const ID: &str = "rayon_port";
 
-/// How long a check's own gate waits: far beyond what a correct answer
-/// needs (microseconds), and below the watchdog so that the check can say
-/// what happened.
-const GATE: Duration = Duration::from_millis(500);
-
 /// Records started after a failure that a correct answer never gets near:
 /// rayon stops handing out records once the `Err` reaches it.
 const STARTED_AFTER_FAILURE: usize = 1000;
-
-/// How long the calls after a failure are slowed down: a correct answer
-/// stops within microseconds; this only gives it room on a loaded machine.
-const SLOW_FOR: Duration = Duration::from_millis(200);
-
-/// Runs `f` on a fresh rayon pool of 2 threads.
-fn in_pool<T: Send>(f: impl FnOnce() -> T + Send) -> T {
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(2)
-        .build()
-        .expect("a rayon pool for the check")
-        .install(f)
-}
 
 fn records(n: usize) -> Vec<String> {
     (0..n).map(|i| format!("r{i}")).collect()
@@ -66,12 +48,12 @@ impl Gate {
         *self.open.lock().unwrap_or_else(|e| e.into_inner()) = true;
         self.changed.notify_all();
     }
-    /// Waits until the gate is open or `GATE` has passed; says which.
+    /// Waits until the gate is open or `budget::GATE` has passed; says which.
     fn wait(&self) -> bool {
         let open = self.open.lock().unwrap_or_else(|e| e.into_inner());
         let (open, _) = self
             .changed
-            .wait_timeout_while(open, GATE, |open| !*open)
+            .wait_timeout_while(open, grader::budget::GATE.get(), |open| !*open)
             .unwrap_or_else(|e| e.into_inner());
         *open
     }
@@ -85,7 +67,7 @@ fn checksums_each_record_of_a_clean_batch_once() {
         "Nothing here blocks: does `checksum_all` wait for something?",
         || {
             let calls = AtomicUsize::new(0);
-            let result = in_pool(|| {
+            let result = grader::in_pool!(|| {
                 checksum_all(&records(1000), |r| {
                     calls.fetch_add(1, Ordering::SeqCst);
                     Ok(sum_of(number(r)))
@@ -121,7 +103,7 @@ fn checksums_each_record_of_a_clean_batch_once() {
         format!("`checksum_all` called `checksum` {calls} times for 1000 records: once per record"),
     );
     let empty = run(ID, "`checksum_all(&[], ..)`", "", || {
-        in_pool(|| checksum_all(&[], |_| Ok(1)))
+        grader::in_pool!(|| checksum_all(&[], |_| Ok(1)))
     });
     ensure(
         empty == Ok(vec![]),
@@ -132,7 +114,7 @@ fn checksums_each_record_of_a_clean_batch_once() {
 
 #[test]
 fn keeps_record_order_when_the_first_record_finishes_last() {
-    // Record 0 is held back until record 7 is done (or `GATE` passes).
+    // Record 0 is held back until record 7 is done (or `budget::GATE` passes).
     let result = run(
         ID,
         "`checksum_all` on 8 records where record 0 finishes last",
@@ -140,7 +122,7 @@ fn keeps_record_order_when_the_first_record_finishes_last() {
          record 7?",
         || {
             let last_done = Gate::default();
-            in_pool(|| {
+            grader::in_pool!(|| {
                 checksum_all(&records(8), |r| {
                     let i = number(r);
                     if i == 0 {
@@ -177,7 +159,7 @@ fn returns_the_error_of_a_failing_record() {
         "`checksum_all` on 100 records, r37 and r73 corrupt",
         "Nothing here blocks: does `checksum_all` wait for something?",
         || {
-            in_pool(|| {
+            grader::in_pool!(|| {
                 checksum_all(&records(100), |r| match r {
                     "r37" | "r73" => Err(BadRecord { record: r.to_owned() }),
                     _ => Ok(sum_of(number(r))),
@@ -204,7 +186,7 @@ fn returns_the_error_of_a_failing_record() {
 #[test]
 fn stops_starting_records_after_a_failure() {
     // r0 fails. From then on every call counts and takes 0.1 ms (for
-    // `SLOW_FOR` at most, so that a slow machine cannot turn a wrong answer's
+    // `budget::SLOWED` at most, so that a slow machine cannot turn a wrong answer's
     // verdict into a watchdog timeout); then the rest return at once.
     let (result, after) = run(
         ID,
@@ -214,7 +196,7 @@ fn stops_starting_records_after_a_failure() {
             let failed = AtomicBool::new(false);
             let after = AtomicUsize::new(0);
             let failed_at = std::sync::OnceLock::new();
-            let result = in_pool(|| {
+            let result = grader::in_pool!(|| {
                 checksum_all(&records(100_000), |r| {
                     if r == "r0" {
                         failed_at.get_or_init(Instant::now);
@@ -223,7 +205,7 @@ fn stops_starting_records_after_a_failure() {
                     }
                     if failed.load(Ordering::SeqCst)
                         && after.fetch_add(1, Ordering::SeqCst) < STARTED_AFTER_FAILURE
-                        && failed_at.get().is_some_and(|t| t.elapsed() < SLOW_FOR)
+                        && failed_at.get().is_some_and(|t| t.elapsed() < grader::budget::SLOWED.get())
                     {
                         thread::sleep(Duration::from_micros(100));
                     }
@@ -250,7 +232,7 @@ fn stops_starting_records_after_a_failure() {
     );
     // Now a record in the middle fails, r50000 (where rayon's first split
     // puts the second thread), while r0 is held back until it has (or
-    // `GATE` has passed). Records before the failing one are new records
+    // `budget::GATE` has passed). Records before the failing one are new records
     // too: none may be started once r50000 has failed.
     let (result, after) = run(
         ID,
@@ -262,7 +244,7 @@ fn stops_starting_records_after_a_failure() {
             let failure_seen = Gate::default();
             let after = AtomicUsize::new(0);
             let failed_at = std::sync::OnceLock::new();
-            let result = in_pool(|| {
+            let result = grader::in_pool!(|| {
                 checksum_all(&records(100_000), |r| {
                     if r == "r50000" {
                         failed_at.get_or_init(Instant::now);
@@ -276,7 +258,7 @@ fn stops_starting_records_after_a_failure() {
                     }
                     if failed.load(Ordering::SeqCst)
                         && after.fetch_add(1, Ordering::SeqCst) < STARTED_AFTER_FAILURE
-                        && failed_at.get().is_some_and(|t| t.elapsed() < SLOW_FOR)
+                        && failed_at.get().is_some_and(|t| t.elapsed() < grader::budget::SLOWED.get())
                     {
                         thread::sleep(Duration::from_micros(100));
                     }
@@ -319,7 +301,7 @@ fn checksums_run_in_parallel() {
             let last = Gate::default();
             let together = AtomicBool::new(true);
             let threads = Mutex::new(Vec::new());
-            let result = in_pool(|| {
+            let result = grader::in_pool!(|| {
                 checksum_all(&records(1000), |r| {
                     let i = number(r);
                     if i == 0 || i == 999 {

@@ -17,25 +17,9 @@ use std::time::{Duration, Instant};
 
 const ID: &str = "rayon_search";
 
-/// How long a check's own wait lasts at most.
-const GATE: Duration = Duration::from_millis(500);
-
 /// Values looked at after the hit that a correct answer never gets near:
 /// it stops within a few values.
 const LOOKS_AFTER_HIT: usize = 1000;
-
-/// How long the looks after the hit are slowed down (0.1 ms each): a correct
-/// answer stops within microseconds; this only gives it room on a loaded
-/// machine, without turning a wrong answer's verdict into a watchdog timeout.
-const SLOW_FOR: Duration = Duration::from_millis(200);
-
-fn in_pool<T: Send>(f: impl FnOnce() -> T + Send) -> T {
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(2)
-        .build()
-        .expect("a rayon pool for the check")
-        .install(f)
-}
 
 fn records(n: usize, len: usize) -> Vec<Vec<u64>> {
     (0..n)
@@ -62,12 +46,12 @@ impl Gate {
     fn is_open(&self) -> bool {
         *self.open.lock().unwrap_or_else(|e| e.into_inner())
     }
-    /// Waits until the gate is open or `GATE` has passed; says which.
+    /// Waits until the gate is open or `budget::GATE` has passed; says which.
     fn wait(&self) -> bool {
         let open = self.open.lock().unwrap_or_else(|e| e.into_inner());
         let (open, _) = self
             .changed
-            .wait_timeout_while(open, GATE, |open| !*open)
+            .wait_timeout_while(open, grader::budget::GATE.get(), |open| !*open)
             .unwrap_or_else(|e| e.into_inner());
         *open
     }
@@ -82,7 +66,7 @@ fn returns_the_only_hit() {
         || {
             // How many times each value was looked at.
             let looks: Vec<AtomicUsize> = (0..3000).map(|_| AtomicUsize::new(0)).collect();
-            let found = in_pool(|| {
+            let found = grader::in_pool!(|| {
                 find_hit(&records(3, 1000), |v| {
                     let (r, i) = at(v);
                     looks[r * 1000 + i].fetch_add(1, Ordering::SeqCst);
@@ -124,7 +108,7 @@ fn returns_one_of_several_hits() {
         ID,
         "`find_hit` on 4 records with hits at (0, 900), (1, 10), (3, 400)",
         "Nothing here blocks: does `find_hit` wait for something?",
-        move || in_pool(|| find_hit(&records(4, 1000), |v| hits.contains(&at(v)))),
+        move || grader::in_pool!(|| find_hit(&records(4, 1000), |v| hits.contains(&at(v)))),
     );
     match found {
         Some(Hit { record, value }) if hits.contains(&(record, value)) => {}
@@ -141,7 +125,7 @@ fn none_when_nothing_matches_calling_is_hit_once_each() {
         "Nothing here blocks: does `find_hit` wait for something?",
         || {
             let calls = AtomicUsize::new(0);
-            let found = in_pool(|| {
+            let found = grader::in_pool!(|| {
                 find_hit(&records(20, 500), |_| {
                     calls.fetch_add(1, Ordering::Relaxed);
                     false
@@ -156,7 +140,7 @@ fn none_when_nothing_matches_calling_is_hit_once_each() {
         ID,
         format!("`find_hit` called `is_hit` {calls} times for 10 000 values: once per value"),
     );
-    let empty = run(ID, "`find_hit(&[], ..)`", "", || in_pool(|| find_hit(&[], |_| true)));
+    let empty = run(ID, "`find_hit(&[], ..)`", "", || grader::in_pool!(|| find_hit(&[], |_| true)));
     ensure(empty.is_none(), ID, format!("`find_hit(&[], ..)` returned {empty:?}"));
 }
 
@@ -165,7 +149,7 @@ fn stops_mid_record_after_a_hit() {
     // Two records of 200 000 values. Record 0's first value waits until the
     // hit is found; the hit (record 1, value 10) waits until record 0 is
     // being scanned. After the hit every look counts and takes 0.1 ms
-    // (for `SLOW_FOR` at most), until the verdict is clear.
+    // (for `budget::SLOWED` at most), until the verdict is clear.
     let (found, after) = run(
         ID,
         "`find_hit` on 2 records of 200 000 values, the hit at record 1, value 10",
@@ -175,11 +159,11 @@ fn stops_mid_record_after_a_hit() {
             let hit_found = Gate::default();
             let after = AtomicUsize::new(0);
             let hit_at = std::sync::OnceLock::new();
-            let found = in_pool(|| {
+            let found = grader::in_pool!(|| {
                 find_hit(&records(2, 200_000), |v| {
                     if hit_found.is_open() {
                         if after.fetch_add(1, Ordering::SeqCst) < LOOKS_AFTER_HIT
-                            && hit_at.get().is_some_and(|t: &Instant| t.elapsed() < SLOW_FOR)
+                            && hit_at.get().is_some_and(|t: &Instant| t.elapsed() < grader::budget::SLOWED.get())
                         {
                             thread::sleep(Duration::from_micros(100));
                         }
@@ -233,7 +217,7 @@ fn searches_records_in_parallel() {
             let r0 = Gate::default();
             let r1 = Gate::default();
             let together = AtomicBool::new(true);
-            let found = in_pool(|| {
+            let found = grader::in_pool!(|| {
                 find_hit(&records(2, 100), |v| {
                     match at(v) {
                         (0, 0) | (1, 0) => {

@@ -218,7 +218,7 @@ fn starters_and_broken_files(
     whole.env_remove("GRADER_TIMEOUT_MS"); // the learner's watchdog
     let out = output(&mut whole)?;
     let text = String::from_utf8_lossy(&out.stdout);
-    let time = crate::test_results::parse_finished_in(&text)
+    let time = engine::libtest::finished_in(&text)
         .ok_or_else(|| format!("`cargo test -p exercises` printed no test time:\n{text}"))?;
     println!(
         "starters: `cargo test -p exercises` graded every exercise in {:.2}s of test time (bar: 1.2 s), load average {}",

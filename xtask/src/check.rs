@@ -48,7 +48,7 @@ fn grade_and_print(root: &Path, args: &Parsed, json: bool) -> Result<bool, Strin
     let phases = json.then(|| {
         Phases::start(
             &ex.id,
-            &root.join(grade::GRADE_DIR).join("target"),
+            &root.join(engine::workspace::GRADE_DIR).join("target"),
             Say::Phases,
         )
     });

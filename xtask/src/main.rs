@@ -70,6 +70,8 @@ maintainer commands:
                    the skeleton of a new exercise in every place it lives
                    (stanza, starter, solution, checks, fixtures, module lines,
                    starter blessed); then write its real files
+  codegen          write the module and checks lists of exercises/src/lib.rs and
+                   solutions/src/lib.rs from exercises/exercises.toml
   bless-starters   record the current starters as shipped (exercises/starters.txt)
   e2e [ARGS..]     build the book, then test it in headless Chromium (every
                    chapter page at 1280 and 390 px, offline, in every theme)
@@ -129,6 +131,7 @@ fn main() -> ExitCode {
         Some("stress") => stress::run(&root, rest),
         Some("i18n") => i18n::run(&root, rest),
         Some("new-exercise") => new_exercise::run(&root, rest),
+        Some("codegen") => CODEGEN_ARGS.parse(rest).and_then(|_| codegen(&root)),
         Some("bless-starters") => load_manifest(&root).and_then(|m| starters::bless(&root, &m)),
         Some("help" | "-h" | "--help") => {
             print!("{USAGE}");
@@ -143,6 +146,25 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+const CODEGEN_ARGS: args::Spec = args::Spec {
+    command: "codegen",
+    flags: &[],
+    positional: "",
+    max_positional: 0,
+};
+
+/// `cargo xtask codegen`: the generated module lists, from the manifest.
+fn codegen(root: &std::path::Path) -> Result<(), String> {
+    let manifest = load_manifest(root)?;
+    let written = manifest::codegen::write(&manifest, root)?;
+    if written.is_empty() {
+        println!("codegen: every generated file is up to date");
+    } else {
+        println!("codegen: wrote {}", written.join(", "));
+    }
+    Ok(())
 }
 
 fn with_id(args: &[String], f: impl FnOnce(&str) -> Result<(), String>) -> Result<(), String> {

@@ -5,13 +5,14 @@
 //!
 //! It writes a starter that fails one check and a solution that passes it,
 //! one right and two wrong fixtures, an empty mutants/ID.toml, the stanza in
-//! exercises/exercises.toml, the module lines and checks lines in exercises/src/lib.rs
-//! and solutions/src/lib.rs (after the chapter's last), and blesses the starter.
+//! exercises/exercises.toml, regenerates exercises/src/lib.rs and
+//! solutions/src/lib.rs from the manifest (`cargo xtask codegen`), and
+//! blesses the starter.
 //! Then `cargo xtask mutants ID` and `cargo xtask verify` pass as they are;
 //! the card goes on the chapter page with `{{#exercise ID}}`.
 
 use crate::args::Spec;
-use manifest::CHAPTER_SLUGS;
+use manifest::FixtureKind;
 use std::path::Path;
 
 const ARGS: Spec = Spec {
@@ -30,24 +31,21 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         .to_owned();
     let manifest = crate::load_manifest(root)?;
     let slug = id.split_once('_').map_or("", |(s, _)| s);
-    if !CHAPTER_SLUGS.contains(&slug)
-        || !id
-            .bytes()
+    let chapter = manifest.chapter(slug).filter(|_| {
+        id.bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
-    {
+    });
+    let Some(chapter) = chapter else {
         return Err(format!(
-            "`{id}`: an id is `<chapter slug>_<name>` in lower case, with a slug of {CHAPTER_SLUGS:?}"
+            "`{id}`: an id is `<chapter slug>_<name>` in lower case, with a slug of the \
+             [[chapter]] table of exercises/exercises.toml: {:?}",
+            manifest.slugs()
         ));
-    }
+    };
+    let chapter = chapter.page.clone();
     if manifest.get(&id).is_some() {
         return Err(format!("`{id}` exists already"));
     }
-    let chapter = manifest
-        .exercises
-        .iter()
-        .find(|e| e.slug() == slug)
-        .map(|e| e.chapter.clone())
-        .ok_or_else(|| format!("no exercise of chapter `{slug}` yet to take its page from"))?;
     let title = title.unwrap_or_else(|| format!("TODO: the title of {id}"));
 
     let files = [
@@ -55,7 +53,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         (format!("solutions/src/{id}.rs"), solution(&id)),
         (format!("checks/{id}.rs"), checks(&id)),
         (
-            format!("fixtures/{id}/alt_written_differently.rs"),
+            format!("fixtures/{id}/{}written_differently.rs", FixtureKind::Right),
             fixture(
                 &id,
                 "//! Right: the same answer, reached another way.",
@@ -63,7 +61,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
             ),
         ),
         (
-            format!("fixtures/{id}/wrong_off_by_one.rs"),
+            format!("fixtures/{id}/{}off_by_one.rs", FixtureKind::Wrong),
             fixture(
                 &id,
                 "//! Wrong: one too many.\n//! Verdict says: expected 42",
@@ -71,7 +69,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
             ),
         ),
         (
-            format!("fixtures/{id}/wrong_negative.rs"),
+            format!("fixtures/{id}/{}negative.rs", FixtureKind::Wrong),
             fixture(
                 &id,
                 "//! Wrong: the sign is lost.\n//! Verdict says: expected 42",
@@ -97,29 +95,13 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         }
         std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
     }
-    append(
-        root,
-        "exercises/exercises.toml",
-        &stanza(&id, &title, &chapter),
-    )?;
-    for krate in ["exercises", "solutions"] {
-        edit(root, &format!("{krate}/src/lib.rs"), |text| {
-            let text =
-                insert_after_last(text, &format!("pub mod {slug}_"), &format!("pub mod {id};"))?;
-            // Both list the checks: solutions to run them, exercises for
-            // the editor (rust-analyzer).
-            insert_after_last(
-                &text,
-                &format!("grader::checks!({slug}_"),
-                &format!("grader::checks!({id});"),
-            )
-        })?;
-    }
+    append(root, "exercises/exercises.toml", &stanza(&id, &title))?;
     let manifest = crate::load_manifest(root)?;
+    manifest::codegen::write(&manifest, root)?;
     crate::starters::bless(root, &manifest)?;
     println!(
         "new-exercise: {id} written (starter, solution, checks, three fixtures, mutants/{id}.toml, \
-         its stanza and module lines; starter blessed).\n\
+         its stanza; module lists regenerated; starter blessed).\n\
          Next: write the real exercise in those files, put {{{{#exercise {id}}}}} on src/{chapter}, \
          then `cargo xtask mutants {id}` and `cargo xtask verify`."
     );
@@ -161,27 +143,11 @@ fn append(root: &Path, path: &str, text: &str) -> Result<(), String> {
     })
 }
 
-/// Inserts `line` after the last line that starts (after indentation) with
-/// `prefix`, with that line's indentation: the chapter's block keeps its
-/// exercises together.
-fn insert_after_last(text: &str, prefix: &str, line: &str) -> Result<String, String> {
-    let lines: Vec<&str> = text.lines().collect();
-    let at = lines
-        .iter()
-        .rposition(|l| l.trim_start().starts_with(prefix))
-        .ok_or_else(|| format!("no line starting with `{prefix}` to add `{line}` after"))?;
-    let indent = &lines[at][..lines[at].len() - lines[at].trim_start().len()];
-    let mut out: Vec<String> = lines.iter().map(|l| (*l).to_owned()).collect();
-    out.insert(at + 1, format!("{indent}{line}"));
-    Ok(out.join("\n") + "\n")
-}
-
-fn stanza(id: &str, title: &str, chapter: &str) -> String {
+fn stanza(id: &str, title: &str) -> String {
     format!(
         r#"[[exercise]]
 id = "{id}"
 title = "{title}"
-chapter = "{chapter}"
 task = """
 `answer` returns the wrong number. Make it return the answer.
 """
@@ -239,26 +205,11 @@ mod tests {
     use manifest::Manifest;
 
     #[test]
-    fn a_module_line_goes_after_its_chapters_last() {
-        let lib =
-            "// Chapter 1\npub mod leak_a;\npub mod leak_b;\n\n// Chapter 2\npub mod close_a;\n";
-        let out = insert_after_last(lib, "pub mod leak_", "pub mod leak_c;").unwrap();
-        assert_eq!(
-            out,
-            "// Chapter 1\npub mod leak_a;\npub mod leak_b;\npub mod leak_c;\n\n// Chapter 2\npub mod close_a;\n"
-        );
-        let checks = "mod checks {\n        grader::checks!(leak_a);\n}\n";
-        let out =
-            insert_after_last(checks, "grader::checks!(leak_", "grader::checks!(leak_z);").unwrap();
-        assert!(
-            out.contains("        grader::checks!(leak_a);\n        grader::checks!(leak_z);\n")
-        );
-    }
-
-    #[test]
     fn a_stanza_parses_as_the_manifest_reads_it() {
-        let m = Manifest::parse(&stanza("leak_demo", "A demo", "leak/index.md")).unwrap();
+        let table = "[[chapter]]\nslug = \"leak\"\npage = \"leak/index.md\"\ntitle = \"t\"\n\n";
+        let m = Manifest::parse(&format!("{table}{}", stanza("leak_demo", "A demo"))).unwrap();
         let ex = m.get("leak_demo").unwrap();
+        assert_eq!(ex.chapter, "leak/index.md");
         assert_eq!(ex.failing_checks, ["returns_the_answer"]);
         assert_eq!(ex.hints.len(), 3);
     }

@@ -12,7 +12,8 @@
 //! `cargo xtask test`; the numbers go into the closing note of a change to
 //! the checks.
 
-use crate::test_results::parse_verdicts;
+use engine::libtest;
+use manifest::TestPath;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -65,7 +66,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
                 .env("RUST_TEST_THREADS", "32")
                 .output()
                 .map_err(|e| format!("stress: cannot run {}: {e}", program.display()))?;
-            let verdicts = parse_verdicts(&String::from_utf8_lossy(&out.stdout));
+            let verdicts = libtest::verdicts(&String::from_utf8_lossy(&out.stdout));
             let mut caught_this_run: BTreeMap<String, bool> = BTreeMap::new();
             for (name, ok) in verdicts {
                 if let Some(variant) = fixture_of(&name) {
@@ -155,16 +156,14 @@ fn parse_args(args: &[String]) -> Result<(usize, Vec<String>), String> {
 /// (`checks::ID::CHECK`, `reference_solution_not_your_exercise::checks::ID::CHECK`,
 /// `checks::ID::VARIANT::CHECK`); none when every exercise is wanted.
 fn test_filters(ids: &[String]) -> Vec<String> {
-    ids.iter().map(|id| format!("checks::{id}::")).collect()
+    ids.iter().map(|id| TestPath::filter_for(id)).collect()
 }
 
 /// `checks::ID::VARIANT` of a fixture's check `checks::ID::VARIANT::CHECK`.
 fn fixture_of(test: &str) -> Option<String> {
-    let rest = test.strip_prefix("checks::")?;
-    let mut parts = rest.splitn(3, "::");
-    let (id, variant, _check) = (parts.next()?, parts.next()?, parts.next()?);
-    (variant.starts_with("alt_") || variant.starts_with("wrong_"))
-        .then(|| format!("checks::{id}::{variant}"))
+    TestPath::parse(test)
+        .filter(|path| path.fixture.is_some())
+        .map(|path| path.without_check().to_string())
 }
 
 /// Builds the three crates' test programs; their paths by crate.

@@ -4,8 +4,8 @@
 //! committed mutation report (`mutants/ID.txt`) was made from the current files.
 
 use crate::test_results::{self, TestRun};
-use manifest::{Exercise, Manifest};
-use std::collections::{BTreeMap, BTreeSet};
+use manifest::{Exercise, FixtureKind, Manifest, TestPath};
+use std::collections::BTreeSet;
 use std::path::Path;
 
 /// Fixtures each exercise must have: a right fix the checks accept, and wrong
@@ -75,14 +75,14 @@ fn grade(
             warnings.join("\n      ")
         ));
     }
-    let starter = starters.of_exercise(id);
+    let starter = starters.checks_of(id);
     let failed: BTreeSet<&str> = starter
         .iter()
         .filter(|(_, ok)| !**ok)
-        .map(|(n, _)| *n)
+        .map(|(n, _)| n.as_str())
         .collect();
     for name in declared.difference(&failed) {
-        if starter.contains_key(name) {
+        if starter.contains_key(*name) {
             problems.push(format!(
                 "{id}: the starter PASSES declared check `{name}`: the check cannot catch the bug"
             ));
@@ -98,11 +98,11 @@ fn grade(
         ));
     }
 
-    let solution = solutions.of_exercise(id);
+    let solution = solutions.checks_of(id);
     let solution_failed: Vec<&str> = solution
         .iter()
         .filter(|(_, ok)| !**ok)
-        .map(|(n, _)| *n)
+        .map(|(n, _)| n.as_str())
         .collect();
     for name in &solution_failed {
         problems.push(format!("{id}: the solution FAILS check `{name}`"));
@@ -118,16 +118,17 @@ fn grade(
         }
     }
 
-    let mut variants: BTreeMap<&str, Vec<bool>> = BTreeMap::new();
-    for (rest, ok) in fixtures.of_exercise(id) {
-        if let Some((variant, _check)) = rest.split_once("::") {
-            variants.entry(variant).or_default().push(ok);
-        }
-    }
     let (mut alt_total, mut alt_ok, mut wrong_total, mut wrong_caught) = (0, 0, 0, 0);
-    for (variant, verdicts) in &variants {
+    for (variant, verdicts) in &fixtures.fixtures_of(id) {
         let all_pass = verdicts.iter().all(|ok| *ok);
-        if variant.starts_with("alt_") {
+        let kind = match FixtureKind::of(variant) {
+            Ok(kind) => kind,
+            Err(e) => {
+                problems.push(format!("fixtures/{id}/{variant}.rs: {e}"));
+                continue;
+            }
+        };
+        if kind == FixtureKind::Right {
             alt_total += 1;
             if all_pass {
                 alt_ok += 1;
@@ -180,11 +181,13 @@ fn verdict_problems(root: &Path, id: &str, variant: &str, fixtures: &TestRun) ->
     let Ok(source) = std::fs::read_to_string(root.join(&file)) else {
         return vec![format!("{file}: cannot be read")];
     };
-    let prefix = format!("checks::{id}::{variant}::");
     let printed: String = fixtures
         .printed
         .iter()
-        .filter(|(name, _)| name.contains(&prefix))
+        .filter(|(name, _)| {
+            TestPath::parse(name)
+                .is_some_and(|path| path.id == id && path.fixture.as_deref() == Some(variant))
+        })
         .map(|(_, text)| squeeze(text))
         .collect::<Vec<_>>()
         .join("\n");
@@ -218,7 +221,7 @@ fn report_times(manifest: &Manifest, starters: &TestRun) {
     let checks: usize = manifest
         .exercises
         .iter()
-        .map(|e| starters.of_exercise(&e.id).len())
+        .map(|e| starters.checks_of(&e.id).len())
         .sum();
     if let Some(t) = starters.test_time {
         println!(

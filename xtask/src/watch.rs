@@ -265,7 +265,7 @@ fn show(root: &Path, manifest: &Manifest, ex: &Exercise, manual: bool) -> Result
     // grading crates' build folder: the verdict waits for it.
     let waits = Phases::start(
         &ex.id,
-        &root.join(crate::grade::GRADE_DIR).join("target"),
+        &root.join(engine::workspace::GRADE_DIR).join("target"),
         Say::WaitsOnly,
     );
     let report = check::grade_one(root, manifest, ex)?;

@@ -15,14 +15,11 @@
 //! when they are there (see [`seed_dependencies`]).
 
 use crate::verdict::{Report, Status, parse_output, report_for, test_binaries};
-use crate::workspace::{package_name, prepare, seed_dependencies};
+use crate::workspace::{GRADE_DIR, package_name, prepare, seed_dependencies};
 use manifest::{Exercise, Manifest};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-/// The generated workspace, relative to the workspace root.
-pub const GRADE_DIR: &str = "target/grade";
 
 /// Everything one grading run produced.
 pub struct Graded {

@@ -7,9 +7,14 @@
 //! file that does not compile stops only its own exercise ([`grade`]).
 //! [`verdict`] reads Cargo's and libtest's output into a [`verdict::Report`]
 //! per exercise; [`test_results`] reads a plain `cargo test` run (the
-//! solutions and fixtures crates).
+//! solutions and fixtures crates); both read libtest's text with [`libtest`].
+//! Test names are read and written with [`manifest::TestPath`].
+//!
+//! Dependencies point one way: `grade` → `workspace`, `verdict` → `libtest`;
+//! `workbook` → `grade`; `test_results` → `libtest`, `grade` (for Cargo's path).
 
 pub mod grade;
+pub mod libtest;
 pub mod test_results;
 pub mod verdict;
 pub mod workbook;

@@ -1,5 +1,7 @@
 //! Runs `cargo test` on one crate and reads each check's verdict.
 
+use crate::libtest;
+use manifest::TestPath;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
@@ -18,19 +20,33 @@ pub struct TestRun {
 }
 
 impl TestRun {
-    /// Verdicts of the checks of one exercise, keyed by the rest of the test
-    /// name after `checks::<id>::` (a check name, or `variant::check` for fixtures).
-    pub fn of_exercise(&self, id: &str) -> BTreeMap<&str, bool> {
-        let prefix = format!("checks::{id}::");
+    /// Verdicts of the checks of exercise `id`, by check name: in
+    /// `exercises` (`checks::ID::CHECK`) and `solutions` (the same below
+    /// `reference_solution_not_your_exercise::`).
+    pub fn checks_of(&self, id: &str) -> BTreeMap<String, bool> {
+        self.paths_of(id)
+            .filter(|(path, _)| path.fixture.is_none())
+            .filter_map(|(path, ok)| Some((path.check?, ok)))
+            .collect()
+    }
+
+    /// Verdicts of the fixtures of exercise `id` in `fixtures`
+    /// (`checks::ID::FIXTURE::CHECK`): each fixture's verdicts, one per check.
+    pub fn fixtures_of(&self, id: &str) -> BTreeMap<String, Vec<bool>> {
+        let mut fixtures: BTreeMap<String, Vec<bool>> = BTreeMap::new();
+        for (path, ok) in self.paths_of(id) {
+            if let (Some(fixture), Some(_)) = (path.fixture, path.check) {
+                fixtures.entry(fixture).or_default().push(ok);
+            }
+        }
+        fixtures
+    }
+
+    fn paths_of<'a>(&'a self, id: &'a str) -> impl Iterator<Item = (TestPath, bool)> + 'a {
         self.verdicts
             .iter()
-            .filter_map(|(name, ok)| {
-                // `checks::<id>::..` in `exercises` and `fixtures`, below
-                // `reference_solution_not_your_exercise::` in `solutions`.
-                let (before, rest) = name.split_once(&prefix)?;
-                (before.is_empty() || before.ends_with("::")).then_some((rest, *ok))
-            })
-            .collect()
+            .filter_map(|(name, ok)| Some((TestPath::parse(name)?, *ok)))
+            .filter(move |(path, _)| path.id == id)
     }
 }
 
@@ -52,9 +68,9 @@ pub fn run(root: &Path, krate: &str, filter: Option<&str>) -> Result<TestRun, St
     let out = capture(root, &args)?;
     let stdout = String::from_utf8_lossy(&out.stdout);
     Ok(TestRun {
-        verdicts: parse_verdicts(&stdout),
-        test_time: parse_finished_in(&stdout),
-        printed: parse_printed(&stdout),
+        verdicts: libtest::verdicts(&stdout),
+        test_time: libtest::finished_in(&stdout),
+        printed: libtest::printed(&stdout),
         warned: parse_warned(&stdout),
     })
 }
@@ -97,110 +113,44 @@ fn capture(dir: &Path, args: &[&str]) -> Result<std::process::Output, String> {
         .map_err(|e| format!("cannot start cargo: {e}"))
 }
 
-/// Reads `test NAME ... ok` / `... FAILED` lines of the libtest output.
-pub fn parse_verdicts(stdout: &str) -> BTreeMap<String, bool> {
-    stdout
-        .lines()
-        .filter_map(|line| {
-            let rest = line.strip_prefix("test ")?;
-            let (name, verdict) = rest.rsplit_once(" ... ")?;
-            match verdict.trim() {
-                "ok" => Some((name.to_owned(), true)),
-                "FAILED" => Some((name.to_owned(), false)),
-                _ => None,
-            }
-        })
-        .collect()
-}
-
-/// Reads the `---- NAME stdout ----` sections libtest prints for the tests
-/// that failed: what each one printed (for a check, its verdict).
-pub fn parse_printed(stdout: &str) -> BTreeMap<String, String> {
-    let mut printed = BTreeMap::new();
-    let mut current: Option<(String, String)> = None;
-    for line in stdout.lines() {
-        let header = line
-            .strip_prefix("---- ")
-            .and_then(|rest| rest.strip_suffix(" stdout ----"));
-        if header.is_some() || line == "failures:" || line.starts_with("test result: ") {
-            if let Some((name, text)) = current.take() {
-                printed.insert(name, text);
-            }
-        }
-        if let Some(name) = header {
-            current = Some((name.to_owned(), String::new()));
-        } else if let Some((_, text)) = current.as_mut() {
-            text.push_str(line);
-            text.push('\n');
-        }
-    }
-    if let Some((name, text)) = current {
-        printed.insert(name, text);
-    }
-    printed
-}
-
-/// Adds up the `finished in 0.12s` of every test binary in the output.
-pub fn parse_finished_in(stdout: &str) -> Option<Duration> {
-    let times: Vec<f64> = stdout
-        .lines()
-        .filter_map(|l| l.split("finished in ").nth(1))
-        .filter_map(|t| t.trim().trim_end_matches('s').parse().ok())
-        .collect();
-    (!times.is_empty()).then(|| Duration::from_secs_f64(times.iter().sum()))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     const SAMPLE: &str = "\
-running 2 tests
 test checks::leak_x::a ... ok
 test checks::leak_x::b ... FAILED
+test reference_solution_not_your_exercise::checks::leak_z::a ... ok
 test checks::leak_y::alt_one::a ... ok
-
-failures:
-
----- checks::leak_x::b stdout ----
-
-[leak_x] the consumer was still running.
-  Stuck? Run `cargo xtask hint leak_x` for a hint.
-
-failures:
-    checks::leak_x::b
-
-test result: FAILED. 1 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out; finished in 1.25s
+test checks::leak_y::alt_one::b ... FAILED
+test checks::leak_y::wrong_two::a ... FAILED
+test checks::leak_xy::a ... ok
 ";
 
-    #[test]
-    fn reads_each_verdict() {
-        let v = parse_verdicts(SAMPLE);
-        assert_eq!(v.get("checks::leak_x::a"), Some(&true));
-        assert_eq!(v.get("checks::leak_x::b"), Some(&false));
-        assert_eq!(v.len(), 3);
+    fn run() -> TestRun {
+        TestRun {
+            verdicts: libtest::verdicts(SAMPLE),
+            test_time: None,
+            printed: BTreeMap::new(),
+            warned: BTreeMap::new(),
+        }
     }
 
     #[test]
     fn groups_verdicts_by_exercise() {
-        let run = TestRun {
-            verdicts: parse_verdicts(SAMPLE),
-            test_time: None,
-            printed: BTreeMap::new(),
-            warned: BTreeMap::new(),
-        };
-        let x = run.of_exercise("leak_x");
-        assert_eq!(x.len(), 2);
-        assert_eq!(run.of_exercise("leak_y").get("alt_one::a"), Some(&true));
+        let run = run();
+        let x = run.checks_of("leak_x");
+        assert_eq!(x, BTreeMap::from([("a".into(), true), ("b".into(), false)]));
+        assert_eq!(run.checks_of("leak_z").get("a"), Some(&true));
+        assert!(run.checks_of("leak_y").is_empty());
     }
 
     #[test]
-    fn reads_what_a_failed_check_printed() {
-        let printed = parse_printed(SAMPLE);
-        assert_eq!(printed.len(), 1);
-        let text = &printed["checks::leak_x::b"];
-        assert!(text.contains("[leak_x] the consumer was still running."));
-        assert!(!text.contains("failures:"), "{text}");
+    fn groups_a_fixtures_verdicts_by_fixture() {
+        let fixtures = run().fixtures_of("leak_y");
+        assert_eq!(fixtures["alt_one"], [true, false]);
+        assert_eq!(fixtures["wrong_two"], [false]);
+        assert_eq!(fixtures.len(), 2);
     }
 
     #[test]
@@ -223,10 +173,5 @@ test result: FAILED. 5 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out; 
             ]
         );
         assert_eq!(warned.len(), 1);
-    }
-
-    #[test]
-    fn reads_the_test_time() {
-        assert_eq!(parse_finished_in(SAMPLE), Some(Duration::from_millis(1250)));
     }
 }

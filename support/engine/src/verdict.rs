@@ -2,7 +2,9 @@
 //! programs) and libtest's output (verdicts, what each failed check printed),
 //! turned into one [`Report`] per exercise.
 
+use crate::libtest;
 use crate::workspace::package_name;
+use manifest::TestPath;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -177,9 +179,9 @@ pub fn parse_output(stdout: &str) -> RunOutput {
         libtest.push_str(line);
         libtest.push('\n');
     }
-    run.verdicts = crate::test_results::parse_verdicts(&libtest);
-    run.failures = failure_sections(&libtest);
-    run.test_time = crate::test_results::parse_finished_in(&libtest).unwrap_or_default();
+    run.verdicts = libtest::verdicts(&libtest);
+    run.failures = libtest::printed(&libtest);
+    run.test_time = libtest::finished_in(&libtest).unwrap_or_default();
     run
 }
 
@@ -230,34 +232,6 @@ fn compiler_warning(msg: &serde_json::Value, warnings: &mut BTreeMap<String, Vec
     }
 }
 
-/// libtest's `---- NAME stdout ----` sections: what each failed test printed.
-pub fn failure_sections(libtest: &str) -> BTreeMap<String, String> {
-    let mut sections = BTreeMap::new();
-    let mut current: Option<(String, String)> = None;
-    for line in libtest.lines() {
-        let header = line
-            .strip_prefix("---- ")
-            .and_then(|l| l.strip_suffix(" stdout ----"));
-        if let Some(name) = header {
-            if let Some((n, text)) = current.take() {
-                sections.insert(n, text);
-            }
-            current = Some((name.to_owned(), String::new()));
-        } else if line == "failures:" || line.starts_with("test result: ") {
-            if let Some((n, text)) = current.take() {
-                sections.insert(n, text);
-            }
-        } else if let Some((_, text)) = &mut current {
-            text.push_str(line);
-            text.push('\n');
-        }
-    }
-    if let Some((n, text)) = current {
-        sections.insert(n, text);
-    }
-    sections
-}
-
 /// The learner-facing part of a failed check's output: the grader's verdict
 /// (`[id] ...` up to the hint line) when there is one, else all of it.
 pub fn verdict_message(id: &str, output: &str) -> String {
@@ -289,11 +263,10 @@ pub fn report_for(id: &str, names: &[String], run: &RunOutput) -> Report {
             warnings: Vec::new(),
         };
     }
-    let prefix = format!("checks::{id}::");
     let mut checks: Vec<CheckResult> = names
         .iter()
         .map(|name| {
-            let full = format!("{prefix}{name}");
+            let full = TestPath::check(id, name).to_string();
             match run.verdicts.get(&full) {
                 Some(true) => CheckResult {
                     name: name.clone(),
@@ -320,10 +293,13 @@ pub fn report_for(id: &str, names: &[String], run: &RunOutput) -> Report {
         .collect();
     // Checks the file defines in a way the name scan missed still count.
     for (full, ok) in &run.verdicts {
-        if let Some(name) = full.strip_prefix(&prefix) {
+        let own_check = TestPath::parse(full)
+            .filter(|p| p.id == id && p.fixture.is_none())
+            .and_then(|p| p.check);
+        if let Some(name) = own_check {
             if !checks.iter().any(|c| c.name == name) {
                 checks.push(CheckResult {
-                    name: name.to_owned(),
+                    name,
                     ok: *ok,
                     message: if *ok {
                         String::new()

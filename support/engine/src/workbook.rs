@@ -17,7 +17,7 @@
 
 use crate::grade;
 use crate::verdict::{Report, Status, failure_groups};
-use manifest::{Exercise, Manifest};
+use manifest::{Exercise, Manifest, TestPath};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -94,12 +94,17 @@ impl Args {
     }
 }
 
-/// The full test names of an exercise's checks, as libtest prints them.
-fn test_names(root: &Path, ex: &Exercise) -> Vec<String> {
+/// The names of an exercise's checks, in the order of `checks/ID.rs`.
+fn check_names(root: &Path, ex: &Exercise) -> Vec<String> {
     let source = std::fs::read_to_string(root.join(ex.checks_path())).unwrap_or_default();
     manifest::test_names_in_order(&source)
+}
+
+/// The full test names of an exercise's checks, as libtest prints them.
+fn test_names(root: &Path, ex: &Exercise) -> Vec<String> {
+    check_names(root, ex)
         .into_iter()
-        .map(|name| format!("checks::{}::{name}", ex.id))
+        .map(|name| TestPath::check(&ex.id, &name).to_string())
         .collect()
 }
 
@@ -148,16 +153,7 @@ pub fn main(root: &Path) -> ExitCode {
             return ExitCode::from(101);
         }
     };
-    let names: Vec<Vec<String>> = exercises
-        .iter()
-        .map(|ex| {
-            let prefix = format!("checks::{}::", ex.id);
-            test_names(root, ex)
-                .iter()
-                .filter_map(|n| n.strip_prefix(&prefix).map(str::to_owned))
-                .collect()
-        })
-        .collect();
+    let names: Vec<Vec<String>> = exercises.iter().map(|ex| check_names(root, ex)).collect();
     let (text, failed) = render(&exercises, &graded.reports, &names, &args, graded.test_time);
     print!("{text}");
     // Only the checks the filter selected count (a check name as the filter
@@ -180,7 +176,7 @@ pub fn render(
     test_time: std::time::Duration,
 ) -> (String, usize) {
     let mut out = String::new();
-    let shown = |id: &str, name: &str| args.runs(&format!("checks::{id}::{name}"));
+    let shown = |id: &str, name: &str| args.runs(&TestPath::check(id, name).to_string());
     let ran: usize = reports
         .iter()
         .zip(names)
@@ -195,21 +191,21 @@ pub fn render(
         if r.status == Status::Broken {
             // No check ran; the names still say what is missing.
             for name in names.iter().filter(|n| shown(&r.id, n)) {
-                out.push_str(&format!("test checks::{}::{name} ... FAILED\n", r.id));
+                let path = TestPath::check(&r.id, name);
+                out.push_str(&format!("test {path} ... FAILED\n"));
                 failed += 1;
             }
             if names.is_empty() {
-                out.push_str(&format!("test checks::{} ... FAILED\n", r.id));
+                let path = TestPath::exercise(&r.id);
+                out.push_str(&format!("test {path} ... FAILED\n"));
                 failed += 1;
             }
             continue;
         }
         for c in r.checks.iter().filter(|c| shown(&r.id, &c.name)) {
             let verdict = if c.ok { "ok" } else { "FAILED" };
-            out.push_str(&format!(
-                "test checks::{}::{} ... {verdict}\n",
-                r.id, c.name
-            ));
+            let path = TestPath::check(&r.id, &c.name);
+            out.push_str(&format!("test {path} ... {verdict}\n"));
             if c.ok {
                 passed += 1;
             } else {
@@ -223,20 +219,20 @@ pub fn render(
     for (ex, r) in exercises.iter().zip(reports) {
         if r.status == Status::Broken {
             failures.push_str(&format!(
-                "\n---- checks::{} stdout ----\n{} does not compile, so its checks cannot run. The compiler says:\n\n{}\n",
-                r.id,
+                "\n---- {} stdout ----\n{} does not compile, so its checks cannot run. The compiler says:\n\n{}\n",
+                TestPath::exercise(&r.id),
                 ex.file,
                 r.broken.as_deref().unwrap_or("").trim_end()
             ));
-            failed_names.push(format!("checks::{}", r.id));
+            failed_names.push(TestPath::exercise(&r.id).to_string());
             continue;
         }
         for group in failure_groups(r) {
             let names: Vec<&String> = group.names.iter().filter(|n| shown(&r.id, n)).collect();
             let Some(first) = names.first() else { continue };
             failures.push_str(&format!(
-                "\n---- checks::{}::{first} stdout ----\n[{}] {}\n",
-                r.id,
+                "\n---- {} stdout ----\n[{}] {}\n",
+                TestPath::check(&r.id, first),
                 r.id,
                 group.text()
             ));
@@ -247,7 +243,7 @@ pub fn render(
                     others.join(", ")
                 ));
             }
-            failed_names.extend(names.iter().map(|n| format!("checks::{}::{n}", r.id)));
+            failed_names.extend(names.iter().map(|n| TestPath::check(&r.id, n).to_string()));
         }
     }
     if !failures.is_empty() {

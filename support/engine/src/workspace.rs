@@ -3,10 +3,12 @@
 //! `exercises`), the root's lock and profiles, and dependencies seeded from
 //! the main workspace's build folder.
 
-use crate::grade::GRADE_DIR;
 use manifest::{Exercise, Manifest};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+
+/// The generated workspace, relative to the workspace root.
+pub const GRADE_DIR: &str = "target/grade";
 
 /// The generated crate of exercise `id`.
 pub fn package_name(id: &str) -> String {

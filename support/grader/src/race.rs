@@ -28,7 +28,7 @@ use std::time::{Duration, Instant};
 
 /// How long a held thread waits for the other one at most.
 pub fn pause() -> Duration {
-    crate::limit() / 4
+    crate::budget::RACE_PAUSE.get()
 }
 
 /// In which order the two threads are made to go.

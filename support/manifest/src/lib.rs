@@ -6,6 +6,11 @@
 //! `checks/ID.rs` (the tests, compiled into both crates) and `fixtures/ID/*.rs`
 //! (alternative right and wrong fixes graded by CI).
 
+mod chapters;
+pub mod codegen;
+
+pub use chapters::{Chapter, summary_chapters};
+pub use naming::{FixtureKind, NamingError, TestPath};
 use serde::Deserialize;
 use std::collections::BTreeSet;
 use std::fmt;
@@ -14,13 +19,12 @@ use std::path::{Path, PathBuf};
 /// Where the manifest lives, relative to the workspace root.
 pub const MANIFEST_PATH: &str = "exercises/exercises.toml";
 
-/// Chapter slugs: every exercise id starts with one of these and `_`, so that
-/// `cargo test -p exercises leak` grades the whole chapter.
-pub const CHAPTER_SLUGS: &[&str] = &["leak", "close", "cancel", "slice", "value", "rayon", "find"];
-
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Manifest {
+    /// The book's chapters in order (`[[chapter]]`), with or without exercises.
+    #[serde(rename = "chapter", default)]
+    pub chapters: Vec<Chapter>,
     #[serde(rename = "exercise", default)]
     pub exercises: Vec<Exercise>,
 }
@@ -31,7 +35,10 @@ pub struct Exercise {
     /// `<chapter slug>_<name>`, also the module name in both crates.
     pub id: String,
     pub title: String,
-    /// The book page that teaches it, relative to the book's `src/`.
+    /// The book page that teaches it, relative to the book's `src/`: its
+    /// chapter's `page` in the `[[chapter]]` table, derived from the id's slug
+    /// when the stanza leaves it out (it may say it, but only that).
+    #[serde(default)]
     pub chapter: String,
     /// The file the learner edits, relative to the workspace root: always
     /// `exercises/src/<id>.rs`, derived when the manifest leaves it out (it
@@ -121,7 +128,23 @@ impl Manifest {
 
     pub fn parse(text: &str) -> Result<Manifest, Error> {
         let mut manifest: Manifest = toml::from_str(text).map_err(|e| Error(e.to_string()))?;
+        let pages: Vec<(String, String)> = manifest
+            .chapters
+            .iter()
+            .map(|c| (c.slug.clone(), c.page.clone()))
+            .collect();
         for ex in &mut manifest.exercises {
+            let slug = ex.slug().to_owned();
+            if let Some((_, page)) = pages.iter().find(|(s, _)| *s == slug) {
+                if ex.chapter.is_empty() {
+                    ex.chapter = page.clone();
+                } else if ex.chapter != *page {
+                    return Err(Error(format!(
+                        "{}: chapter = \"{}\": the page of chapter `{slug}` is {page} (leave `chapter` out)",
+                        ex.id, ex.chapter
+                    )));
+                }
+            }
             let derived = ex.starter_path().to_string_lossy().replace('\\', "/");
             if ex.file.is_empty() {
                 ex.file = derived;
@@ -143,19 +166,31 @@ impl Manifest {
         self.exercises.iter().map(|e| e.id.as_str())
     }
 
+    /// The chapter of slug `slug`.
+    pub fn chapter(&self, slug: &str) -> Option<&Chapter> {
+        self.chapters.iter().find(|c| c.slug == slug)
+    }
+
+    /// Every chapter's slug, in book order.
+    pub fn slugs(&self) -> Vec<&str> {
+        self.chapters.iter().map(|c| c.slug.as_str()).collect()
+    }
+
     /// Everything that makes the manifest and the crates disagree, one line each.
     /// Empty means consistent.
     pub fn problems(&self, root: &Path) -> Vec<String> {
-        let mut problems = Vec::new();
+        let mut problems = chapters::table_problems(&self.chapters);
+        problems.extend(chapters::book_problems(&self.chapters, root));
+        let slugs = self.slugs();
         let mut seen = BTreeSet::new();
         for ex in &self.exercises {
             let id = &ex.id;
             if !seen.insert(id.as_str()) {
                 problems.push(format!("{id}: listed twice"));
             }
-            if !CHAPTER_SLUGS.contains(&ex.slug()) || !id.contains('_') {
+            if !slugs.contains(&ex.slug()) || !id.contains('_') {
                 problems.push(format!(
-                    "{id}: id must start with a chapter slug and `_` (one of {CHAPTER_SLUGS:?})"
+                    "{id}: id must start with a chapter slug of the [[chapter]] table and `_` (one of {slugs:?})"
                 ));
             }
             if ex.hints.len() != 3 || ex.hints.iter().any(|h| h.trim().is_empty()) {
@@ -186,7 +221,7 @@ impl Manifest {
                     problems.push(format!("{id}: {} does not exist", path.display()));
                 }
             }
-            for other in CHAPTER_SLUGS.iter().filter(|s| **s != ex.slug()) {
+            for other in slugs.iter().filter(|s| **s != ex.slug()) {
                 if id.contains(other) {
                     problems.push(format!(
                         "{id}: the id contains `{other}`, so `cargo test -p exercises {other}` would grade it with that chapter"
@@ -197,7 +232,7 @@ impl Manifest {
                 let tests = test_names(&checks);
                 // The chapter filter is a substring match on the whole test path.
                 for name in &tests {
-                    for other in CHAPTER_SLUGS.iter().filter(|s| **s != ex.slug()) {
+                    for other in slugs.iter().filter(|s| **s != ex.slug()) {
                         if name.contains(other) {
                             problems.push(format!(
                                 "{id}: check `{name}` contains `{other}`, so `cargo test -p exercises {other}` would run it with that chapter: rename it"
@@ -219,29 +254,7 @@ impl Manifest {
                 }
             }
         }
-        for krate in ["exercises", "solutions"] {
-            let lib = root.join(krate).join("src/lib.rs");
-            let Ok(text) = std::fs::read_to_string(&lib) else {
-                problems.push(format!("{}: cannot read", lib.display()));
-                continue;
-            };
-            let modules = declared_modules(&text);
-            for m in &modules {
-                if self.get(m).is_none() {
-                    problems.push(format!(
-                        "{krate}/src/lib.rs: module `{m}` has no manifest entry"
-                    ));
-                }
-            }
-            for id in self.ids() {
-                if !modules.contains(id) {
-                    problems.push(format!("{krate}/src/lib.rs: no `pub mod {id};`"));
-                }
-                if !text.contains(&format!("checks!({id})")) {
-                    problems.push(format!("{krate}/src/lib.rs: no `grader::checks!({id})`"));
-                }
-            }
-        }
+        problems.extend(codegen::stale(self, root));
         if let Ok(dir) = std::fs::read_dir(root.join("checks")) {
             for entry in dir.flatten() {
                 let name = entry.file_name().to_string_lossy().into_owned();
@@ -382,16 +395,6 @@ pub fn test_names_in_order(source: &str) -> Vec<String> {
     names
 }
 
-/// Names of `pub mod NAME;` lines in a crate's lib.rs.
-pub fn declared_modules(lib_rs: &str) -> BTreeSet<String> {
-    lib_rs
-        .lines()
-        .filter_map(|l| l.trim().strip_prefix("pub mod "))
-        .filter_map(|rest| rest.strip_suffix(';'))
-        .map(str::to_owned)
-        .collect()
-}
-
 /// The workspace root, found from the current directory upwards (the folder
 /// holding `exercises/exercises.toml`).
 pub fn find_root() -> Result<PathBuf, Error> {
@@ -424,6 +427,23 @@ mod tests {
         assert!(Manifest::parse(&stanza("file='exercises/src/leak_x.rs'\n")).is_ok());
         let e = Manifest::parse(&stanza("file='elsewhere.rs'\n")).unwrap_err();
         assert!(e.0.contains("leave `file` out"), "{e}");
+    }
+
+    #[test]
+    fn the_chapter_page_is_derived_from_the_slug_and_may_only_be_stated_as_derived() {
+        let text = |chapter: &str| {
+            format!(
+                "[[chapter]]\nslug='slice'\npage='slices/index.md'\ntitle='Slices'\n\n\
+                 [[exercise]]\nid='slice_x'\ntitle='t'\n{chapter}task='x'\nfailing_checks=[]\nhints=['1','2','3']\n"
+            )
+        };
+        let derived = Manifest::parse(&text("")).unwrap();
+        assert_eq!(derived.exercises[0].chapter, "slices/index.md");
+        assert_eq!(derived.slugs(), ["slice"]);
+        assert_eq!(derived.chapter("slice").unwrap().folder(), "slices");
+        assert!(Manifest::parse(&text("chapter='slices/index.md'\n")).is_ok());
+        let e = Manifest::parse(&text("chapter='leak/index.md'\n")).unwrap_err();
+        assert!(e.0.contains("leave `chapter` out"), "{e}");
     }
 
     #[test]
