@@ -20,6 +20,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 mod busy;
+pub mod hold;
 pub mod predict;
 pub mod race;
 pub mod test_of_tests;
