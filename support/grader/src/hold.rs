@@ -72,6 +72,9 @@ struct State {
     outlived: bool,
     /// How many threads were ever held.
     holds: usize,
+    /// A thread of the call was seen sleeping or waiting with a deadline
+    /// while one was held.
+    saw_timer: bool,
 }
 
 impl Holds {
@@ -172,6 +175,13 @@ impl Holds {
         lock(&self.0.state).holds
     }
 
+    /// Whether, while a thread was held, another thread of the call was
+    /// seen sleeping or waiting with a deadline (`recv_timeout`, a `sleep`
+    /// in a polling loop): it was not simply waiting for the held one.
+    pub fn saw_timer(&self) -> bool {
+        lock(&self.0.state).saw_timer
+    }
+
     /// Every thread of the call that is not held, with its `syscall` line,
     /// if each of them waits without a deadline; `None` if one runs, sleeps
     /// or waits with a deadline, or the kernel does not tell.
@@ -196,6 +206,10 @@ impl Holds {
                 continue;
             };
             let line = line.trim_end().to_owned();
+            if crate::timers::timed_wait(&line).is_some() {
+                lock(&self.0.state).saw_timer = true;
+                return None;
+            }
             if !blocked_without_deadline(&line) {
                 return None;
             }
