@@ -308,6 +308,7 @@ fn no_thread_outlives_run_job() {
         let sink: Sink = Box::new(move |_: u64, cancel: &Cancel| {
             let in_cancel = hold.clone();
             cancel.on_cancel_for_checks(move || in_cancel.hold_here());
+            hold.watch_this_thread();
             let _ = hooked_tx.try_send(());
             select! {
                 recv(cancel.done()) -> _ => {}
@@ -332,16 +333,16 @@ fn no_thread_outlives_run_job() {
         );
         drop(over_tx);
         drop(feeder.join().expect("the feeder thread"));
-        ensure(holds.holds() > 0, ID, race::hook_never_ran(ID));
         ensure(
             !holds.outlived(),
             ID,
             "`run_job` returned while a thread it started was still running (a producer or a \
-             worker: the check kept it busy until the rest of the job waited for it). Like errgroup's Wait, return the first error only after \
-             every task has returned, producers and workers alike: the cancel asks them to \
-             stop, something still has to join them. A sleep before returning only makes this \
-             rarer.",
+             worker: the check kept it busy until the rest of the job waited for it). Like \
+             errgroup's Wait, return the first error only after every task has returned, \
+             producers and workers alike: the cancel asks them to stop, something still has to \
+             join them. A sleep before returning only makes this rarer.",
         );
+        ensure(holds.holds() > 0, ID, race::hook_never_ran(ID));
         ensure(
             result.is_err(),
             ID,

@@ -306,7 +306,8 @@ fn no_thread_outlives_run_job() {
     // it (`grader::hold`) until the rest of the job waits for it. Reader F
     // fails once S is reading, and its producer is held in `cancel()` (the
     // hook the given `Cancel` runs); the consumer is held as it drops its
-    // `Total`, once its loop has ended. Each is let go when the rest of the
+    // `Total`, once its loop has ended (and watched from its first record).
+    // Each is let go when the rest of the
     // job waits for it, one at a time, in both orders: a job that joins
     // every thread gets them back at once; one that returns without joining
     // its producers, or its consumer, returns while one is still held.
@@ -320,21 +321,29 @@ fn no_thread_outlives_run_job() {
                 return None;
             }
             read_once = true;
+            hold_s.watch_this_thread();
             s_started.fetch_add(1, Ordering::SeqCst);
             hold_s.hold_here();
             Some(Ok(1))
         });
         let cancelled = Arc::new(AtomicBool::new(false));
         let (cancelled_in_hook, hold_f) = (Arc::clone(&cancelled), holds.clone());
+        let total_dropped = Arc::new(AtomicBool::new(false));
+        let total_dropped_in_hook = Arc::clone(&total_dropped);
         let fails: Reader = Box::new(move |cancel: &Cancel| {
             let (cancelled, hold) = (Arc::clone(&cancelled_in_hook), hold_f.clone());
             cancel.on_cancel_for_checks(move || {
                 cancelled.store(true, Ordering::SeqCst);
                 hold.hold_here();
             });
-            let hold = hold_f.clone();
-            cancel.on_total_for_checks(move |event| {
-                if event == TotalEvent::Dropped {
+            let (hold, dropped) = (hold_f.clone(), Arc::clone(&total_dropped_in_hook));
+            // The consumer is watched from its first record on: a job that
+            // returns before it has dropped its total is caught, even if
+            // the consumer has not been woken by then.
+            cancel.on_total_for_checks(move |event| match event {
+                TotalEvent::Added => hold.watch_this_thread(),
+                TotalEvent::Dropped => {
+                    dropped.store(true, Ordering::SeqCst);
                     hold.hold_here();
                 }
             });
@@ -352,14 +361,6 @@ fn no_thread_outlives_run_job() {
             move || run_job(vec![slow, fails]),
         );
         ensure(
-            holds.holds() >= 2,
-            ID,
-            "a read failed and `run_job` returned, but the check could not watch the job: \
-             keep the given `Cancel` and `Total` as they are, and let the consumer add up the \
-             records with `Total::add` (`cargo xtask reset close_pipeline` restores the file; \
-             your version is kept in my-work/backups/).",
-        );
-        ensure(
             !holds.outlived(),
             ID,
             "`run_job` returned while a thread it started was still running (a producer, or \
@@ -367,6 +368,14 @@ fn no_thread_outlives_run_job() {
              Every thread the job starts must have finished when it returns, on the error \
              path too (errgroup's Wait, or the end of a `thread::scope`): the cancel asks \
              producers to stop, someone still has to join them, and the consumer.",
+        );
+        ensure(
+            total_dropped.load(Ordering::SeqCst),
+            ID,
+            "a read failed and `run_job` returned, but the check could not watch the consumer: \
+             keep the given `Cancel` and `Total` as they are, and let the consumer add up the \
+             records with `Total::add` (`cargo xtask reset close_pipeline` restores the file; \
+             your version is kept in my-work/backups/).",
         );
         ensure(
             result == Err(ReadError("read record 0: corrupt".to_owned())),
@@ -683,7 +692,7 @@ fn a_second_failure_while_the_first_one_stops_the_job_never_wins() {
 }
 
 #[test]
-fn no_read_starts_after_a_cancel_that_came_while_a_producer_was_sending() {
+fn no_read_starts_when_the_stop_came_during_a_send() {
     // Reader X answers at once, without end. The consumer is held at its
     // first record until the job is cancelled (the given `Total` runs the
     // check's hook), so the channel fills and X's producer blocks in `send`.

@@ -67,6 +67,9 @@ struct Inner {
 struct State {
     /// The kernel ids of the threads held now, in the order they came.
     held: Vec<String>,
+    /// Threads that must not outlive the call: held now, or on their way
+    /// to a hold ([`Holds::watch_this_thread`]).
+    watched: Vec<String>,
     returned: bool,
     /// A thread was held when the call returned, or came to be held after.
     outlived: bool,
@@ -107,7 +110,7 @@ impl Holds {
             let value = f();
             let mut state = lock(&inner.state);
             state.returned = true;
-            if !state.held.is_empty() {
+            if !state.watched.is_empty() {
                 state.outlived = true;
             }
             value
@@ -132,6 +135,9 @@ impl Holds {
                 return;
             }
             state.held.push(me.clone());
+            if !state.watched.contains(&me) {
+                state.watched.push(me.clone());
+            }
         }
         let deadline = Instant::now() + crate::limit() / 4;
         let mut quiet_before: Option<Vec<(String, String)>> = None;
@@ -161,7 +167,28 @@ impl Holds {
             }
             thread::sleep(Duration::from_millis(1));
         }
-        lock(&self.0.state).held.retain(|t| *t != me);
+        let mut state = lock(&self.0.state);
+        state.held.retain(|t| *t != me);
+        state.watched.retain(|t| *t != me);
+    }
+
+    /// Called by the check's code on a thread of the call that will be
+    /// held later ([`Holds::hold_here`]) but first waits for something
+    /// else: from now on, the call returning before this thread is let go
+    /// counts as [`Holds::outlived`], even if the thread has not reached its
+    /// hold yet (it may not have been woken). On the caller's thread it
+    /// does nothing.
+    pub fn watch_this_thread(&self) {
+        let me = thread_id();
+        if lock(&self.0.caller).as_ref() == Some(&me) {
+            return;
+        }
+        let mut state = lock(&self.0.state);
+        if state.returned {
+            state.outlived = true;
+        } else if !state.watched.contains(&me) {
+            state.watched.push(me);
+        }
     }
 
     /// Whether a held thread was still held when the call returned (or was
