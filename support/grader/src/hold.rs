@@ -34,12 +34,16 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
+/// How many times a held thread looks at the call before it may give up
+/// on its bound (see `Holds::hold_here`).
+const MIN_SCANS: u32 = 20;
+
 /// Which held thread goes first when the call is waiting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Release {
-    /// The thread that was held first goes first.
+    /// The thread that was watched (or held) first goes first.
     OldestFirst,
-    /// The thread that was held last goes first.
+    /// The thread that was watched (or held) last goes first.
     NewestFirst,
 }
 
@@ -119,8 +123,9 @@ impl Holds {
 
     /// Called by the check's code on a thread of the call: keeps this thread
     /// here until the rest of the call waits for it (its turn come, see
-    /// [`Release`]), or the call has returned. Bounded by a quarter of the
-    /// watchdog's limit. On the thread that runs the call itself it does
+    /// [`Release`]: turns go by the order in which threads were first
+    /// watched or held), or the call has returned. Bounded by a quarter of
+    /// the watchdog's limit. On the thread that runs the call itself it does
     /// nothing.
     pub fn hold_here(&self) {
         let me = thread_id();
@@ -139,7 +144,13 @@ impl Holds {
                 state.watched.push(me.clone());
             }
         }
+        // The bound, for a call that never waits for this thread (it spins,
+        // or /proc does not tell): a quarter of the watchdog's limit, and,
+        // where /proc tells, no fewer than MIN_SCANS looks at the call, so
+        // that a thread starved of a core on a busy machine does not give up
+        // before it has seen anything.
         let deadline = Instant::now() + crate::limit() / 4;
+        let mut scans = 0;
         let mut quiet_before: Option<Vec<(String, String)>> = None;
         loop {
             let my_turn = {
@@ -147,19 +158,26 @@ impl Holds {
                 if state.returned {
                     break;
                 }
+                // Turns follow the order in which the threads were first
+                // watched (or held), not the order in which they reached
+                // their hold: that one depends on who got a core first.
+                let mut held: Vec<&String> = state.held.iter().collect();
+                held.sort_by_key(|t| state.watched.iter().position(|w| w == *t));
                 let first = match self.0.release {
-                    Release::OldestFirst => state.held.first(),
-                    Release::NewestFirst => state.held.last(),
+                    Release::OldestFirst => held.first(),
+                    Release::NewestFirst => held.last(),
                 };
-                first == Some(&me)
+                first == Some(&&me)
             };
-            if Instant::now() >= deadline {
+            let observable = self.0.named.load(Ordering::SeqCst);
+            if Instant::now() >= deadline && (!observable || scans >= MIN_SCANS) {
                 break;
             }
-            if my_turn && self.0.named.load(Ordering::SeqCst) {
+            if my_turn && observable {
                 // Two scans in a row that see the same waits: a thread woken
                 // between the two would read "running" in the second.
                 let now = self.waiting_threads();
+                scans += 1;
                 if now.is_some() && now == quiet_before {
                     break;
                 }
@@ -215,6 +233,7 @@ impl Holds {
     fn waiting_threads(&self) -> Option<Vec<(String, String)>> {
         let held = lock(&self.0.state).held.clone();
         let mut waiting = Vec::new();
+        let mut all_waiting = true;
         for task in std::fs::read_dir("/proc/self/task").ok()?.flatten() {
             let tid = task.file_name().to_string_lossy().into_owned();
             if held.contains(&tid) {
@@ -233,17 +252,18 @@ impl Holds {
                 continue;
             };
             let line = line.trim_end().to_owned();
+            // Every thread is looked at, even once one is seen running: a
+            // timer is noted wherever it is.
             if crate::timers::timed_wait(&line).is_some() {
                 lock(&self.0.state).saw_timer = true;
-                return None;
-            }
-            if !blocked_without_deadline(&line) {
-                return None;
+                all_waiting = false;
+            } else if !blocked_without_deadline(&line) {
+                all_waiting = false;
             }
             waiting.push((tid, line));
         }
         waiting.sort();
-        Some(waiting)
+        all_waiting.then_some(waiting)
     }
 }
 
