@@ -77,6 +77,10 @@ struct State {
     returned: bool,
     /// A thread was held when the call returned, or came to be held after.
     outlived: bool,
+    /// Threads held once already and let go: a thread is held at most
+    /// once a call (a second hold would put it back at the end of the
+    /// turns).
+    let_go: Vec<String>,
     /// How many threads were ever held.
     holds: usize,
     /// A thread of the call was seen sleeping or waiting with a deadline
@@ -125,8 +129,8 @@ impl Holds {
     /// here until the rest of the call waits for it (its turn come, see
     /// [`Release`]: turns go by the order in which threads were first
     /// watched or held), or the call has returned. Bounded by a quarter of
-    /// the watchdog's limit. On the thread that runs the call itself it does
-    /// nothing.
+    /// the watchdog's limit. On the thread that runs the call itself, or on
+    /// one held and let go before, it does nothing.
     pub fn hold_here(&self) {
         let me = thread_id();
         if lock(&self.0.caller).as_ref() == Some(&me) {
@@ -134,6 +138,9 @@ impl Holds {
         }
         {
             let mut state = lock(&self.0.state);
+            if state.let_go.contains(&me) {
+                return;
+            }
             state.holds += 1;
             if state.returned {
                 state.outlived = true;
@@ -188,6 +195,7 @@ impl Holds {
         let mut state = lock(&self.0.state);
         state.held.retain(|t| *t != me);
         state.watched.retain(|t| *t != me);
+        state.let_go.push(me);
     }
 
     /// Called by the check's code on a thread of the call that will be
