@@ -11,8 +11,10 @@
 //
 // Waits of at most 200 ms (GRACE) are for something a correct job does at
 // once (cancel, microseconds after the error); only a job that never does it
-// pays them. A sink that takes 200 ms to close catches a job that returns
-// before joining its threads.
+// pays them. To catch a job that returns before joining its threads, or that
+// cancels once its producers are done, a thread is held in the check's code
+// (`grader::hold`) until the rest of the job waits for it: a right job gets
+// it back at once, and never waits on a timer.
 //
 // "Not one that the cancel caused later" is a race in a wrong job: between
 // sink A's cancel and A's keeping its error, sink B can fail because of the
@@ -25,6 +27,7 @@
 
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, bounded, select};
 use exercise::{Cancel, JobError, Sink, Source, run_job};
+use grader::hold::{Holds, Release};
 use grader::race::{self, CancelRace, Schedule};
 use grader::{ensure, fail, run};
 use std::sync::Arc;
@@ -67,10 +70,12 @@ fn stores_every_record_of_a_clean_job() {
     let sources: Vec<Source> = (0..3)
         .map(|p| finite((p * 100..p * 100 + 100).map(Ok).collect()))
         .collect();
-    // The job's first write takes a while: it watches the token for GRACE.
-    // Meanwhile the other sink stores the rest and the producers end; a job
-    // that cancels when they are done (not only on an error) does it inside
-    // that time. A right job never cancels, and the write ends after GRACE.
+    // The job's first write is held (`grader::hold`) until the rest of the
+    // job waits for it: by then the other sink has stored the rest and the
+    // producers have ended, so a job that cancels when they are done (not
+    // only on an error) has done it. Then the write looks at the token. A
+    // right job never cancels, and gets its write back at once.
+    let holds = Holds::new(Release::OldestFirst);
     let total = Arc::new(AtomicU64::new(0));
     let cancelled_calls = Arc::new(AtomicU64::new(0));
     let first_write = Arc::new(AtomicBool::new(true));
@@ -80,23 +85,25 @@ fn stores_every_record_of_a_clean_job() {
             let (total, cancelled_calls) = (Arc::clone(&total), Arc::clone(&cancelled_calls));
             let (first_write, cancelled_during_a_write) =
                 (Arc::clone(&first_write), Arc::clone(&cancelled_during_a_write));
+            let holds = holds.clone();
             Box::new(move |r: u64, cancel: &Cancel| {
                 if cancel.is_cancelled() {
                     cancelled_calls.fetch_add(1, Ordering::SeqCst);
-                } else if first_write.swap(false, Ordering::SeqCst)
-                    && cancelled_soon(cancel.done())
-                {
-                    cancelled_during_a_write.store(true, Ordering::SeqCst);
+                } else if first_write.swap(false, Ordering::SeqCst) {
+                    holds.hold_here();
+                    if cancel.is_cancelled() {
+                        cancelled_during_a_write.store(true, Ordering::SeqCst);
+                    }
                 }
                 total.fetch_add(r, Ordering::SeqCst);
                 Ok(())
             }) as Sink
         })
         .collect();
-    let result = run(
+    let result = holds.run(
         ID,
         "`run_job` with 3 sources of 100 records and 2 working sinks",
-        "Nothing fails here: do the workers stop once every source has ended?",
+        || "Nothing fails here: do the workers stop once every source has ended?".to_owned(),
         move || run_job(sources, sinks),
     );
     ensure(
@@ -279,51 +286,69 @@ fn returns_the_first_error_to_happen() {
     }
 }
 
-/// A sink that owns `token` and takes 200 ms to close (it flushes to a
-/// server): the token is dropped at the end of that.
-fn slow_to_close(token: grader::Token) -> Sink {
-    struct Closing(Option<grader::Token>);
-    impl Drop for Closing {
-        fn drop(&mut self) {
-            thread::sleep(Duration::from_millis(200));
-            drop(self.0.take());
-        }
-    }
-    let closing = Closing(Some(token));
-    Box::new(move |_: u64, _: &Cancel| {
-        let _keep = &closing;
-        Ok(())
-    })
-}
-
 #[test]
 fn no_thread_outlives_run_job() {
-    // Source 1 fails at once; source 2 stays open and silent. The only
-    // sink takes 200 ms to close once its worker is done.
-    let (token, probe) = grader::token();
-    let (two_tx, two) = held();
-    let sources = vec![finite(vec![Err("connection refused".to_owned())]), two];
-    let result = run(
-        ID,
-        "`run_job` with a source that fails at once and a sink that takes 200 ms to close",
-        STUCK,
-        move || run_job(sources, vec![slow_to_close(token)]),
-    );
-    let finished = probe.is_dropped();
-    drop(two_tx);
-    ensure(
-        finished,
-        ID,
-        "`run_job` returned while a worker thread was still running (it was still closing \
-         its sink). Like errgroup's Wait, return the first error only after every task has \
-         returned: the cancel asks them to stop, something still has to join them. A sleep \
-         before returning only makes this rarer.",
-    );
-    ensure(
-        result == Err(JobError::Read("connection refused".to_owned())),
-        ID,
-        format!("`run_job` returned {result:?}, expected the read error"),
-    );
+    // Source 1 fails once the sink is writing record 1 of source 2; the sink
+    // waits for the cancel, then fails too; source 3 stays open and silent.
+    // The worker, once it has seen the cancel, and every thread the job
+    // started that calls `cancel()` (source 1's producer) are held there
+    // (`grader::hold`; in `cancel()` through the hook the given `Cancel`
+    // runs) until the rest of the job waits for them, one at a time, in both
+    // orders. A job that joins every thread gets them back at once; one that
+    // does not join the producers, or the workers, returns while one of them
+    // is still held.
+    for release in Release::BOTH {
+        let holds = Holds::new(release);
+        let (one_tx, one) = held();
+        let (three_tx, three) = held();
+        let (hooked_tx, hooked_rx) = bounded::<()>(1);
+        // The sink waits for the cancel or the end of the check, nothing else.
+        let (over_tx, over_rx) = bounded::<()>(0);
+        let hold = holds.clone();
+        let sink: Sink = Box::new(move |_: u64, cancel: &Cancel| {
+            let in_cancel = hold.clone();
+            cancel.on_cancel_for_checks(move || in_cancel.hold_here());
+            hold.watch_this_thread();
+            let _ = hooked_tx.try_send(());
+            select! {
+                recv(cancel.done()) -> _ => {}
+                recv(over_rx) -> _ => {}
+            }
+            hold.hold_here();
+            Err("write aborted: the job was cancelled".to_owned())
+        });
+        let feeder = thread::spawn(move || {
+            if hooked_rx.recv_timeout(grader::limit()).is_ok() {
+                let _ = one_tx.send(Err("connection refused".to_owned()));
+            }
+            (one_tx, three_tx)
+        });
+        let sources = vec![one, finite(vec![Ok(1)]), three];
+        let result = holds.run(
+            ID,
+            "`run_job` where a source fails while the only sink is writing, and the sink fails \
+             once the job is cancelled",
+            || STUCK.to_owned(),
+            move || run_job(sources, vec![sink]),
+        );
+        drop(over_tx);
+        drop(feeder.join().expect("the feeder thread"));
+        ensure(
+            !holds.outlived(),
+            ID,
+            "`run_job` returned while a thread it started was still running (a producer or a \
+             worker: the check kept it busy until the rest of the job waited for it). Like \
+             errgroup's Wait, return the first error only after every task has returned, \
+             producers and workers alike: the cancel asks them to stop, something still has to \
+             join them. A sleep before returning only makes this rarer.",
+        );
+        ensure(holds.holds() > 0, ID, race::hook_never_ran(ID));
+        ensure(
+            result.is_err(),
+            ID,
+            format!("`run_job` returned {result:?}, but a read and a write had failed"),
+        );
+    }
 }
 
 /// Sink A fails once sink B is writing; B waits for the cancel, then fails.

@@ -12,7 +12,8 @@
 // cancel causes is forced with `grader::race`, through the hook the given
 // `Cancel` runs in `cancel()`.
 
-use exercise::{Cancel, ReadError, Reader, run_job};
+use exercise::{Cancel, ReadError, Reader, TotalEvent, run_job};
+use grader::hold::{Holds, Release};
 use grader::race::{self, CancelRace, Schedule};
 use grader::{Outcome, ensure, fail, run};
 use std::sync::Arc;
@@ -124,31 +125,34 @@ fn totals_a_clean_batch() {
     );
 }
 
-/// How long the slow reader of `a_slow_reader_loses_nothing` takes to return
-/// its first record: longer than any plausible "nothing came for a while"
-/// timeout, well under the watchdog's limit.
-const SLOW_READ: Duration = Duration::from_millis(300);
-
 #[test]
 fn a_slow_reader_loses_nothing() {
-    // One reader answers at once; the other takes 300 ms for its first
-    // record (a slow disk), then answers at once. Both read a 0 on the way. Nothing arrives on the
-    // channel for a while: that is not the end of the batch. The consumer's
-    // loop may end only when every `Sender` is gone.
+    // One reader answers at once; the other's first read is slow (a slow
+    // disk): the check holds it (`grader::hold`) until the rest of the job
+    // waits for it, then it reads 100, then 0 and 200 at once. Both read a 0
+    // on the way. Nothing arrives on the channel for a while: that is not
+    // the end of the batch. The consumer's loop may end only when every
+    // `Sender` is gone. A consumer that waits with a deadline meanwhile
+    // (`recv_timeout`, a `try_recv` loop that sleeps) is seen doing it.
+    let holds = Holds::new(Release::OldestFirst);
+    let hold = holds.clone();
     let mut slow_started = false;
     let mut slow_records = vec![100, 0, 200].into_iter();
     let slow: Reader = Box::new(move |_: &Cancel| {
         if !slow_started {
             slow_started = true;
-            thread::sleep(SLOW_READ);
+            hold.hold_here();
         }
         slow_records.next().map(Ok)
     });
-    let result = run(
+    let result = holds.run(
         ID,
-        "`run_job` with a reader of 0..=10 and one that takes 300 ms to read 100, then 0 and 200",
-        "The consumer's `for x in rx` ends only when every `Sender` is gone: which one is still \
-         alive?",
+        "`run_job` with a reader of 0..=10 and one that is slow to read 100, then reads 0 and 200",
+        || {
+            "The consumer's `for x in rx` ends only when every `Sender` is gone: which one is \
+             still alive?"
+                .to_owned()
+        },
         move || run_job(vec![finite((0..=10).collect()), slow]),
     );
     ensure(
@@ -161,6 +165,14 @@ fn a_slow_reader_loses_nothing() {
              end, nor is a 0: only a closed channel is, once every producer has dropped its \
              `Sender`."
         ),
+    );
+    ensure(
+        !holds.saw_timer(),
+        ID,
+        "`run_job` totalled the batch, but while a reader was slow a thread of the job waited \
+         with a deadline (`recv_timeout`, or a `sleep` in a loop): a consumer that stops when \
+         nothing arrives for a while loses the records of a reader slower than its timeout. \
+         Only a closed channel is the end: `for x in rx`.",
     );
 }
 
@@ -290,51 +302,90 @@ fn returns_the_first_read_error() {
 
 #[test]
 fn no_thread_outlives_run_job() {
-    // Reader S owns a probe: it is dropped when its producer thread is done
-    // with it. S has one record, and reading it takes 250 ms (a slow disk);
-    // reader F fails once S is reading. So a job that returns without joining
-    // its producers returns while S is still owned by a running thread.
-    let (token, probe) = grader::token();
-    let started = Arc::new(AtomicUsize::new(0));
-    let s_started = Arc::clone(&started);
-    let mut read_once = false;
-    let slow: Reader = Box::new(move |_: &Cancel| {
-        let _keep = &token;
-        if read_once {
-            return None;
-        }
-        read_once = true;
-        s_started.fetch_add(1, Ordering::SeqCst);
-        thread::sleep(Duration::from_millis(250));
-        Some(Ok(1))
-    });
-    let cancelled = Arc::new(AtomicBool::new(false));
-    let cancelled_seen = Arc::clone(&cancelled);
-    let result = grader::run_explained(
-        ID,
-        "`run_job` with a slow reader and one that fails at once",
-        || stuck_after_a_failed_read(cancelled_seen.load(Ordering::SeqCst)),
-        move || {
-            run_job(vec![
-                slow,
-                failing_once_others_read(started, 1, "read record 0: corrupt", cancelled),
-            ])
-        },
-    );
-    ensure(
-        probe.is_dropped(),
-        ID,
-        "`run_job` returned while a producer thread was still reading. Every thread the job \
-         starts must have finished when it returns (errgroup's Wait, or the end of a \
-         `thread::scope`): the cancel asks producers to stop, someone still has to join them.",
-    );
-    ensure(
-        result == Err(ReadError("read record 0: corrupt".to_owned())),
-        ID,
-        format!(
-            "`run_job` returned {result:?}, expected `Err(ReadError(\"read record 0: corrupt\"))`"
-        ),
-    );
+    // Reader S has one record, and its first read is slow: the check holds
+    // it (`grader::hold`) until the rest of the job waits for it. Reader F
+    // fails once S is reading, and its producer is held in `cancel()` (the
+    // hook the given `Cancel` runs); the consumer is held as it drops its
+    // `Total`, once its loop has ended (and watched from its first record).
+    // Each is let go when the rest of the
+    // job waits for it, one at a time, in both orders: a job that joins
+    // every thread gets them back at once; one that returns without joining
+    // its producers, or its consumer, returns while one is still held.
+    for release in Release::BOTH {
+        let holds = Holds::new(release);
+        let started = Arc::new(AtomicUsize::new(0));
+        let (s_started, hold_s) = (Arc::clone(&started), holds.clone());
+        let mut read_once = false;
+        let slow: Reader = Box::new(move |_: &Cancel| {
+            if read_once {
+                return None;
+            }
+            read_once = true;
+            hold_s.watch_this_thread();
+            s_started.fetch_add(1, Ordering::SeqCst);
+            hold_s.hold_here();
+            Some(Ok(1))
+        });
+        let cancelled = Arc::new(AtomicBool::new(false));
+        let (cancelled_in_hook, hold_f) = (Arc::clone(&cancelled), holds.clone());
+        let total_dropped = Arc::new(AtomicBool::new(false));
+        let total_dropped_in_hook = Arc::clone(&total_dropped);
+        let fails: Reader = Box::new(move |cancel: &Cancel| {
+            let (cancelled, hold) = (Arc::clone(&cancelled_in_hook), hold_f.clone());
+            cancel.on_cancel_for_checks(move || {
+                cancelled.store(true, Ordering::SeqCst);
+                hold.hold_here();
+            });
+            let (hold, dropped) = (hold_f.clone(), Arc::clone(&total_dropped_in_hook));
+            // The consumer is watched from its first record on: a job that
+            // returns before it has dropped its total is caught, even if
+            // the consumer has not been woken by then.
+            cancel.on_total_for_checks(move |event| match event {
+                TotalEvent::Added => hold.watch_this_thread(),
+                TotalEvent::Dropped => {
+                    dropped.store(true, Ordering::SeqCst);
+                    hold.hold_here();
+                }
+            });
+            let deadline = Instant::now() + grader::limit() / 4;
+            while started.load(Ordering::SeqCst) < 1 && Instant::now() < deadline {
+                thread::sleep(Duration::from_millis(1));
+            }
+            Some(Err(ReadError("read record 0: corrupt".to_owned())))
+        });
+        let cancelled_seen = Arc::clone(&cancelled);
+        let result = holds.run(
+            ID,
+            "`run_job` with a slow reader and one that fails at once",
+            || stuck_after_a_failed_read(cancelled_seen.load(Ordering::SeqCst)),
+            move || run_job(vec![slow, fails]),
+        );
+        ensure(
+            !holds.outlived(),
+            ID,
+            "`run_job` returned while a thread it started was still running (a producer, or \
+             the consumer: the check kept it busy until the rest of the job waited for it). \
+             Every thread the job starts must have finished when it returns, on the error \
+             path too (errgroup's Wait, or the end of a `thread::scope`): the cancel asks \
+             producers to stop, someone still has to join them, and the consumer.",
+        );
+        ensure(
+            total_dropped.load(Ordering::SeqCst),
+            ID,
+            "a read failed and `run_job` returned, but the check could not watch the consumer: \
+             keep the given `Cancel` and `Total` as they are, and let the consumer add up the \
+             records with `Total::add` (`cargo xtask reset close_pipeline` restores the file; \
+             your version is kept in my-work/backups/).",
+        );
+        ensure(
+            result == Err(ReadError("read record 0: corrupt".to_owned())),
+            ID,
+            format!(
+                "`run_job` returned {result:?}, expected \
+                 `Err(ReadError(\"read record 0: corrupt\"))`"
+            ),
+        );
+    }
 }
 
 #[test]
@@ -638,4 +689,85 @@ fn a_second_failure_while_the_first_one_stops_the_job_never_wins() {
             ),
         }
     }
+}
+
+#[test]
+fn no_read_starts_when_the_stop_came_during_a_send() {
+    // Reader X answers at once, without end. The consumer is held at its
+    // first record until the job is cancelled (the given `Total` runs the
+    // check's hook), so the channel fills and X's producer blocks in `send`.
+    // Reader F fails once the rest of the job waits (`grader::hold`): X's
+    // producer is then inside `send`, past any look at the token it made
+    // after its read. When the cancel frees the consumer and the `send`
+    // completes, a producer that asks the token before every read stops; one
+    // that asked only between its read and its `send` reads again, after
+    // the cancel.
+    let holds = Holds::new(Release::OldestFirst);
+    let read_after_cancel = Arc::new(AtomicBool::new(false));
+    let x_read_after = Arc::clone(&read_after_cancel);
+    // X's first record waits until F has set the consumer's hook.
+    let (hooked_tx, hooked_rx) = crossbeam_channel::bounded::<()>(1);
+    let mut x_started = false;
+    let endless: Reader = Box::new(move |cancel: &Cancel| {
+        if !x_started {
+            x_started = true;
+            let _ = hooked_rx.recv_timeout(grader::limit());
+        }
+        if cancel.is_cancelled() {
+            x_read_after.store(true, Ordering::SeqCst);
+            return None;
+        }
+        Some(Ok(1))
+    });
+    // The consumer waits for the cancel or the end of the check, nothing else.
+    let (over_tx, over_rx) = crossbeam_channel::bounded::<()>(0);
+    let (hold, cancelled) = (holds.clone(), Arc::new(AtomicBool::new(false)));
+    let cancelled_in_hook = Arc::clone(&cancelled);
+    let mut failed = false;
+    let fails: Reader = Box::new(move |cancel: &Cancel| {
+        if failed {
+            return None;
+        }
+        failed = true;
+        let flag = Arc::clone(&cancelled_in_hook);
+        cancel.on_cancel_for_checks(move || flag.store(true, Ordering::SeqCst));
+        let (done, over) = (cancel.done().clone(), over_rx.clone());
+        let first = AtomicBool::new(true);
+        cancel.on_total_for_checks(move |event| {
+            if event == TotalEvent::Added && first.swap(false, Ordering::SeqCst) {
+                crossbeam_channel::select! {
+                    recv(done) -> _ => {}
+                    recv(over) -> _ => {}
+                }
+            }
+        });
+        let _ = hooked_tx.try_send(());
+        hold.hold_here();
+        Some(Err(ReadError("read record 3: corrupt".to_owned())))
+    });
+    let cancelled_seen = Arc::clone(&cancelled);
+    let result = holds.run(
+        ID,
+        "`run_job` with an endless reader and one that fails while the other's producer is \
+         sending",
+        || stuck_after_a_failed_read(cancelled_seen.load(Ordering::SeqCst)),
+        move || run_job(vec![endless, fails]),
+    );
+    drop(over_tx);
+    ensure(
+        !read_after_cancel.load(Ordering::SeqCst),
+        ID,
+        "a producer started a read after the job was cancelled: the cancel came while it was \
+         sending its last record (the channel was full), and once the `send` went through it \
+         read again without asking the token. No read may start once the token is \
+         cancelled: ask `cancel.is_cancelled()` right before *every* read, not between a \
+         read and its `send`.",
+    );
+    ensure(
+        result == Err(ReadError("read record 3: corrupt".to_owned())),
+        ID,
+        format!(
+            "`run_job` returned {result:?}, expected `Err(ReadError(\"read record 3: corrupt\"))`"
+        ),
+    );
 }

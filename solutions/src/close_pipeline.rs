@@ -11,7 +11,7 @@
 use crossbeam_channel::{Receiver, Sender, bounded};
 use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, OnceLock, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::thread;
 
 /// A read that failed, with what went wrong.
@@ -45,6 +45,8 @@ pub struct Cancel {
     check_hook: OnceLock<Box<dyn Fn() + Send + Sync>>,
     /// The checks' other probe (see `before_cancel_for_checks`).
     check_hook_before: OnceLock<Box<dyn Fn() + Send + Sync>>,
+    /// The checks' probe on the consumer's side (see `Total`).
+    total_hook: Arc<OnceLock<TotalHook>>,
 }
 
 impl Cancel {
@@ -56,6 +58,7 @@ impl Cancel {
             done,
             check_hook: OnceLock::new(),
             check_hook_before: OnceLock::new(),
+            total_hook: Arc::new(OnceLock::new()),
         }
     }
 
@@ -94,6 +97,12 @@ impl Cancel {
         let _ = self.check_hook_before.set(Box::new(hook));
     }
 
+    /// Leave this as it is: the checks use it. `hook` runs inside every
+    /// `Total::add` and `Total`'s drop of this job, on the consumer's thread.
+    pub fn on_total_for_checks(&self, hook: impl Fn(TotalEvent) + Send + Sync + 'static) {
+        let _ = self.total_hook.set(Box::new(hook));
+    }
+
     pub fn is_cancelled(&self) -> bool {
         self.cancelled.load(Ordering::SeqCst)
     }
@@ -111,6 +120,56 @@ impl Default for Cancel {
     }
 }
 
+/// What the consumer's [`Total`] tells the checks' hook.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TotalEvent {
+    /// The consumer has just added a record.
+    Added,
+    /// The total is being dropped: the consumer is done with it.
+    Dropped,
+}
+
+type TotalHook = Box<dyn Fn(TotalEvent) + Send + Sync>;
+
+/// The consumer's running total. Leave this as it is: the checks use it.
+/// On the thread that owns it, it tells the checks' hook (see
+/// `Cancel::on_total_for_checks`) each time a record is added and when it
+/// is dropped, so that a check can see the consumer take records, and see
+/// when it is done.
+pub struct Total {
+    sum: u64,
+    hook: Arc<OnceLock<TotalHook>>,
+}
+
+impl Total {
+    /// A total of 0, watched through the job's `cancel`.
+    pub fn new(cancel: &Cancel) -> Total {
+        Total {
+            sum: 0,
+            hook: Arc::clone(&cancel.total_hook),
+        }
+    }
+
+    pub fn add(&mut self, record: u64) {
+        self.sum += record;
+        if let Some(hook) = self.hook.get() {
+            hook(TotalEvent::Added);
+        }
+    }
+
+    pub fn sum(&self) -> u64 {
+        self.sum
+    }
+}
+
+impl Drop for Total {
+    fn drop(&mut self) {
+        if let Some(hook) = self.hook.get() {
+            hook(TotalEvent::Dropped);
+        }
+    }
+}
+
 /// Runs one producer per reader and one consumer, and returns the total of
 /// every record, or the first read error. Every thread it starts has finished
 /// when it returns.
@@ -120,8 +179,14 @@ pub fn run_job(readers: Vec<Reader>) -> Result<u64, ReadError> {
     let error: Mutex<Option<ReadError>> = Mutex::new(None);
 
     let total = thread::scope(|s| {
+        let mut total = Total::new(&cancel);
         // `for x in rx` ends when every Sender has been dropped.
-        let consumer = s.spawn(move || rx.iter().sum::<u64>());
+        let consumer = s.spawn(move || {
+            for x in rx {
+                total.add(x);
+            }
+            total.sum()
+        });
 
         for mut read in readers {
             let tx = tx.clone(); // owned by this producer, dropped when it returns

@@ -21,6 +21,7 @@ use std::time::{Duration, Instant};
 
 pub mod budget;
 mod busy;
+pub mod hold;
 pub mod predict;
 pub mod race;
 pub mod test_of_tests;
