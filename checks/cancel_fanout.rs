@@ -33,13 +33,8 @@ use grader::{ensure, fail, run};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::thread;
-use std::time::Duration;
 
 const ID: &str = "cancel_fanout";
-
-/// At most this long, a check waits for a cancel that a correct job sends
-/// microseconds after the error.
-const GRACE: Duration = Duration::from_millis(200);
 
 const STUCK: &str = "Some thread of the job never finished. Does every error, a failed read *or* \
      a failed write, cancel the job? The producers wait for their sources in a `select!` \
@@ -60,9 +55,10 @@ fn held() -> (Sender<Result<u64, String>>, Source) {
     bounded(10)
 }
 
-/// Whether the job's token is cancelled within GRACE.
+/// Whether the job's token is cancelled within `budget::GRACE`: a correct job
+/// cancels microseconds after the error.
 fn cancelled_soon(done: &Receiver<()>) -> bool {
-    !matches!(done.recv_timeout(GRACE), Err(RecvTimeoutError::Timeout))
+    !matches!(done.recv_timeout(grader::budget::GRACE.get()), Err(RecvTimeoutError::Timeout))
 }
 
 #[test]
@@ -157,7 +153,7 @@ fn a_failed_write_cancels_the_producers() {
     // Waits for the failed write, then for the cancel; then ends the sources,
     // so that a job that never cancels still finishes.
     let watcher = thread::spawn(move || {
-        let cancelled = match failed_rx.recv_timeout(grader::limit()) {
+        let cancelled = match failed_rx.recv_timeout(grader::budget::HANDED_OVER.get()) {
             Ok(done) => Some(cancelled_soon(&done)),
             Err(_) => None,
         };
@@ -212,12 +208,12 @@ fn a_failed_read_cancels_the_sinks() {
     });
     let feeder = thread::spawn(move || {
         let _ = one_tx.send(Ok(5));
-        if writing_rx.recv_timeout(grader::limit()).is_ok() {
+        if writing_rx.recv_timeout(grader::budget::HANDED_OVER.get()).is_ok() {
             let _ = one_tx.send(Err("connection reset".to_owned()));
         }
         // Once the sink has decided, end the sources: a job that never
         // cancels finishes too, and the verdict is the sink's.
-        let saw = saw_rx.recv_timeout(grader::limit()).ok();
+        let saw = saw_rx.recv_timeout(grader::budget::HANDED_OVER.get()).ok();
         drop((one_tx, two_tx));
         saw
     });
@@ -260,7 +256,7 @@ fn returns_the_first_error_to_happen() {
         Err("B: write aborted".to_owned())
     });
     let a: Sink = Box::new(move |_: u64, _: &Cancel| {
-        let _ = b_writing_rx.recv_timeout(grader::limit());
+        let _ = b_writing_rx.recv_timeout(grader::budget::HANDED_OVER.get());
         Err("A: sink unavailable".to_owned())
     });
     let result = run(
@@ -318,7 +314,7 @@ fn no_thread_outlives_run_job() {
             Err("write aborted: the job was cancelled".to_owned())
         });
         let feeder = thread::spawn(move || {
-            if hooked_rx.recv_timeout(grader::limit()).is_ok() {
+            if hooked_rx.recv_timeout(grader::budget::HANDED_OVER.get()).is_ok() {
                 let _ = one_tx.send(Err("connection refused".to_owned()));
             }
             (one_tx, three_tx)
@@ -365,7 +361,7 @@ fn a_then_b_caused(
     let (b_writing_tx, b_writing_rx) = bounded::<()>(1);
     let race_a = race.clone();
     let a: Sink = Box::new(move |_: u64, cancel: &Cancel| {
-        let _ = b_writing_rx.recv_timeout(grader::limit());
+        let _ = b_writing_rx.recv_timeout(grader::budget::HANDED_OVER.get());
         cancel.on_cancel_for_checks(race_a.hook());
         race_a.a_is_here();
         Err("A: sink unavailable".to_owned())
@@ -446,7 +442,7 @@ fn a_second_failure_while_the_first_one_stops_the_job_never_wins() {
         let b_failed = Arc::new(AtomicBool::new(false));
         let b_failed_seen = Arc::clone(&b_failed);
         let a: Sink = Box::new(move |_: u64, cancel: &Cancel| {
-            let _ = b_writing_rx.recv_timeout(grader::limit());
+            let _ = b_writing_rx.recv_timeout(grader::budget::HANDED_OVER.get());
             let hold = race_a.hook();
             let signal = a_cancelling_tx.clone();
             // B fails at the first cancel, whoever calls it (A's worker, or a

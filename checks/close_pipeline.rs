@@ -67,7 +67,7 @@ fn failing_once_others_read(
     Box::new(move |cancel: &Cancel| {
         let cancelled = Arc::clone(&cancelled);
         cancel.on_cancel_for_checks(move || cancelled.store(true, Ordering::SeqCst));
-        let deadline = Instant::now() + grader::limit() / 4;
+        let deadline = Instant::now() + grader::budget::LATE_FAILURE.get();
         while started.load(Ordering::SeqCst) < others && Instant::now() < deadline {
             thread::sleep(Duration::from_millis(1));
         }
@@ -347,7 +347,7 @@ fn no_thread_outlives_run_job() {
                     hold.hold_here();
                 }
             });
-            let deadline = Instant::now() + grader::limit() / 4;
+            let deadline = Instant::now() + grader::budget::LATE_FAILURE.get();
             while started.load(Ordering::SeqCst) < 1 && Instant::now() < deadline {
                 thread::sleep(Duration::from_millis(1));
             }
@@ -409,7 +409,7 @@ fn an_error_it_caused_never_replaces_the_first() {
             // watchdog waits on a busy machine.
             let (over_tx, over_rx) = crossbeam_channel::bounded::<()>(0);
             let fails_first: Reader = Box::new(move |cancel: &Cancel| {
-                let _ = b_reading_rx.recv_timeout(grader::limit());
+                let _ = b_reading_rx.recv_timeout(grader::budget::HANDED_OVER.get());
                 cancel.on_cancel_for_checks(race_a.hook());
                 race_a.a_is_here();
                 Some(Err(ReadError("A: read record 0: corrupt".to_owned())))
@@ -520,7 +520,7 @@ fn fails_and_watches_the_cancel(log: Arc<ReadLog>, others: usize) -> Reader {
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
             on.get_or_insert(thread::current().id());
         });
-        let deadline = Instant::now() + grader::limit() / 4;
+        let deadline = Instant::now() + grader::budget::LATE_FAILURE.get();
         while log.waiting.load(Ordering::SeqCst) < others && Instant::now() < deadline {
             thread::sleep(Duration::from_millis(1));
         }
@@ -629,7 +629,7 @@ fn a_second_failure_while_the_first_one_stops_the_job_never_wins() {
         let b_failed = Arc::new(AtomicBool::new(false));
         let b_failed_seen = Arc::clone(&b_failed);
         let fails_first: Reader = Box::new(move |cancel: &Cancel| {
-            let _ = b_reading_rx.recv_timeout(grader::limit());
+            let _ = b_reading_rx.recv_timeout(grader::budget::HANDED_OVER.get());
             let hold = race_a.hook();
             let a = thread::current().id();
             let signal = a_cancelling_tx.clone();
@@ -711,7 +711,7 @@ fn no_read_starts_when_the_stop_came_during_a_send() {
     let endless: Reader = Box::new(move |cancel: &Cancel| {
         if !x_started {
             x_started = true;
-            let _ = hooked_rx.recv_timeout(grader::limit());
+            let _ = hooked_rx.recv_timeout(grader::budget::HANDED_OVER.get());
         }
         if cancel.is_cancelled() {
             x_read_after.store(true, Ordering::SeqCst);

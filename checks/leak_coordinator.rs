@@ -61,7 +61,7 @@ fn batches_larger_than_the_buffer_arrive_whole() {
 /// `quiet_moments_sized_to_the_watchdog`: half the watchdog's limit, so
 /// each of its two quiet moments lasts about a quarter of it.
 fn target() -> std::time::Duration {
-    grader::limit() / 2
+    grader::budget::QUIET_ROUND.get()
 }
 
 /// `sum_job` with `empty` empty batches, the numbers 1 to 100, `empty` empty
@@ -81,11 +81,7 @@ fn sum_after_quiet_moments(empty: usize, limit: std::time::Duration) -> (u64, st
         }
         grader::Outcome::Stuck(waited) => grader::fail(
             ID,
-            format!(
-                "{call} did not return within {} ms: it is probably stuck (blocked, or \
-                 looping, for good).\n  {WHO_OWNS_A_SENDER}",
-                waited.as_millis()
-            ),
+            grader::stuck_message(&call, waited, WHO_OWNS_A_SENDER),
         ),
     };
     (total, started.elapsed())

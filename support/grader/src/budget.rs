@@ -27,6 +27,7 @@
 //! | [`OWN_WAIT`] | 1/3 | — | 333 ms | a worker waiting to be seen together with another (`close_no_channel`) |
 //! | [`BUSY`] | 3/100 | 30 ms | 30 ms | a task busy for a moment while another fails (right fixes too: `close_errgroup`) |
 //! | [`HANDED_OVER`] | 1 | — | 1000 ms | the code under test handing the check what it needs first (a consumer's channel, a running worker) |
+//! | [`QUIET_ROUND`] | 1/2 | — | 500 ms | the last quiet-moment round of `leak_coordinator`, only where `/proc` shows no timers (right fixes too, there only) |
 //! | [`REPORT`] | 1/20 | 50 ms | 50 ms | a consumer writing its report before it ends (right fixes too: `leak_runner`, `leak_pipeline`) |
 //!
 //! How they sum within one check, against the watchdog (1, stretched on a
@@ -42,6 +43,9 @@
 //! | `rayon_bounded_io` (a gate, then the overlap) | `GATE` + `OVERLAP` | 0.8 |
 //! | `close_no_channel` (a late failure, or a read waiting for company) | `LATE_FAILURE` or `OWN_WAIT` | ≤ 0.34 |
 //! | `leak_runner`, `leak_pipeline` (report, then a drop) | `REPORT` + `HELPER` | 0.55 |
+//! | `close_pipeline` (a read that fails late) | `LATE_FAILURE` | 0.25 |
+//! | `cancel_fanout` (is the token cancelled within grace?) | `GRACE` | 0.2 |
+//! | `leak_coordinator` without `/proc` (the quiet rounds) | `QUIET_ROUND`, under a watchdog of twice the limit | 0.5 |
 //! | a forced race (`race`) | `RACE_PAUSE` per held thread, two at most | 0.5 |
 //!
 //! Checks whose helper reports after the call has returned wait for that
@@ -122,6 +126,10 @@ pub const BUSY: Share = share(3, 100, Some(30));
 pub const HANDED_OVER: Share = share(1, 1, None);
 /// How long a consumer takes to write its report before it ends.
 pub const REPORT: Share = share(1, 20, Some(50));
+/// How long the last round of `leak_coordinator`'s quiet-moment check should
+/// take, where `/proc` cannot show a timer: half the limit, so each of its
+/// two quiet moments lasts about a quarter of it (right fixes too, there only).
+pub const QUIET_ROUND: Share = share(1, 2, None);
 /// How long a check waits for its helper's report once the call has
 /// returned or the watchdog gave up (which may be later than the limit).
 pub const AFTER_RETURN: Share = share(3, 1, None);
@@ -130,7 +138,8 @@ pub const AFTER_RETURN: Share = share(3, 1, None);
 mod tests {
     use super::*;
 
-    const ALL: [Share; 15] = [
+    const ALL: [Share; 16] = [
+        QUIET_ROUND,
         RACE_PAUSE,
         HELPER,
         GRACE,

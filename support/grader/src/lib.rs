@@ -225,15 +225,18 @@ where
             fail(id, send_panicked_message(call, &message))
         }
         Outcome::Panicked(message) => fail(id, panicked_message(call, &message, at)),
-        Outcome::Stuck(waited) => fail(
-            id,
-            format!(
-                "{call} did not return within {} ms: it is probably stuck (blocked, or looping, for good).\n  {}",
-                waited.as_millis(),
-                if_stuck()
-            ),
-        ),
+        Outcome::Stuck(waited) => fail(id, stuck_message(call, waited, &if_stuck())),
     }
+}
+
+/// The verdict on a call the watchdog gave up on after `waited`, with the
+/// likely cause: the words [`run`] uses, for a check that watches a call
+/// itself ([`run_within`]) and must say it the same way.
+pub fn stuck_message(call: &str, waited: Duration, likely_cause: &str) -> String {
+    format!(
+        "{call} did not return within {} ms: it is probably stuck (blocked, or looping, for good).\n  {likely_cause}",
+        waited.as_millis()
+    )
 }
 
 /// `at`: where the learner's thread panicked, as the quiet hook saw it.
