@@ -290,17 +290,20 @@ where
         );
     }
     // Wait `limit`; when it is reached, stretch it by how slow a runnable
-    // thread is here right now (see `busy`): a deadlock waits forever
-    // anyway, slow code on a busy machine gets the time it needs.
+    // thread is here right now (see `busy`): slow code on a busy machine
+    // gets the time it needs; a deadlock, which no time would end, does not.
     let started = Instant::now();
     let mut allowed = limit;
+    busy::watchdog_thread();
     loop {
         let left = allowed.saturating_sub(started.elapsed());
         match done_rx.recv_timeout(left) {
             Ok(Ok(value)) => return (Outcome::Returned(value), None),
             Ok(Err((text, at))) => return (Outcome::Panicked(text), at),
             Err(mpsc::RecvTimeoutError::Timeout) => {
-                if stretch == Stretch::Never {
+                // Nothing can move (a deadlock): more time would not help,
+                // however busy the machine.
+                if stretch == Stretch::Never || busy::stuck_for_good() {
                     return (Outcome::Stuck(allowed), None);
                 }
                 let stretched = limit.mul_f64(busy::slowdown());
