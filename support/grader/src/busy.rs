@@ -98,16 +98,30 @@ fn schedstat() -> Option<(u64, u64)> {
     None
 }
 
-/// The test threads that have waited on learner code here (watchdogs), by
-/// kernel thread id, as long as they live. A test's thread never wakes
-/// another test's learner code, so what it does (run its check's
-/// assertions, end) says nothing about whether a stuck call can move.
+/// The threads waiting on learner code right now (the watchdogs), by kernel
+/// thread id. A watchdog only waits: what it does says nothing about whether
+/// a stuck call can move. Once its wait is over it is a test's thread like
+/// any other (it may feed learner code the next moment), and counts again.
 static WATCHDOGS: Mutex<BTreeSet<String>> = Mutex::new(BTreeSet::new());
 
-/// Marks the calling thread as a test's thread that waits on learner code.
-pub fn watchdog_thread() {
-    if let Some(tid) = this_thread_id() {
-        lock(&WATCHDOGS).insert(tid);
+/// Marks the calling thread as a watchdog while the guard lives.
+pub struct Watchdog(Option<String>);
+
+impl Watchdog {
+    pub fn enter() -> Watchdog {
+        let tid = this_thread_id();
+        if let Some(tid) = &tid {
+            lock(&WATCHDOGS).insert(tid.clone());
+        }
+        Watchdog(tid)
+    }
+}
+
+impl Drop for Watchdog {
+    fn drop(&mut self) {
+        if let Some(tid) = &self.0 {
+            lock(&WATCHDOGS).remove(tid);
+        }
     }
 }
 
@@ -129,8 +143,8 @@ pub const SETTLED_REST: Duration = Duration::from_millis(5);
 pub const MAX_LOOKS: u32 = 12;
 
 /// Whether nothing in this test program can move any more: every thread but
-/// the grader's own (the test harness's main thread, the tests' threads that
-/// wait on learner code, the timer scanner) is asleep in a wait without a
+/// the grader's own (the test harness's main thread, the watchdogs waiting
+/// on learner code, the timer scanner) is asleep in a wait without a
 /// deadline (a `futex` without a timeout: `recv`, `join`, `lock`, a full
 /// channel's `send`), and none of them is scheduled once, and no thread
 /// starts, over [`SETTLED_LOOKS`] looks. Then only a thread of this program
@@ -169,19 +183,11 @@ pub fn stuck_for_good() -> bool {
 /// without a deadline, or cannot be read.
 fn asleep_without_deadline() -> Option<BTreeMap<String, u64>> {
     let main = std::process::id().to_string();
-    let mut alive = BTreeSet::new();
     let mut tasks = Vec::new();
     for task in std::fs::read_dir("/proc/self/task").ok()? {
-        let task = task.ok()?;
-        alive.insert(task.file_name().to_string_lossy().into_owned());
-        tasks.push(task);
+        tasks.push(task.ok()?);
     }
-    let watchdogs = {
-        let mut watchdogs = lock(&WATCHDOGS);
-        // Ids of ended threads may be given out again.
-        watchdogs.retain(|tid| alive.contains(tid));
-        watchdogs.clone()
-    };
+    let watchdogs = lock(&WATCHDOGS).clone();
     let mut threads = BTreeMap::new();
     for task in tasks {
         let tid = task.file_name().to_string_lossy().into_owned();
@@ -276,7 +282,7 @@ mod tests {
         if std::env::var_os("GRADER_SELFTEST_CHILD").is_none() {
             return;
         }
-        watchdog_thread();
+        let _me = Watchdog::enter();
         let (keep, rx) = mpsc::channel::<()>();
         let deadlocked = std::thread::spawn(move || rx.recv());
         let stop = Arc::new(AtomicBool::new(false));

@@ -294,7 +294,7 @@ where
     // gets the time it needs; a deadlock, which no time would end, does not.
     let started = Instant::now();
     let mut allowed = limit;
-    busy::watchdog_thread();
+    let _watching = busy::Watchdog::enter();
     loop {
         let left = allowed.saturating_sub(started.elapsed());
         match done_rx.recv_timeout(left) {
