@@ -144,9 +144,9 @@ pub const MAX_LOOKS: u32 = 12;
 
 /// Whether nothing in this test program can move any more: every thread but
 /// the grader's own (the test harness's main thread, the watchdogs waiting
-/// on learner code, the timer scanner) is asleep in a wait without a
-/// deadline (a `futex` without a timeout: `recv`, `join`, `lock`, a full
-/// channel's `send`), and none of them is scheduled once, and no thread
+/// on learner code, the timer scanner) is asleep waiting for another thread
+/// without a deadline (a `futex` without a timeout: `recv`, `join`, `lock`,
+/// a full channel's `send`), and none of them is scheduled once, and no thread
 /// starts, over [`SETTLED_LOOKS`] looks. Then only a thread of this program
 /// could wake one of them, and none is running or will wake up on a timer:
 /// the call is stuck for good, and waiting longer on a busy machine would
@@ -208,7 +208,7 @@ fn asleep_without_deadline() -> Option<BTreeMap<String, u64>> {
             _ => return None,      // running, runnable, in I/O, stopped
         }
         let syscall = std::fs::read_to_string(dir.join("syscall")).ok()?;
-        if !blocked_in_a_call(&syscall) || crate::timers::timed_wait(&syscall).is_some() {
+        if !in_a_futex_wait(&syscall) || crate::timers::timed_wait(&syscall).is_some() {
             return None;
         }
         let schedstat = std::fs::read_to_string(dir.join("schedstat")).ok()?;
@@ -225,14 +225,25 @@ fn thread_state(stat: &str) -> Option<char> {
     stat[stat.rfind(')')? + 1..].trim_start().chars().next()
 }
 
-/// Whether a `syscall` line shows a thread blocked in a system call (not
-/// `running`, not `-1 ...` for a thread stopped outside one).
-fn blocked_in_a_call(syscall: &str) -> bool {
+/// Whether a `syscall` line shows a thread blocked in a `futex` wait (or
+/// `futex_waitv`): how threads wait for each other (channels, `join`,
+/// `Mutex`, `Condvar`, parking). Any other blocking call (a `read` or
+/// `write` on a pipe, a `poll`) may be waiting on the world outside the
+/// program, and counts as able to move.
+fn in_a_futex_wait(syscall: &str) -> bool {
+    // (futex, futex_waitv) by architecture; elsewhere nothing is known.
+    let calls: &[u64] = if cfg!(target_arch = "x86_64") {
+        &[202, 449]
+    } else if cfg!(target_arch = "aarch64") {
+        &[98, 449]
+    } else {
+        &[]
+    };
     syscall
         .split_whitespace()
         .next()
         .and_then(|nr| nr.parse::<u64>().ok())
-        .is_some()
+        .is_some_and(|nr| calls.contains(&nr))
 }
 
 #[cfg(test)]
@@ -263,13 +274,18 @@ mod tests {
         assert_eq!(thread_state("no name"), None);
     }
 
+    #[cfg(target_arch = "x86_64")]
     #[test]
-    fn a_running_thread_is_not_blocked_in_a_call() {
-        assert!(blocked_in_a_call(
+    fn only_a_futex_wait_counts_as_waiting_on_another_thread() {
+        assert!(in_a_futex_wait(
             "202 0x7f0 0x89 0x0 0x0 0x0 0x0 0x7ffd 0x7f0"
         ));
-        assert!(!blocked_in_a_call("running"));
-        assert!(!blocked_in_a_call("-1 0x7ffd 0x7f0"));
+        // `read` on a pipe: maybe waiting on another program.
+        assert!(!in_a_futex_wait(
+            "0 0x3 0x7ffd 0x2000 0x0 0x0 0x0 0x7ffd 0x7f0"
+        ));
+        assert!(!in_a_futex_wait("running"));
+        assert!(!in_a_futex_wait("-1 0x7ffd 0x7f0"));
     }
 
     /// Run alone in a child process by the next test: in this test program
