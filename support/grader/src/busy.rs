@@ -142,10 +142,10 @@ pub const SETTLED_LOOKS: u32 = 4;
 pub const SETTLED_REST: Duration = Duration::from_millis(5);
 pub const MAX_LOOKS: u32 = 12;
 
-/// Whether nothing in this test program can move any more: every thread but
-/// the grader's own (the test harness's main thread, the watchdogs waiting
-/// on learner code, the timer scanner) is asleep waiting for another thread
-/// without a deadline (a `futex` without a timeout: `recv`, `join`, `lock`,
+/// Whether nothing in this test program can move any more: the grader's own
+/// threads (the test harness's main thread, the watchdogs waiting on learner
+/// code, the timer scanner) are asleep, and every other thread is asleep
+/// waiting for another thread without a deadline (a `futex` without a timeout: `recv`, `join`, `lock`,
 /// a full channel's `send`), and none of them is scheduled once, and no thread
 /// starts, over [`SETTLED_LOOKS`] looks. Then only a thread of this program
 /// could wake one of them, and none is running or will wake up on a timer:
@@ -179,9 +179,11 @@ pub fn stuck_for_good() -> bool {
 }
 
 /// Every thread of the process but the grader's, with how many times it has
-/// been scheduled so far; `None` if one of them is not asleep in a wait
-/// without a deadline, or cannot be read.
+/// been scheduled so far; `None` if one of them is not asleep waiting for
+/// another thread without a deadline, if one of the grader's own is not
+/// asleep, or if a thread cannot be read.
 fn asleep_without_deadline() -> Option<BTreeMap<String, u64>> {
+    let me = this_thread_id()?;
     let main = std::process::id().to_string();
     let mut tasks = Vec::new();
     for task in std::fs::read_dir("/proc/self/task").ok()? {
@@ -191,21 +193,29 @@ fn asleep_without_deadline() -> Option<BTreeMap<String, u64>> {
     let mut threads = BTreeMap::new();
     for task in tasks {
         let tid = task.file_name().to_string_lossy().into_owned();
-        if tid == main || watchdogs.contains(&tid) {
+        if tid == me {
             continue;
         }
         let dir = task.path();
+        let stat = std::fs::read_to_string(dir.join("stat")).ok()?;
+        let state = thread_state(&stat)?;
+        if matches!(state, 'Z' | 'X') {
+            continue; // ended
+        }
         let comm = std::fs::read_to_string(dir.join("comm")).ok()?;
-        // `timers`' scanner: it reads `/proc` every millisecond, never
-        // touches learner code.
-        if comm.trim_end() == "timer-scanner" {
+        // The grader's own threads (the harness's main thread, the other
+        // watchdogs, `timers`' scanner) wait on timers of their own and never
+        // touch learner code; but a running one may hold a lock of the
+        // process that learner threads wait for (the allocator's, the one
+        // that guards thread stacks), so it must be asleep too.
+        if tid == main || watchdogs.contains(&tid) || comm.trim_end() == "timer-scanner" {
+            if state != 'S' {
+                return None;
+            }
             continue;
         }
-        let stat = std::fs::read_to_string(dir.join("stat")).ok()?;
-        match thread_state(&stat)? {
-            'S' => {}
-            'Z' | 'X' => continue, // ended
-            _ => return None,      // running, runnable, in I/O, stopped
+        if state != 'S' {
+            return None; // running, runnable, in I/O, stopped
         }
         let syscall = std::fs::read_to_string(dir.join("syscall")).ok()?;
         if !in_a_futex_wait(&syscall) || crate::timers::timed_wait(&syscall).is_some() {
