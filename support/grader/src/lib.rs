@@ -301,10 +301,19 @@ where
             Ok(Ok(value)) => return (Outcome::Returned(value), None),
             Ok(Err((text, at))) => return (Outcome::Panicked(text), at),
             Err(mpsc::RecvTimeoutError::Timeout) => {
-                // Nothing can move (a deadlock): more time would not help,
-                // however busy the machine.
-                if stretch == Stretch::Never || busy::stuck_for_good() {
+                if stretch == Stretch::Never {
                     return (Outcome::Stuck(allowed), None);
+                }
+                // Nothing can move (a deadlock): more time would not help,
+                // however busy the machine. But the call may have returned
+                // while the watchdog looked (or waited for its turn to look):
+                // its result is then already sent, and nothing else will be.
+                if busy::stuck_for_good() {
+                    return match done_rx.try_recv() {
+                        Ok(Ok(value)) => (Outcome::Returned(value), None),
+                        Ok(Err((text, at))) => (Outcome::Panicked(text), at),
+                        Err(_) => (Outcome::Stuck(allowed), None),
+                    };
                 }
                 let stretched = limit.mul_f64(busy::slowdown());
                 if stretched <= started.elapsed() || stretched <= allowed {
