@@ -319,13 +319,14 @@ fn median(times: &[f64]) -> f64 {
 
 /// A crate with one test and no dependencies, with the profile of the
 /// generated exercise crates (dependencies at opt-level 1, the crate itself
-/// without debug info and stripped), so both loops compile and link alike.
+/// without debug info, stripped, in one codegen unit), so both loops compile
+/// and link alike.
 fn make_floor(dir: &Path) -> Result<PathBuf, String> {
     write(
         &dir.join("Cargo.toml"),
         "[package]\nname = \"floor\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\n\
          [lib]\ndoctest = false\n\n[workspace]\n\n[profile.dev.package.\"*\"]\nopt-level = 1\n\n\
-         [profile.dev.package.floor]\ndebug = 0\nstrip = \"debuginfo\"\n",
+         [profile.dev.package.floor]\ndebug = 0\nstrip = \"debuginfo\"\ncodegen-units = 1\n",
     )?;
     write(
         &dir.join("src/lib.rs"),

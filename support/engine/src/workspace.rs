@@ -58,6 +58,11 @@ pub fn prepare(root: &Path, manifest: &Manifest) -> Result<PathBuf, String> {
                 // test program, about 20 % less per save on top (measured in
                 // xtask/BENCH.md's run).
                 no_debug.insert("strip".into(), "debuginfo".into());
+                // One codegen unit: one object file to write and link
+                // instead of about 140 in an incremental build, for a crate
+                // small enough that recompiling all of its code after an
+                // edit costs less than that (xtask/BENCH.md).
+                no_debug.insert("codegen-units".into(), 1.into());
                 packages.insert(package_name(&ex.id), toml::Value::Table(no_debug));
             }
         }

@@ -330,10 +330,11 @@ where
         );
     }
     // Wait `limit`; when it is reached, stretch it by how slow a runnable
-    // thread is here right now (see `busy`): a deadlock waits forever
-    // anyway, slow code on a busy machine gets the time it needs.
+    // thread is here right now (see `busy`): slow code on a busy machine
+    // gets the time it needs; a deadlock, which no time would end, does not.
     let started = Instant::now();
     let mut allowed = limit;
+    let _watching = busy::Watchdog::enter();
     loop {
         let left = allowed.saturating_sub(started.elapsed());
         match done_rx.recv_timeout(left) {
@@ -342,6 +343,17 @@ where
             Err(mpsc::RecvTimeoutError::Timeout) => {
                 if stretch == Stretch::Never {
                     return (Outcome::Stuck(allowed), None);
+                }
+                // Nothing can move (a deadlock): more time would not help,
+                // however busy the machine. But the call may have returned
+                // while the watchdog looked (or waited for its turn to look):
+                // its result is then already sent, and nothing else will be.
+                if busy::stuck_for_good() {
+                    return match done_rx.try_recv() {
+                        Ok(Ok(value)) => (Outcome::Returned(value), None),
+                        Ok(Err((text, at))) => (Outcome::Panicked(text), at),
+                        Err(_) => (Outcome::Stuck(allowed), None),
+                    };
                 }
                 let stretched = limit.mul_f64(busy::slowdown());
                 if stretched <= started.elapsed() || stretched <= allowed {
