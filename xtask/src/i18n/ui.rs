@@ -266,6 +266,8 @@ mod tests {
         assert_eq!(
             scripts(root).unwrap(),
             [
+                "theme/runnable-align.js",
+                "theme/runnable-edit.js",
                 "theme/runnable-experiments.js",
                 "theme/runnable-runner.js",
                 "theme/runnable.js"
