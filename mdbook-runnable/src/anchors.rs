@@ -221,7 +221,7 @@ fn region(lines: &[(usize, &str)], dedent: bool) -> Result<Shown, String> {
 }
 
 /// The indentation that every non-blank line shares.
-fn common_indent<'a>(lines: impl Iterator<Item = &'a str>) -> &'a str {
+pub(crate) fn common_indent<'a>(lines: impl Iterator<Item = &'a str>) -> &'a str {
     lines
         .filter(|l| !l.trim().is_empty())
         .map(|l| &l[..l.len() - l.trim_start().len()])

@@ -189,7 +189,7 @@ pub fn splice(text: &str, anchor: Option<&str>, edited: &str) -> Result<(String,
             (open + 1, open + 1 + close)
         }
     };
-    let indent = common_indent(
+    let indent = crate::anchors::common_indent(
         lines[start..end]
             .iter()
             .copied()
@@ -207,21 +207,6 @@ pub fn splice(text: &str, anchor: Option<&str>, edited: &str) -> Result<(String,
     let mut joined = out.join("\n");
     joined.push('\n');
     Ok((joined, start + 1))
-}
-
-fn common_indent<'a>(lines: impl Iterator<Item = &'a str>) -> &'a str {
-    lines
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| &l[..l.len() - l.trim_start().len()])
-        .reduce(|a, b| {
-            let n = a
-                .char_indices()
-                .zip(b.chars())
-                .find(|((_, x), y)| x != y)
-                .map_or(a.len().min(b.len()), |((i, _), _)| i);
-            &a[..n]
-        })
-        .unwrap_or("")
 }
 
 /// The pane's line (from 1) for `line` of the spliced file, when it is one
