@@ -2,7 +2,7 @@
 //! `[output.html]` key, exits 0 and silently renders with its default config,
 //! which drops our CSS and JS: only the built HTML tells the truth.
 
-use crate::expand::OURS;
+use crate::render::DirectiveName;
 use std::path::{Path, PathBuf};
 
 /// The assets every book using this preprocessor needs.
@@ -176,7 +176,7 @@ fn attribute_values(html: &str) -> Vec<&str> {
 fn page_problems(name: &str, html: &str, hidelines: &[(String, String)]) -> Vec<String> {
     let mut problems = Vec::new();
     let prose = without_code(html);
-    for directive in OURS {
+    for directive in DirectiveName::ALL.map(DirectiveName::as_str) {
         if prose.contains(&format!("{{{{#{directive}")) {
             problems.push(format!(
                 "{name}: an unexpanded {{{{#{directive}}}}}: is [preprocessor.runnable] in book.toml?"
