@@ -6,9 +6,10 @@
 // their reads, so "the producers stopped" is a number we can look at once
 // `run_job` has returned, not a guess made by waiting: after the sink fails,
 // a producer may read at most what the consumer took, what fits in the 10
-// slots, and one record each that it could not send. One reader owns a drop
-// probe and takes 200 ms to close, so a job that returns without joining
-// its producers returns while that reader is still open.
+// slots, and one record each that it could not send. One reader is held
+// while it closes until the rest of the job waits for it (`grader::hold`),
+// so a job that returns without joining its producers returns while that
+// reader is still open.
 //
 // Where a check needs the producers to be blocked on the full channel (the
 // case the disconnection must wake), the sink does not sleep and hope: it
@@ -265,14 +266,26 @@ fn a_panicking_sink_releases_the_producers() {
     }
 }
 
-/// A reader of 20 records that owns `token` and takes `budget::SLOW_CLOSE`
-/// to close (it says goodbye to a server): the token is dropped at the end
-/// of that.
-fn slow_to_close(token: grader::Token) -> Reader {
-    let closing = grader::closes_slowly(token);
+/// A reader of 20 records that says goodbye to a server when it is closed
+/// (dropped): its producer thread is held there (`grader::hold`) until the
+/// rest of the job waits for it. A job that joins its producers gets it
+/// back at once; one that returns without joining returns while it is
+/// still closing.
+fn slow_to_close(holds: &Holds) -> Reader {
+    struct Closing(Holds);
+    impl Drop for Closing {
+        fn drop(&mut self) {
+            self.0.hold_here();
+        }
+    }
+    let closing = Closing(holds.clone());
     let mut next = 0;
     Box::new(move || {
-        let _keep = &closing;
+        if next == 0 {
+            // From the first read on, this thread must be done (its reader
+            // closed) before `run_job` returns.
+            closing.0.watch_this_thread();
+        }
         if next == 20 {
             return None;
         }
@@ -283,21 +296,18 @@ fn slow_to_close(token: grader::Token) -> Reader {
 
 #[test]
 fn no_producer_outlives_run_job() {
-    let (token, probe) = grader::token();
-    let readers = vec![slow_to_close(token)];
+    let holds = Holds::new(Release::OldestFirst);
+    let readers = vec![slow_to_close(&holds)];
     let writes = Arc::new(AtomicUsize::new(0));
     let sink = failing_at(1, writes);
-    let result = run(
+    let result = holds.run(
         ID,
-        &format!(
-            "`run_job` with a reader that takes {} ms to close and a sink that fails at once",
-            grader::budget::SLOW_CLOSE.ms()
-        ),
-        STUCK,
+        "`run_job` with a reader that takes a while to close and a sink that fails at once",
+        || STUCK.to_owned(),
         move || run_job(readers, sink),
     );
     ensure(
-        probe.is_dropped(),
+        !holds.outlived(),
         ID,
         "`run_job` returned while a producer thread was still running (it was still closing \
          its reader). Every thread the job starts must have finished when it returns: join \
@@ -414,6 +424,11 @@ fn a_slow_sink_loses_nothing() {
                     wait_for_reads(&seen, 1 + SLOTS + 3);
                     if pause.until_the_others_wait() != Others::Waiting {
                         thread::sleep(stall());
+                        // On a busy machine a producer whose timer has
+                        // fired may not have had a core yet to act on it
+                        // (give up, or send after all): let it, before the
+                        // sink takes records again.
+                        pause.until_the_others_wait();
                     }
                 }
                 sum.fetch_add(r as usize, Ordering::SeqCst);

@@ -66,25 +66,6 @@ macro_rules! in_pool {
     };
 }
 
-/// A value that owns `token` and takes [`budget::SLOW_CLOSE`] to drop it
-/// (a reader that says goodbye to a server, a sink that flushes): learner
-/// code that drops it waits, and the token's probe tells whether that wait
-/// was over before the call returned. Hand it to a closure and keep it alive
-/// there (`let _keep = &closing;`).
-pub struct ClosesSlowly(Option<Token>);
-
-/// Wraps `token` in a [`ClosesSlowly`].
-pub fn closes_slowly(token: Token) -> ClosesSlowly {
-    ClosesSlowly(Some(token))
-}
-
-impl Drop for ClosesSlowly {
-    fn drop(&mut self) {
-        thread::sleep(budget::SLOW_CLOSE.get());
-        drop(self.0.take());
-    }
-}
-
 /// How long learner code may run before a check calls it stuck. A correct
 /// solution finishes in milliseconds; the default leaves a wide margin on a
 /// 2-core machine and still fails a starter in about a second. The watchdog
