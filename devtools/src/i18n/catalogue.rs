@@ -1,10 +1,10 @@
 //! The template (what the English book says now) and how much of it a
 //! catalogue translates, soundly.
 
-use super::po::{self, Entry};
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::path::Path;
+use xtask::i18n::po::{self, Entry};
 
 /// Spans `{{#...}}` in `text`, in order.
 fn directives(text: &str) -> Vec<&str> {
@@ -216,7 +216,7 @@ impl Stats {
         }
     }
 
-    /// "zh-CN 100.0 % translated", for the summary of `cargo xtask test`.
+    /// "zh-CN 100.0 % translated", for the summary of `cargo dev test`.
     pub fn short(&self) -> String {
         format!("{} {:.1} % translated", self.lang, self.percent())
     }
