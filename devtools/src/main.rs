@@ -159,3 +159,59 @@ fn load_manifest(root: &Path) -> Result<manifest::Manifest> {
 fn find_exercise<'m>(manifest: &'m manifest::Manifest, id: &str) -> Result<&'m manifest::Exercise> {
     xtask::find_exercise(manifest, id).map_err(anyhow::Error::msg)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    fn parse(words: &[&str]) -> Result<Cli, clap::Error> {
+        Cli::try_parse_from(std::iter::once("cargo dev").chain(words.iter().copied()))
+    }
+
+    #[test]
+    fn the_command_line_definition_is_sound() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn unknown_flags_and_extra_words_are_errors() {
+        for words in [
+            &["verify", "--all"][..],
+            &["test", "extra"],
+            &["mutants", "leak_runner", "leak_sink"],
+            &["codegen", "--json"],
+            &["i18n", "check", "fr"],
+            &["i18n", "chek"],
+            &["new-exercise"],
+            &["bench-loop", "--rounds", "many"],
+            &["no-such-command"],
+        ] {
+            assert!(parse(words).is_err(), "{words:?} was accepted");
+        }
+    }
+
+    #[test]
+    fn the_commands_take_what_they_say() {
+        assert!(matches!(
+            parse(&["mutants", "leak_runner"]).unwrap().command,
+            Command::Mutants { id: Some(ref id) } if id == "leak_runner"
+        ));
+        assert!(matches!(
+            parse(&["bench-loop", "find_sum", "--rounds", "3"]).unwrap().command,
+            Command::BenchLoop { ref ids, rounds: 3 } if ids == &["find_sum"]
+        ));
+        assert!(matches!(
+            parse(&["e2e", "--page", "leak"]).unwrap().command,
+            Command::E2e { ref args } if args == &["--page", "leak"]
+        ));
+        assert!(matches!(
+            parse(&["new-exercise", "leak_restart", "--title", "T"]).unwrap().command,
+            Command::NewExercise { ref id, title: Some(ref t) } if id == "leak_restart" && t == "T"
+        ));
+        assert!(matches!(
+            parse(&["i18n", "update", "zh-CN"]).unwrap().command,
+            Command::I18n { action: i18n::Action::Update { lang: Some(ref l) } } if l == "zh-CN"
+        ));
+    }
+}

@@ -380,3 +380,26 @@ fn wait_for(lines: &mpsc::Receiver<String>, wanted: &str) {
         }
     }
 }
+
+#[test]
+fn a_maintainer_command_names_cargo_dev_and_a_misspelled_flag_is_refused() {
+    let root = workbook("maintainer");
+    for command in ["verify", "test", "codegen", "bless-starters", "i18n"] {
+        let out = xtask(&root, &[command]);
+        assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr).trim(),
+            format!("`{command}` is a maintainer command: `cargo dev {command}`")
+        );
+        assert!(out.stdout.is_empty(), "{}", text(&out));
+    }
+    // The learner's flags are still checked before anything is graded.
+    let out = xtask(&root, &["check", "--jsn"]);
+    assert!(!out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("unknown option `--jsn`"),
+        "{}",
+        text(&out)
+    );
+    assert!(!root.join("target/grade").exists(), "nothing was graded");
+}
