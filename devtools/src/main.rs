@@ -112,9 +112,7 @@ fn main() -> ExitCode {
 }
 
 fn run(command: Command) -> Result<()> {
-    let root = manifest::find_root()
-        .map_err(anyhow::Error::msg)
-        .context("cannot find the workbook's root")?;
+    let root = manifest::find_root().context("cannot find the workbook's root")?;
     let root = root.as_path();
     match command {
         Command::Test => test_all::run(root),
