@@ -14,11 +14,13 @@
 // case the disconnection must wake), the sink does not sleep and hope: it
 // waits until the readers' count says every producer holds a record it could
 // not send (10 in the channel, one each in `send`), bounded by half the
-// watchdog's limit. Only one check sleeps on purpose: the slow sink, a
+// watchdog's limit. Only one check may sleep on purpose: the slow sink, a
 // database that stalls for a moment, because a producer that gives up on a
-// slow `send` is exactly what it must catch.
+// slow `send` is exactly what it must catch; it sleeps only when a producer
+// is seen waiting on a timer (`grader::hold`), so a right fix never waits.
 
 use exercise::{Reader, SinkError, run_job};
+use grader::hold::{Holds, Others, Release};
 use grader::{Outcome, ensure, fail, run, run_within};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -382,26 +384,37 @@ fn stall() -> Duration {
 
 #[test]
 fn a_slow_sink_loses_nothing() {
-    // The sink works, but stalls once, for `stall()`, after every producer
-    // is blocked on the full channel: a database that pauses. Nothing fails,
-    // so every record must be stored.
+    // The sink works, but pauses once, after every producer holds a record
+    // it could not send: a database that stalls. It pauses only as long as
+    // the job needs (`grader::hold`): while every producer simply waits on
+    // `send`, the pause ends at once; while one waits on a timer (a
+    // `send_timeout`, a `sleep` between `try_send`s), the sink stalls for
+    // `stall()` more, long enough for a producer that gives up on a slow
+    // send to give up. Nothing fails, so every record must be stored.
     let reads = Arc::new(AtomicUsize::new(0));
     let readers = three_readers(20, &reads);
     let seen = Arc::clone(&reads);
     let total = Arc::new(AtomicUsize::new(0));
     let sum = Arc::clone(&total);
+    let holds = Holds::new(Release::OldestFirst);
+    let pause = holds.clone();
     let mut stalled = false;
-    let result = run(
+    let result = holds.run(
         ID,
         "`run_job` with 3 readers of 20 records and a sink that stalls once, then works",
-        "Nothing fails here: the sink only pauses, and the consumer's loop ends when every \
-         `Sender` is gone.",
+        || {
+            "Nothing fails here: the sink only pauses, and the consumer's loop ends when every \
+             `Sender` is gone."
+                .to_owned()
+        },
         move || {
             run_job(readers, move |r| {
                 if !stalled {
                     stalled = true;
                     wait_for_reads(&seen, 1 + SLOTS + 3);
-                    thread::sleep(stall());
+                    if pause.until_the_others_wait() != Others::Waiting {
+                        thread::sleep(stall());
+                    }
                 }
                 sum.fetch_add(r as usize, Ordering::SeqCst);
                 Ok(())

@@ -99,11 +99,12 @@ verdict.check({ page: 'selftest' }, 'good.html was checked', goodChecks >= 20 ? 
 
 // Aligned lines (lib/align.mjs) on selftest/align/: good.html passes, bad.html
 // fails each check for its own defect. The pages sit beside copies of the
-// real theme/runnable-align.*.
+// real theme/runnable-align.* and theme/runnable.js (its translation helper,
+// loaded first as in the book).
 const alignDir = join(outDir, 'align');
 await mkdir(alignDir, { recursive: true });
 for (const file of ['good.html', 'bad.html']) await copyFile(join(here, 'selftest', 'align', file), join(alignDir, file));
-for (const file of ['runnable-align.js', 'runnable-align.css']) await copyFile(join(here, '..', 'theme', file), join(alignDir, file));
+for (const file of ['runnable.js', 'runnable-align.js', 'runnable-align.css']) await copyFile(join(here, '..', 'theme', file), join(alignDir, file));
 const alignRun = new Report({ log: () => {} });
 const alignServer = await serve(alignDir);
 const alignBrowser = await launch(opts.chromium);

@@ -15,23 +15,10 @@
         pairsWithLine: "Pairs with {pane} line {lines}: {code} (Enter moves there)",
         pairsWithLines: "Pairs with {pane} lines {lines}: {code} (Enter moves there)",
     };
-    var TRANSLATED = (function () {
-        var table = document.getElementById("runnable-strings");
-        try {
-            return (table && JSON.parse(table.textContent)) || {};
-        } catch (e) {
-            return {};
-        }
-    })();
-
-    // The string for `key` in the page's language (English when untranslated).
-    function t(key, values) {
-        var english = STRINGS[key];
-        var text = Object.prototype.hasOwnProperty.call(TRANSLATED, english) ? TRANSLATED[english] : english;
-        return text.replace(/\{([a-z_]+)\}/g, function (whole, name) {
-            return values && name in values ? String(values[name]) : whole;
-        });
-    }
+    // `t(key, values)`: the string for `key` in the page's language (English
+    // when untranslated), `{name}` filled from `values`; runnable.js, loaded
+    // first, has the helper.
+    var t = window.runnable.translator(STRINGS);
     var TEXT = {
         pairsWith: function (otherLabel, lines, code) {
             return t(lines.length === 1 ? "pairsWithLine" : "pairsWithLines", {

@@ -29,22 +29,10 @@
         noReason: "no reason given",
         noAnswer: "The runner did not answer.",
     };
-    var TRANSLATED = (function () {
-        var table = document.getElementById("runnable-strings");
-        try {
-            return (table && JSON.parse(table.textContent)) || {};
-        } catch (e) {
-            return {};
-        }
-    })();
-
-    function t(key, values) {
-        var english = STRINGS[key];
-        var text = Object.prototype.hasOwnProperty.call(TRANSLATED, english) ? TRANSLATED[english] : english;
-        return text.replace(/\{([a-z_]+)\}/g, function (whole, name) {
-            return values && name in values ? String(values[name]) : whole;
-        });
-    }
+    // `t(key, values)`: the string for `key` in the page's language (English
+    // when untranslated), `{name}` filled from `values`; runnable.js, loaded
+    // first, has the helper.
+    var t = window.runnable.translator(STRINGS);
 
     function el(tag, className, text) {
         var node = document.createElement(tag);

@@ -64,22 +64,10 @@
         progressWait: "Your progress is being graded already (another tab?): showing it when that ends…",
         progressSummary: "{done} of {total} exercises done.",
     };
-    var TRANSLATED = (function () {
-        var table = document.getElementById("runnable-strings");
-        try {
-            return (table && JSON.parse(table.textContent)) || {};
-        } catch (e) {
-            return {};
-        }
-    })();
-
-    function t(key, values) {
-        var english = STRINGS[key];
-        var text = Object.prototype.hasOwnProperty.call(TRANSLATED, english) ? TRANSLATED[english] : english;
-        return text.replace(/\{([a-z_]+)\}/g, function (whole, name) {
-            return values && name in values ? String(values[name]) : whole;
-        });
-    }
+    // `t(key, values)`: the string for `key` in the page's language (English
+    // when untranslated), `{name}` filled from `values`; runnable.js, loaded
+    // first, has the helper.
+    var t = window.runnable.translator(STRINGS);
 
     var STORE_KEY = "runnable-runner";
     var HEX48 = /^[0-9a-f]{48}$/;

@@ -17,6 +17,9 @@
         theAnswerIs: "The answer is {letter}.",
         startOver: "Start over",
     };
+    // The page's translations of every script's words, read once. A
+    // translated page carries them in <script id="runnable-strings">
+    // (mdbook-runnable writes it); an English page has none.
     var TRANSLATED = (function () {
         var table = document.getElementById("runnable-strings");
         try {
@@ -26,13 +29,24 @@
         }
     })();
 
-    function t(key, values) {
-        var english = STRINGS[key];
-        var text = Object.prototype.hasOwnProperty.call(TRANSLATED, english) ? TRANSLATED[english] : english;
-        return text.replace(/\{([a-z_]+)\}/g, function (whole, name) {
-            return values && name in values ? String(values[name]) : whole;
-        });
+    // The `t(key, values)` of a script whose words are the table `strings`:
+    // the string for `key` in the page's language (English when
+    // untranslated), each `{name}` filled from `values`.
+    function translator(strings) {
+        return function t(key, values) {
+            var english = strings[key];
+            var text = Object.prototype.hasOwnProperty.call(TRANSLATED, english) ? TRANSLATED[english] : english;
+            return text.replace(/\{([a-z_]+)\}/g, function (whole, name) {
+                return values && name in values ? String(values[name]) : whole;
+            });
+        };
     }
+
+    // The one helper every page script shares: book.toml's additional-js
+    // loads this script first, so the others find it here.
+    window.runnable = { translator: translator };
+
+    var t = translator(STRINGS);
 
     function letter(i) {
         return String.fromCharCode(65 + i);

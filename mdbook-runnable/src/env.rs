@@ -1,11 +1,17 @@
-//! What every renderer may need: the book root, and the exercise manifest of
-//! the workspace the book lives in (loaded once, on first use).
+//! What a renderer gets besides its directive's arguments: [`Env`], what
+//! every directive of a build reads (the book root, the settings, the
+//! catalogue, the exercise manifest); [`Site`], where the directive stands;
+//! and [`Found`], where it records what the build collects (commands,
+//! experiments, editable listings, exercise cards, warnings). Nothing here
+//! is set behind a caller's back: the site is an argument, the collector a
+//! `&mut`.
 
-use crate::commands::{self, Parsed, Place, Shown};
+use crate::commands::{self, Place, Shown};
 use crate::edit::Editable;
 use crate::experiments::Experiment;
+use crate::i18n::Catalogue;
 use manifest::{MANIFEST_PATH, Manifest};
-use std::cell::{Cell, OnceCell, RefCell};
+use std::cell::OnceCell;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -19,100 +25,123 @@ pub struct Env {
     /// root (`[preprocessor.runnable] experiments-dir`: a translated build's
     /// copies).
     pub experiments_dir: Option<PathBuf>,
+    /// Our own words in the book's language (empty in English: see i18n.rs).
+    pub catalogue: Catalogue,
+    /// Loaded on first use, by the first directive that needs it: a cache
+    /// (the same value whoever asks first), not state a caller sets.
     manifest: OnceCell<Result<(PathBuf, Manifest), String>>,
-    /// Exercise ids that got a card, to warn about ones the book never shows.
-    pub shown_exercises: RefCell<BTreeSet<String>>,
-    /// The page being expanded (`src/...md`) and the line of the directive
-    /// being rendered: where a command is shown.
-    pub page: RefCell<String>,
-    pub line: Cell<usize>,
-    /// Every command and grading command shown, in order.
-    pub shown_commands: RefCell<Vec<Shown>>,
-    /// Not errors, but worth a line on stderr (a starter read from disk).
-    pub warnings: RefCell<Vec<String>>,
-    /// Every experiment shown, checked, in order.
-    pub experiments: RefCell<Vec<Experiment>>,
-    /// Every editable listing, once per id, in order.
-    pub edits: RefCell<Vec<Editable>>,
 }
 
-impl Env {
-    pub fn new(book_root: &Path) -> Env {
-        Env {
-            book_root: book_root.to_path_buf(),
-            passthrough: Vec::new(),
-            experiments_dir: None,
-            manifest: OnceCell::new(),
-            shown_exercises: RefCell::new(BTreeSet::new()),
-            page: RefCell::new(String::new()),
-            line: Cell::new(0),
-            shown_commands: RefCell::new(Vec::new()),
-            warnings: RefCell::new(Vec::new()),
-            experiments: RefCell::new(Vec::new()),
-            edits: RefCell::new(Vec::new()),
-        }
-    }
+/// Where a directive stands.
+#[derive(Debug, Clone, Copy)]
+pub struct Site<'a> {
+    /// The page from the book root (`src/leak/index.md`): where a command is
+    /// shown, and the folder its `experiments.toml` is in.
+    pub file: &'a str,
+    /// The same page below `src/` (`leak/index.md`), as the exercise
+    /// manifest's `chapter` names it.
+    pub chapter: &'a Path,
+    /// The line of the directive's `{{`.
+    pub line: usize,
+}
 
-    fn place(&self) -> Place {
+impl Site<'_> {
+    pub fn place(&self) -> Place {
         Place {
-            file: self.page.borrow().clone(),
-            line: self.line.get(),
+            file: self.file.to_owned(),
+            line: self.line,
         }
     }
+}
 
-    /// Checks a `run=` command and records it; returns its id.
-    pub fn run_command(&self, text: &str) -> Result<String, String> {
-        let parsed = commands::parse(text, &self.book_root)?;
+/// What the directives of a build show, in the order they are rendered.
+#[derive(Debug, Default)]
+pub struct Found {
+    /// Exercise ids that got a card, to warn about ones the book never shows.
+    pub exercises: BTreeSet<String>,
+    /// Every command and grading command shown, in order.
+    pub commands: Vec<Shown>,
+    /// Not errors, but worth a line on stderr (a starter read from disk).
+    pub warnings: Vec<String>,
+    /// Every experiment shown, checked, in order.
+    pub experiments: Vec<Experiment>,
+    /// Every editable listing, once per id, in order.
+    pub edits: Vec<Editable>,
+}
+
+impl Found {
+    /// Checks a `run=` command shown at `site` and records it; returns its id.
+    pub fn run_command(&mut self, root: &Path, site: Site, text: &str) -> Result<String, String> {
+        let parsed = commands::parse(text, root)?;
         let id = parsed.id();
-        self.shown_commands.borrow_mut().push(Shown::Run {
+        self.commands.push(Shown::Run {
             parsed,
             text: text.to_owned(),
-            at: self.place(),
+            at: site.place(),
         });
         Ok(id)
     }
 
     /// Checks an output block's `cmd=` and records it with its file.
-    pub fn output_command(&self, text: &str, file: &str) -> Result<String, String> {
-        let parsed: Parsed = commands::parse(text, &self.book_root)?;
+    pub fn output_command(
+        &mut self,
+        root: &Path,
+        site: Site,
+        text: &str,
+        file: &str,
+    ) -> Result<String, String> {
+        let parsed = commands::parse(text, root)?;
         let id = parsed.id();
-        self.shown_commands.borrow_mut().push(Shown::Output {
+        self.commands.push(Shown::Output {
             parsed,
             text: text.to_owned(),
             file: file.to_owned(),
-            at: self.place(),
+            at: site.place(),
         });
         Ok(id)
     }
 
+    /// Records an exercise card and its grading command.
+    pub fn exercise(&mut self, site: Site, id: &str, command: &str) {
+        self.exercises.insert(id.to_owned());
+        self.commands.push(Shown::Exercise {
+            id: id.to_owned(),
+            command: command.to_owned(),
+            at: site.place(),
+        });
+    }
+
     /// Records a checked experiment; an id shown twice is an error (the
     /// runner selects by id).
-    pub fn record_experiment(&self, experiment: Experiment) -> Result<(), String> {
-        let mut all = self.experiments.borrow_mut();
-        if let Some(known) = all.iter().find(|e| e.id == experiment.id) {
+    pub fn experiment(&mut self, experiment: Experiment) -> Result<(), String> {
+        if let Some(known) = self.experiments.iter().find(|e| e.id == experiment.id) {
             return Err(format!(
                 "experiment `{}` is shown twice (also at {}): ids are unique in the book",
                 experiment.id, known.shown_at
             ));
         }
-        all.push(experiment);
+        self.experiments.push(experiment);
         Ok(())
     }
 
     /// The `data-edit-id` attribute (with its leading space) when the listing
-    /// `spec`, shown with the command `run`, is editable (see `edit.rs`), and
-    /// records it; an empty string when it is not. The same listing with the
-    /// same program is one entry however often it is shown.
-    pub fn edit_attribute(&self, spec: &crate::anchors::Spec, run: &str) -> Result<String, String> {
-        let Some(mut edit) = crate::edit::editable(&self.book_root, spec, run, self.place())?
-        else {
+    /// `spec`, shown at `site` with the command `run`, is editable (see
+    /// `edit.rs`), and records it; an empty string when it is not. The same
+    /// listing with the same program is one entry however often it is shown.
+    pub fn edit_attribute(
+        &mut self,
+        root: &Path,
+        site: Site,
+        spec: &crate::anchors::Spec,
+        run: &str,
+    ) -> Result<String, String> {
+        let Some(mut edit) = crate::edit::editable(root, spec, run, site.place())? else {
             return Ok(String::new());
         };
-        let mut all = self.edits.borrow_mut();
         let base = edit.id.clone();
         let mut n = 1;
         loop {
-            match all.iter().find(|e| e.id == edit.id) {
+            match self.edits.iter().find(|e| e.id == edit.id) {
                 Some(known) if known.command == edit.command => break,
                 Some(_) => {
                     n += 1;
@@ -120,21 +149,26 @@ impl Env {
                     edit.id = format!("{}{suffix}", &base[..base.len().min(64 - suffix.len())]);
                 }
                 None => {
-                    all.push(edit.clone());
+                    self.edits.push(edit.clone());
                     break;
                 }
             }
         }
         Ok(format!(" data-edit-id=\"{}\"", edit.id))
     }
+}
 
-    /// Records an exercise card's grading command.
-    pub fn exercise_command(&self, id: &str, command: &str) {
-        self.shown_commands.borrow_mut().push(Shown::Exercise {
-            id: id.to_owned(),
-            command: command.to_owned(),
-            at: self.place(),
-        });
+impl Env {
+    /// An English build's settings: no passthrough, experiments read from
+    /// the book root.
+    pub fn new(book_root: &Path) -> Env {
+        Env {
+            book_root: book_root.to_path_buf(),
+            passthrough: Vec::new(),
+            experiments_dir: None,
+            catalogue: Catalogue::default(),
+            manifest: OnceCell::new(),
+        }
     }
 
     /// The workspace root (where `exercises/exercises.toml` is, the book root

@@ -2,22 +2,10 @@
 //! mdBook's own (`{{#include}}`, ...) are left for mdBook's `links`.
 
 use crate::diagnostic::LineError;
-use crate::env::Env;
-use crate::render;
+use crate::env::{Env, Found, Site};
+use crate::render::{self, DirectiveName};
 use crate::scan;
 use std::path::Path;
-
-/// Our directive names.
-pub const OURS: &[&str] = &[
-    "exercise",
-    "compare",
-    "listing",
-    "output",
-    "quiz",
-    "progress",
-    "experiment",
-    "experiments",
-];
 
 /// mdBook's own, handled after us by its `links` preprocessor.
 pub const MDBOOK: &[&str] = &[
@@ -28,14 +16,22 @@ pub const MDBOOK: &[&str] = &[
     "title",
 ];
 
-/// `chapter` is the page's path below `src/`, used to check that an exercise
-/// card sits on the page the manifest names.
-pub fn expand(text: &str, chapter: Option<&Path>, env: &Env) -> Result<String, Vec<LineError>> {
+/// Expands the page `file` (from the book root, `src/leak/index.md`);
+/// `chapter` is the same page below `src/`, used to check that an exercise
+/// card sits on the page the manifest names. What the page shows is
+/// recorded in `found`.
+pub fn expand(
+    text: &str,
+    file: &str,
+    chapter: &Path,
+    env: &Env,
+    found: &mut Found,
+) -> Result<String, Vec<LineError>> {
     let mut out = String::with_capacity(text.len());
     let mut errors = Vec::new();
     let mut copied_up_to = 0;
-    for found in scan::directives(text, OURS) {
-        let directive = match found {
+    for scanned in scan::directives(text, is_ours) {
+        let directive = match scanned {
             Ok(d) => d,
             Err(e) => {
                 errors.push(e);
@@ -47,10 +43,10 @@ pub fn expand(text: &str, chapter: Option<&Path>, env: &Env) -> Result<String, V
             continue;
         }
         let line = directive.line;
-        if !OURS.contains(&name) {
+        let Ok(which) = name.parse::<DirectiveName>() else {
             errors.push(LineError::new(line, unknown(name)));
             continue;
-        }
+        };
         let line_start = text[..directive.range.start]
             .rfind('\n')
             .map_or(0, |i| i + 1);
@@ -63,8 +59,12 @@ pub fn expand(text: &str, chapter: Option<&Path>, env: &Env) -> Result<String, V
             ));
             continue;
         }
-        env.line.set(line);
-        match render::render(name, directive.args, env, chapter) {
+        let site = Site {
+            file,
+            chapter,
+            line,
+        };
+        match render::render(which, directive.args, env, site, found) {
             Ok(block) => {
                 out.push_str(&text[copied_up_to..directive.range.start]);
                 out.push_str(&indented(&block, indent));
@@ -98,13 +98,18 @@ fn indented(block: &str, indent: &str) -> String {
     out
 }
 
+fn is_ours(name: &str) -> bool {
+    name.parse::<DirectiveName>().is_ok()
+}
+
 fn unknown(name: &str) -> String {
+    let ours = DirectiveName::ALL.map(DirectiveName::as_str);
     let mut message = format!(
         "unknown directive `{{{{#{name}}}}}`: mdbook-runnable knows {} (and mdBook itself {})",
-        OURS.join(", "),
+        ours.join(", "),
         MDBOOK.join(", ")
     );
-    if let Some(close) = OURS.iter().find(|ours| edit_distance(name, ours) <= 2) {
+    if let Some(close) = ours.iter().find(|known| edit_distance(name, known) <= 2) {
         message.push_str(&format!("; did you mean `{{{{#{close}}}}}`?"));
     } else {
         message.push_str(

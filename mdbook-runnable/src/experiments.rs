@@ -14,7 +14,7 @@
 //! with [`Outcome::judge`].
 
 use crate::commands::{self, Place};
-use crate::i18n::fill;
+use crate::i18n::Catalogue;
 use crate::strings;
 use serde::{Deserialize, Serialize};
 use std::path::{Component, Path, PathBuf};
@@ -260,24 +260,21 @@ impl Outcome {
         }
     }
 
-    /// One line for the page: what the claim is.
-    pub fn describe(&self) -> Vec<String> {
+    /// The lines for the page, in the book's language: what the claim is.
+    pub fn describe(&self, catalogue: &Catalogue) -> Vec<String> {
         let mut lines = Vec::new();
         let code = |text: &str| format!("`{text}`");
         if let Some(e) = &self.compile_error {
-            lines.push(fill(strings::OUTCOME_NO_BUILD, &[("error", &code(e))]));
+            lines.push(catalogue.fill(strings::OUTCOME_NO_BUILD, &[("error", &code(e))]));
         }
         if let Some(status) = self.exit {
-            lines.push(fill(
-                strings::OUTCOME_EXIT,
-                &[("code", &status.to_string())],
-            ));
+            lines.push(catalogue.fill(strings::OUTCOME_EXIT, &[("code", &status.to_string())]));
         }
         for c in &self.contains {
-            lines.push(fill(strings::OUTCOME_CONTAINS, &[("text", &code(c))]));
+            lines.push(catalogue.fill(strings::OUTCOME_CONTAINS, &[("text", &code(c))]));
         }
         for c in &self.lacks {
-            lines.push(fill(strings::OUTCOME_LACKS, &[("text", &code(c))]));
+            lines.push(catalogue.fill(strings::OUTCOME_LACKS, &[("text", &code(c))]));
         }
         lines
     }

@@ -2,7 +2,7 @@
 //! `[output.html]` key, exits 0 and silently renders with its default config,
 //! which drops our CSS and JS: only the built HTML tells the truth.
 
-use crate::expand::OURS;
+use crate::render::DirectiveName;
 use std::path::{Path, PathBuf};
 
 /// The assets every book using this preprocessor needs.
@@ -44,6 +44,7 @@ pub fn check_built_html(book_dir: &Path) -> Result<(), Vec<String>> {
             problems.push(e);
         }
     }
+    problems.extend(loaded_before_helper(&js));
 
     for (key, constant) in [
         ("default-theme", "default_light_theme"),
@@ -176,7 +177,7 @@ fn attribute_values(html: &str) -> Vec<&str> {
 fn page_problems(name: &str, html: &str, hidelines: &[(String, String)]) -> Vec<String> {
     let mut problems = Vec::new();
     let prose = without_code(html);
-    for directive in OURS {
+    for directive in DirectiveName::ALL.map(DirectiveName::as_str) {
         if prose.contains(&format!("{{{{#{directive}")) {
             problems.push(format!(
                 "{name}: an unexpanded {{{{#{directive}}}}}: is [preprocessor.runnable] in book.toml?"
@@ -225,6 +226,22 @@ fn without_code(html: &str) -> String {
             None => return out,
         }
     }
+}
+
+/// The page scripts (`theme/runnable-*.js`) take their translation helper
+/// from `theme/runnable.js` (`window.runnable`) as they load: one listed
+/// before it would find none.
+fn loaded_before_helper(js: &[String]) -> Vec<String> {
+    let helper = js.iter().position(|p| p == REQUIRED_JS).unwrap_or(0);
+    js[..helper]
+        .iter()
+        .filter(|p| p.starts_with("theme/runnable-") && p.ends_with(".js"))
+        .map(|p| {
+            format!(
+                "additional-js lists {p} before {REQUIRED_JS}, whose translation helper it uses: list {REQUIRED_JS} first"
+            )
+        })
+        .collect()
 }
 
 /// The contents of `<code class="language-LANG ...">` blocks whose hidden-line
@@ -287,6 +304,25 @@ mod tests {
         .unwrap_err();
         assert!(err.contains("no such file"), "{err}");
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn the_page_scripts_load_after_the_helper() {
+        let list = |names: &[&str]| names.iter().map(|n| (*n).to_owned()).collect::<Vec<_>>();
+        let good = list(&[
+            "theme/runnable.js",
+            "theme/runnable-runner.js",
+            "theme/lang.js",
+        ]);
+        assert!(loaded_before_helper(&good).is_empty());
+        let bad = list(&[
+            "theme/lang.js",
+            "theme/runnable-align.js",
+            "theme/runnable.js",
+        ]);
+        let problems = loaded_before_helper(&bad);
+        assert_eq!(problems.len(), 1, "{problems:#?}");
+        assert!(problems[0].contains("theme/runnable-align.js before theme/runnable.js"));
     }
 
     #[test]

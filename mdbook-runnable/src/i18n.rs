@@ -4,9 +4,9 @@
 //! manifest's titles, tasks and hints, and chapter titles in it; a message
 //! without a translation stays English. The page scripts get their own
 //! table's translations in the page (`script_tag`). `po/README.md` has the
-//! workflow.
+//! workflow. The build's catalogue is `Env::catalogue`: every renderer gets
+//! it with the `Env` it already takes.
 
-use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -16,12 +16,6 @@ pub struct Catalogue {
     by_english: BTreeMap<String, String>,
     /// The messages whose `#:` references name a page script (`theme/`).
     for_scripts: BTreeMap<String, String>,
-}
-
-thread_local! {
-    // Set for the length of one build (`with`): every renderer translates
-    // through `tr` without a catalogue threaded through each signature.
-    static CURRENT: RefCell<Catalogue> = RefCell::new(Catalogue::default());
 }
 
 impl Catalogue {
@@ -110,12 +104,13 @@ impl Catalogue {
         format!("\n<script type=\"application/json\" id=\"runnable-strings\">{json}</script>\n")
     }
 
-    /// Makes this the catalogue of `tr` while `f` runs (one build, one thread).
-    pub fn with<T>(self, f: impl FnOnce() -> T) -> T {
-        let previous = CURRENT.with(|c| c.replace(self));
-        let result = f();
-        CURRENT.with(|c| c.replace(previous));
-        result
+    /// A table entry (`strings.rs`) translated, with each `{name}` filled.
+    pub fn fill(&self, template: &str, values: &[(&str, &str)]) -> String {
+        let mut out = self.get(template);
+        for (name, value) in values {
+            out = out.replace(&format!("{{{name}}}"), value);
+        }
+        out
     }
 }
 
@@ -160,25 +155,6 @@ fn unquote(s: &str) -> Result<String, String> {
     Ok(out)
 }
 
-/// `english` in the language of this build.
-pub fn tr(english: &str) -> String {
-    CURRENT.with(|c| c.borrow().get(english))
-}
-
-/// A table entry (`strings.rs`) translated, with each `{name}` filled.
-pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
-    let mut out = tr(template);
-    for (name, value) in values {
-        out = out.replace(&format!("{{{name}}}"), value);
-    }
-    out
-}
-
-/// The page scripts' translations for this build (empty in English).
-pub fn script_tag() -> String {
-    CURRENT.with(|c| c.borrow().script_tag())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -218,27 +194,18 @@ mod tests {
 
     #[test]
     fn fill_translates_then_fills_placeholders_and_english_is_the_default() {
+        let values = [("number", "2"), ("total", "5")];
         assert_eq!(
-            fill(
-                "Question {number} of {total}",
-                &[("number", "2"), ("total", "5")]
-            ),
+            Catalogue::default().fill("Question {number} of {total}", &values),
             "Question 2 of 5"
         );
         let c = Catalogue::parse(
             "msgid \"Question {number} of {total}\"\nmsgstr \"第 {number} 题，共 {total} 题\"\n",
         )
         .unwrap();
-        let filled = c.with(|| {
-            fill(
-                "Question {number} of {total}",
-                &[("number", "2"), ("total", "5")],
-            )
-        });
-        assert_eq!(filled, "第 2 题，共 5 题");
         assert_eq!(
-            tr("Question {number} of {total}"),
-            "Question {number} of {total}"
+            c.fill("Question {number} of {total}", &values),
+            "第 2 题，共 5 题"
         );
     }
 

@@ -1,7 +1,9 @@
 //! `mdbook-runnable`: the workbook's mdBook preprocessor. It expands
 //! `{{#exercise}}`, `{{#compare}}`, `{{#listing}}`, `{{#output}}`,
-//! `{{#quiz}}` and `{{#experiment}}` (see README.md) and fails the build, with `src/page.md:LINE`,
-//! on any reference that does not resolve.
+//! `{{#quiz}}`, `{{#progress}}`, `{{#experiment}}` and `{{#experiments}}`
+//! (see README.md) and fails the build, with `src/page.md:LINE`, on any
+//! reference that does not resolve. `main.rs` speaks mdBook's preprocessor
+//! protocol itself; [`process`] is the whole build.
 
 mod anchors;
 mod attrs;
@@ -22,37 +24,14 @@ pub mod strings;
 
 pub use commands::CommandManifest;
 pub use diagnostic::Diagnostic;
-pub use expand::OURS as DIRECTIVES;
 pub use experiments::ExperimentManifest;
 pub use html_check::check_built_html;
 pub use i18n::Catalogue;
 
+use env::{Env, Found};
+use mdbook_preprocessor::PreprocessorContext;
 use mdbook_preprocessor::book::Book;
-use mdbook_preprocessor::errors::{Error, Result};
-use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 use std::path::Path;
-
-/// The preprocessor, for use as a library (`MDBook::with_preprocessor`).
-pub struct Runnable;
-
-impl Preprocessor for Runnable {
-    fn name(&self) -> &str {
-        "runnable"
-    }
-
-    fn run(&self, ctx: &PreprocessorContext, book: Book) -> Result<Book> {
-        match process(ctx, book) {
-            Ok(processed) => Ok(processed.book),
-            Err(diagnostics) => Err(Error::msg(
-                diagnostics
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join("\n"),
-            )),
-        }
-    }
-}
 
 pub struct Processed {
     pub book: Book,
@@ -63,7 +42,7 @@ pub struct Processed {
 /// Expands every chapter. Directive paths are relative to `ctx.root`; the
 /// exercise manifest is found there or in a folder above it.
 pub fn process(ctx: &PreprocessorContext, mut book: Book) -> Result<Processed, Vec<Diagnostic>> {
-    let mut env = env::Env::new(&ctx.root);
+    let mut env = Env::new(&ctx.root);
     match ctx
         .config
         .get::<Vec<String>>("preprocessor.runnable.passthrough")
@@ -92,43 +71,42 @@ pub fn process(ctx: &PreprocessorContext, mut book: Book) -> Result<Processed, V
             }]);
         }
     }
-    let catalogue = catalogue(ctx, &env)?;
+    let mut found = Found::default();
+    env.catalogue = catalogue(ctx, &mut found.warnings)?;
     let src = &ctx.config.book.src;
     let mut diagnostics = Vec::new();
-    catalogue.with(|| {
-        book.for_each_chapter_mut(|chapter| {
-            let Some(page) = chapter.source_path.clone() else {
-                return; // a draft chapter: no file, no content
-            };
-            let file = src.join(&page).to_string_lossy().replace('\\', "/");
-            *env.page.borrow_mut() = file.clone();
-            match expand::expand(&chapter.content, Some(&page), &env) {
-                // A page with our blocks also gets the page scripts' words.
-                Ok(content) if content != chapter.content => {
-                    chapter.content = content + &i18n::script_tag();
-                }
-                Ok(_) => {}
-                Err(errors) => diagnostics.extend(errors.into_iter().map(|e| e.in_file(&file))),
+    book.for_each_chapter_mut(|chapter| {
+        let Some(page) = chapter.source_path.clone() else {
+            return; // a draft chapter: no file, no content
+        };
+        let file = src.join(&page).to_string_lossy().replace('\\', "/");
+        match expand::expand(&chapter.content, &file, &page, &env, &mut found) {
+            // A page with our blocks also gets the page scripts' words.
+            Ok(content) if content != chapter.content => {
+                chapter.content = content + &env.catalogue.script_tag();
             }
-        });
+            Ok(_) => {}
+            Err(errors) => diagnostics.extend(errors.into_iter().map(|e| e.in_file(&file))),
+        }
     });
-    let commands = command_manifest(&env);
+    let commands = command_manifest(&found);
     diagnostics.extend(commands.as_ref().err().cloned().unwrap_or_default());
     if !diagnostics.is_empty() {
         return Err(diagnostics);
     }
+    let Found {
+        exercises: shown,
+        mut warnings,
+        experiments,
+        edits,
+        ..
+    } = found;
     if let Ok(commands) = &commands {
-        let experiments = ExperimentManifest {
-            experiments: env.experiments.take(),
-        };
-        let edits = edit::EditManifest {
-            edits: env.edits.take(),
-        };
+        let experiments = ExperimentManifest { experiments };
+        let edits = edit::EditManifest { edits };
         write_manifests(ctx, commands, &experiments, &edits)?;
     }
-    let mut warnings = env.warnings.take();
     if let Some(manifest) = env.loaded_manifest() {
-        let shown = env.shown_exercises.borrow();
         for ex in manifest
             .exercises
             .iter()
@@ -147,7 +125,10 @@ pub fn process(ctx: &PreprocessorContext, mut book: Book) -> Result<Processed, V
 /// `PO_DIR/LANG.po`, PO_DIR from `[preprocessor.gettext] po-dir` as
 /// mdbook-gettext reads it (default `po`). English, or a language without a
 /// catalogue (with a warning), translates nothing.
-fn catalogue(ctx: &PreprocessorContext, env: &env::Env) -> Result<Catalogue, Vec<Diagnostic>> {
+fn catalogue(
+    ctx: &PreprocessorContext,
+    warnings: &mut Vec<String>,
+) -> Result<Catalogue, Vec<Diagnostic>> {
     let lang = match ctx.config.book.language.as_deref() {
         None | Some("" | "en") => return Ok(Catalogue::default()),
         Some(lang) => lang,
@@ -160,7 +141,7 @@ fn catalogue(ctx: &PreprocessorContext, env: &env::Env) -> Result<Catalogue, Vec
         .unwrap_or_else(|| "po".to_owned());
     let path = ctx.root.join(po_dir).join(format!("{lang}.po"));
     if !path.is_file() {
-        env.warnings.borrow_mut().push(format!(
+        warnings.push(format!(
             "book.language is {lang} but there is no {}: our own words stay English",
             path.display()
         ));
@@ -175,8 +156,8 @@ fn catalogue(ctx: &PreprocessorContext, env: &env::Env) -> Result<Catalogue, Vec
     })
 }
 
-fn command_manifest(env: &env::Env) -> Result<CommandManifest, Vec<Diagnostic>> {
-    commands::manifest(&env.shown_commands.borrow()).map_err(|errors| {
+fn command_manifest(found: &Found) -> Result<CommandManifest, Vec<Diagnostic>> {
+    commands::manifest(&found.commands).map_err(|errors| {
         errors
             .into_iter()
             .map(|(at, message)| Diagnostic {
@@ -252,7 +233,8 @@ pub fn collect(
     book_root: &Path,
     src_dir: &str,
 ) -> Result<(CommandManifest, ExperimentManifest), Vec<Diagnostic>> {
-    let env = env::Env::new(book_root);
+    let env = Env::new(book_root);
+    let mut found = Found::default();
     let src = book_root.join(src_dir);
     let mut pages = Vec::new();
     markdown_files(&src, &mut pages);
@@ -278,17 +260,16 @@ pub fn collect(
                 continue;
             }
         };
-        *env.page.borrow_mut() = file.clone();
-        if let Err(errors) = expand::expand(&text, Some(&page), &env) {
+        if let Err(errors) = expand::expand(&text, &file, &page, &env, &mut found) {
             diagnostics.extend(errors.into_iter().map(|e| e.in_file(&file)));
         }
     }
     if !diagnostics.is_empty() {
         return Err(diagnostics);
     }
-    let commands = command_manifest(&env)?;
+    let commands = command_manifest(&found)?;
     let experiments = ExperimentManifest {
-        experiments: env.experiments.take(),
+        experiments: found.experiments,
     };
     Ok((commands, experiments))
 }
@@ -311,9 +292,14 @@ pub fn expand_page(
     page: &str,
     markdown: &str,
 ) -> Result<String, Vec<Diagnostic>> {
-    let env = env::Env::new(book_root);
+    let env = Env::new(book_root);
     let file = format!("src/{page}");
-    *env.page.borrow_mut() = file.clone();
-    expand::expand(markdown, Some(Path::new(page)), &env)
-        .map_err(|errors| errors.into_iter().map(|e| e.in_file(&file)).collect())
+    expand::expand(
+        markdown,
+        &file,
+        Path::new(page),
+        &env,
+        &mut Found::default(),
+    )
+    .map_err(|errors| errors.into_iter().map(|e| e.in_file(&file)).collect())
 }

@@ -94,12 +94,12 @@ pub fn info_string(lang: &str, code: &str, playground: bool) -> String {
 
 /// The Markdown for "Run it: `cmd`", as HTML so backticks in `cmd` are safe.
 /// `id` is the command's id in the commands manifest: with the local runner,
-/// theme/runnable.js turns the line into a Run button.
-pub fn run_line(cmd: &str, id: &str) -> String {
+/// theme/runnable-runner.js turns the line into a Run button.
+pub fn run_line(cmd: &str, id: &str, catalogue: &crate::i18n::Catalogue) -> String {
     format!(
         "<p class=\"runnable-run\" data-command=\"{}\">{}</p>\n",
         escape_html(id),
-        crate::i18n::fill(
+        catalogue.fill(
             crate::strings::RUN_IT,
             &[("command", &format!("<code>{}</code>", escape_html(cmd)))]
         )

@@ -17,9 +17,12 @@ pub struct Directive<'a> {
 }
 
 /// Every directive outside code, in order. A directive that opens but never
-/// closes is an error only if it is one of `ours`: other `{{` text is none of
+/// closes is an error only if `is_ours(name)`: other `{{` text is none of
 /// our business.
-pub fn directives<'a>(text: &'a str, ours: &[&str]) -> Vec<Result<Directive<'a>, LineError>> {
+pub fn directives<'a>(
+    text: &'a str,
+    is_ours: impl Fn(&str) -> bool,
+) -> Vec<Result<Directive<'a>, LineError>> {
     let code = code_ranges(text);
     let in_code = |at: usize| code.iter().any(|r| r.contains(&at));
     let mut found = Vec::new();
@@ -55,7 +58,7 @@ pub fn directives<'a>(text: &'a str, ours: &[&str]) -> Vec<Result<Directive<'a>,
                 }));
                 from = end;
             }
-            None if ours.contains(&name) => {
+            None if is_ours(name) => {
                 found.push(Err(LineError::new(
                     line,
                     format!("{{{{#{name} ...}}}} is never closed with `}}}}`"),
@@ -110,8 +113,12 @@ mod tests {
 
     const OURS: &[&str] = &["listing", "exercise"];
 
+    fn ours(name: &str) -> bool {
+        OURS.contains(&name)
+    }
+
     fn names(text: &str) -> Vec<(String, usize)> {
-        directives(text, OURS)
+        directives(text, ours)
             .into_iter()
             .map(|d| {
                 let d = d.unwrap();
@@ -127,7 +134,7 @@ mod tests {
             names(text),
             [("exercise".to_owned(), 3), ("listing".to_owned(), 5)]
         );
-        let d = directives(text, OURS).pop().unwrap().unwrap();
+        let d = directives(text, ours).pop().unwrap().unwrap();
         assert_eq!(d.args, "\n  a.rs\n  run=\"x }}\"");
         assert!(text[d.range].ends_with("\"}}"));
     }
@@ -156,12 +163,12 @@ Use `{{#exercise a}}` inline, or
 
     #[test]
     fn reports_unclosed_directives_of_ours_only() {
-        let found = directives("{{#listing a.rs\n\nmore", OURS);
+        let found = directives("{{#listing a.rs\n\nmore", ours);
         assert_eq!(found.len(), 1);
         let err = found[0].clone().unwrap_err();
         assert_eq!(err.line, 1);
         assert!(err.message.contains("never closed"), "{}", err.message);
-        assert!(directives("{{#each items", OURS).is_empty());
-        assert!(directives("{{ not a directive }}", OURS).is_empty());
+        assert!(directives("{{#each items", ours).is_empty());
+        assert!(directives("{{ not a directive }}", ours).is_empty());
     }
 }

@@ -2,7 +2,7 @@
 //! current file (which the book would otherwise freeze at build time, fix
 //! included, even after `cargo xtask reset`).
 //!
-//! Where it comes from, in order (README.md, "The learner's loop"):
+//! Where it comes from, in order (this crate's README.md, `{{#exercise ID}}`):
 //! 1. the git blob recorded for the exercise in `exercises/starters.txt`
 //!    (what `cargo xtask reset` restores);
 //! 2. the committed file, `git show HEAD:exercises/src/ID.rs`;

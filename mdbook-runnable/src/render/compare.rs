@@ -4,13 +4,18 @@
 
 use crate::anchors::{Shown, Spec};
 use crate::attrs::Attrs;
-use crate::env::Env;
+use crate::env::{Env, Found, Site};
 use crate::markdown::{escape_html, fenced, info_string, run_line};
 use crate::pairs;
 
 const ATTRIBUTES: &[&str] = &["go", "rust", "go_run", "rust_run"];
 
-pub fn render(mut attrs: Attrs, env: &Env) -> Result<String, String> {
+pub fn render(
+    mut attrs: Attrs,
+    env: &Env,
+    site: Site,
+    found: &mut Found,
+) -> Result<String, String> {
     attrs.no_positional("compare")?;
     let go = attrs.take("go");
     let rust = attrs.take("rust");
@@ -36,15 +41,25 @@ pub fn render(mut attrs: Attrs, env: &Env) -> Result<String, String> {
         return Err(lonely.join("; "));
     }
     let mut out = String::from("<div class=\"runnable-compare\">\n");
-    out.push_str(&pane("go", "Go", &go, &go_shown, go_run.as_deref(), env)?);
-    out.push_str(&pane(
-        "rust",
-        "Rust",
-        &rust,
-        &rust_shown,
-        rust_run.as_deref(),
-        env,
-    )?);
+    let panes = [
+        Pane {
+            lang: "go",
+            label: "Go",
+            spec: &go,
+            shown: &go_shown,
+            run: go_run.as_deref(),
+        },
+        Pane {
+            lang: "rust",
+            label: "Rust",
+            spec: &rust,
+            shown: &rust_shown,
+            run: rust_run.as_deref(),
+        },
+    ];
+    for side in panes {
+        out.push_str(&pane(side, env, site, found)?);
+    }
     out.push_str("</div>\n");
     Ok(out)
 }
@@ -58,17 +73,26 @@ fn side<'a>(label: &'a str, spec: &'a Spec, marks: &'a [pairs::Mark]) -> pairs::
     }
 }
 
-fn pane(
-    lang: &str,
-    label: &str,
-    spec: &Spec,
-    shown: &Shown,
-    run: Option<&str>,
-    env: &Env,
-) -> Result<String, String> {
+/// One side of the comparison.
+struct Pane<'a> {
+    lang: &'a str,
+    label: &'a str,
+    spec: &'a Spec,
+    shown: &'a Shown,
+    run: Option<&'a str>,
+}
+
+fn pane(side: Pane, env: &Env, site: Site, found: &mut Found) -> Result<String, String> {
+    let Pane {
+        lang,
+        label,
+        spec,
+        shown,
+        run,
+    } = side;
     let code = &shown.code;
     let edit = match run {
-        Some(cmd) => env.edit_attribute(spec, cmd)?,
+        Some(cmd) => found.edit_attribute(&env.book_root, site, spec, cmd)?,
         None => String::new(),
     };
     // `data-pairs="close:3,4 spawn:7"`: theme/runnable-align.js links the lines.
@@ -84,8 +108,8 @@ fn pane(
     out.push_str(&fenced(&info_string(lang, code, false), code));
     out.push('\n');
     if let Some(cmd) = run {
-        let id = env.run_command(cmd)?;
-        out.push_str(&run_line(cmd, &id));
+        let id = found.run_command(&env.book_root, site, cmd)?;
+        out.push_str(&run_line(cmd, &id, &env.catalogue));
     }
     out.push_str("</div>\n");
     Ok(out)

@@ -3,8 +3,7 @@
 
 use crate::anchors;
 use crate::attrs::Attrs;
-use crate::env::Env;
-use crate::i18n::{fill, tr};
+use crate::env::{Env, Found, Site};
 use crate::markdown::{escape_html, fenced, inline_html};
 use crate::starter;
 use crate::strings;
@@ -12,7 +11,7 @@ use std::path::Path;
 
 const HINT_LABELS: [&str; 3] = [strings::HINT_1, strings::HINT_2, strings::HINT_3];
 
-pub fn render(attrs: Attrs, env: &Env, chapter: Option<&Path>) -> Result<String, String> {
+pub fn render(attrs: Attrs, env: &Env, site: Site, found: &mut Found) -> Result<String, String> {
     let id = attrs.one_positional(
         "exercise",
         "an exercise id, e.g. {{#exercise leak_coordinator}}",
@@ -31,14 +30,12 @@ pub fn render(attrs: Attrs, env: &Env, chapter: Option<&Path>) -> Result<String,
             }
         ));
     };
-    if let Some(chapter) = chapter {
-        if Path::new(&ex.chapter) != chapter {
-            return Err(format!(
-                "exercise `{id}` belongs on src/{} according to {}, not on this page: move the card or fix `chapter`",
-                ex.chapter,
-                manifest::MANIFEST_PATH
-            ));
-        }
+    if Path::new(&ex.chapter) != site.chapter {
+        return Err(format!(
+            "exercise `{id}` belongs on src/{} according to {}, not on this page: move the card or fix `chapter`",
+            ex.chapter,
+            manifest::MANIFEST_PATH
+        ));
     }
     if ex.hints.len() != HINT_LABELS.len() {
         return Err(format!(
@@ -52,13 +49,12 @@ pub fn render(attrs: Attrs, env: &Env, chapter: Option<&Path>) -> Result<String,
     // The starter as shipped, not the learner's file as it was at build time.
     let shipped = starter::shipped(root, &id, &starter_path)?;
     if let Some(warning) = shipped.warning {
-        env.warnings.borrow_mut().push(warning);
+        found.warnings.push(warning);
     }
     let starter =
         anchors::extract(&shipped.text, None).map_err(|e| format!("{starter_path}: {e}"))?;
     let solution = read_rust(root, &solution_path)?;
-    env.shown_exercises.borrow_mut().insert(id.clone());
-    env.exercise_command(&id, &ex.grade_command());
+    found.exercise(site, &id, &ex.grade_command());
 
     let id_html = escape_html(&id);
     // A write-the-test exercise says so first: the learner's file is a test.
@@ -74,22 +70,24 @@ pub fn render(attrs: Attrs, env: &Env, chapter: Option<&Path>) -> Result<String,
     let mut out = format!(
         "<div class=\"runnable-exercise\" id=\"exercise-{id_html}\" data-exercise=\"{id_html}\">\n\
          <p class=\"runnable-exercise-title\"><span class=\"runnable-tag\">{}</span> {}</p>\n\n",
-        tr(tag),
-        inline_html(&tr(&ex.title))
+        env.catalogue.get(tag),
+        inline_html(&env.catalogue.get(&ex.title))
     );
-    out.push_str(tr(&ex.task).trim());
+    out.push_str(env.catalogue.get(&ex.task).trim());
     out.push_str(&format!(
         "\n\n<ul class=\"runnable-exercise-facts\">\n\
          <li>{}</li>\n\
          <li>{}</li>\n\
          </ul>\n\
          <p class=\"runnable-label\">{}</p>\n\n",
-        fill(edit, &[("file", &code(&ex.file))]),
-        fill(strings::GRADE, &[("command", &code(&ex.grade_command()))]),
-        fill(starter_label, &[("file", &code(&starter_path))]),
+        env.catalogue.fill(edit, &[("file", &code(&ex.file))]),
+        env.catalogue
+            .fill(strings::GRADE, &[("command", &code(&ex.grade_command()))]),
+        env.catalogue
+            .fill(starter_label, &[("file", &code(&starter_path))]),
     ));
     out.push_str(&fenced("rust,ignore,noplayground", &starter));
-    // theme/runnable.js shows the learner's current file here, from the runner.
+    // theme/runnable-runner.js shows the learner's current file here, from the runner.
     out.push_str(&format!(
         "\n<div class=\"runnable-your-file\" data-file=\"{}\" hidden></div>\n\n",
         escape_html(&starter_path)
@@ -97,19 +95,20 @@ pub fn render(attrs: Attrs, env: &Env, chapter: Option<&Path>) -> Result<String,
     for (label, hint) in HINT_LABELS.iter().zip(&ex.hints) {
         out.push_str(&format!(
             "<details class=\"runnable-hint\">\n<summary>{}</summary>\n\n{}\n\n</details>\n",
-            tr(label),
-            tr(hint).trim()
+            env.catalogue.get(label),
+            env.catalogue.get(hint).trim()
         ));
     }
     out.push_str(&format!(
         "<p class=\"runnable-hint-cli\">{}</p>\n\
          <details class=\"runnable-solution\">\n\
          <summary>{}</summary>\n\n",
-        fill(
+        env.catalogue.fill(
             strings::HINT_CLI,
             &[("command", &code(&format!("cargo xtask hint {id}")))]
         ),
-        fill(strings::SOLUTION, &[("file", &code(&solution_path))]),
+        env.catalogue
+            .fill(strings::SOLUTION, &[("file", &code(&solution_path))]),
     ));
     out.push_str(&fenced("rust,ignore,noplayground", &solution));
     out.push_str("\n</details>\n</div>\n");

@@ -5,10 +5,8 @@
 //! runner on, runs the edited copy. Without JS everything stays readable.
 
 use crate::attrs::Attrs;
-use crate::commands::Place;
-use crate::env::Env;
+use crate::env::{Env, Found, Site};
 use crate::experiments::{FILE_NAME, Spec, diff};
-use crate::i18n::{fill, tr};
 use crate::markdown::{escape_html, fenced, inline_html};
 use crate::pairs;
 use crate::strings;
@@ -22,42 +20,50 @@ struct ExperimentFile {
     experiment: Vec<Spec>,
 }
 
-pub fn render_one(attrs: Attrs, env: &Env, chapter: Option<&Path>) -> Result<String, String> {
+pub fn render_one(
+    attrs: Attrs,
+    env: &Env,
+    site: Site,
+    found: &mut Found,
+) -> Result<String, String> {
     let id = attrs.one_positional(
         "experiment",
         "an experiment id, e.g. {{#experiment leak-no-close}}",
     )?;
     attrs.finish("experiment", &[])?;
-    let (path, text, file) = load(env, chapter)?;
+    let (path, text, file) = load(env, site)?;
     let spec = file
         .experiment
         .iter()
         .find(|e| e.id == id)
         .ok_or_else(|| format!("{path} has no experiment with id `{id}`"))?;
-    render_spec(spec, &path, &text, env)
+    render_spec(spec, &path, &text, env, site, found)
 }
 
-pub fn render_all(attrs: Attrs, env: &Env, chapter: Option<&Path>) -> Result<String, String> {
+pub fn render_all(
+    attrs: Attrs,
+    env: &Env,
+    site: Site,
+    found: &mut Found,
+) -> Result<String, String> {
     attrs.no_positional("experiments")?;
     attrs.finish("experiments", &[])?;
-    let (path, text, file) = load(env, chapter)?;
+    let (path, text, file) = load(env, site)?;
     if file.experiment.is_empty() {
         return Err(format!("{path}: no [[experiment]]"));
     }
     let mut out = String::new();
     for spec in &file.experiment {
-        out.push_str(&render_spec(spec, &path, &text, env)?);
+        out.push_str(&render_spec(spec, &path, &text, env, site, found)?);
         out.push('\n');
     }
     Ok(out)
 }
 
 /// The page's `experiments.toml`: its path from the book root, text and data.
-fn load(env: &Env, chapter: Option<&Path>) -> Result<(String, String, ExperimentFile), String> {
-    let page = env.page.borrow().clone();
-    let dir = Path::new(&page)
+fn load(env: &Env, site: Site) -> Result<(String, String, ExperimentFile), String> {
+    let dir = Path::new(site.file)
         .parent()
-        .filter(|_| chapter.is_some())
         .ok_or("experiments need a page of the book")?;
     let path = dir.join(FILE_NAME).to_string_lossy().replace('\\', "/");
     let base = env.experiments_dir.as_ref().unwrap_or(&env.book_root);
@@ -76,16 +82,20 @@ fn line_of(text: &str, id: &str) -> usize {
         .map_or(1, |i| i + 1)
 }
 
-fn render_spec(spec: &Spec, path: &str, text: &str, env: &Env) -> Result<String, String> {
+fn render_spec(
+    spec: &Spec,
+    path: &str,
+    text: &str,
+    env: &Env,
+    site: Site,
+    found: &mut Found,
+) -> Result<String, String> {
     let line = line_of(text, &spec.id);
-    let at = Place {
-        file: env.page.borrow().clone(),
-        line: env.line.get(),
-    };
     let checked = spec
-        .check(&env.book_root, at)
+        .check(&env.book_root, site.place())
         .map_err(|e| format!("{path}:{line}: experiment `{}`: {e}", spec.id))?;
-    env.record_experiment(checked)
+    found
+        .experiment(checked)
         .map_err(|e| format!("{path}:{line}: {e}"))?;
     let answer = spec.answer();
     let mut out = format!(
@@ -93,7 +103,8 @@ fn render_spec(spec: &Spec, path: &str, text: &str, env: &Env) -> Result<String,
          <p class=\"runnable-experiment-label\">{}</p>\n\n{}\n\n\
          <ol class=\"runnable-choices runnable-experiment-choices\">\n",
         escape_html(&spec.id),
-        fill(strings::TRY_IT, &[("title", &inline_html(&spec.title))]),
+        env.catalogue
+            .fill(strings::TRY_IT, &[("title", &inline_html(&spec.title))]),
         spec.question.trim()
     );
     for (i, choice) in spec.choices.iter().enumerate() {
@@ -110,7 +121,7 @@ fn render_spec(spec: &Spec, path: &str, text: &str, env: &Env) -> Result<String,
          <p class=\"runnable-experiment-feedback\" role=\"status\" hidden></p>\n\
          <div class=\"runnable-experiment-edit\">\n\
          <p class=\"runnable-experiment-step\">{}</p>\n\n",
-        fill(
+        env.catalogue.fill(
             strings::THE_EDIT,
             &[
                 ("file", &format!("<code>{}</code>", escape_html(&spec.file))),
@@ -131,9 +142,9 @@ fn render_spec(spec: &Spec, path: &str, text: &str, env: &Env) -> Result<String,
         "\n</div>\n<div class=\"runnable-experiment-claim\">\n\
          <p class=\"runnable-experiment-step\">{}</p>\n\
          <ul class=\"runnable-experiment-outcome\">\n",
-        tr(strings::WHAT_HAPPENS)
+        env.catalogue.get(strings::WHAT_HAPPENS)
     ));
-    for line in spec.outcome.describe() {
+    for line in spec.outcome.describe(&env.catalogue) {
         out.push_str(&format!("<li>{}</li>\n", inline_html(&line)));
     }
     out.push_str(&format!(

@@ -4,12 +4,17 @@
 
 use crate::anchors::Spec;
 use crate::attrs::Attrs;
-use crate::env::Env;
+use crate::env::{Env, Found, Site};
 use crate::markdown::{escape_html, fenced, info_string, language_of, run_line};
 
 const ATTRIBUTES: &[&str] = &["run", "playground"];
 
-pub fn render(mut attrs: Attrs, env: &Env) -> Result<String, String> {
+pub fn render(
+    mut attrs: Attrs,
+    env: &Env,
+    site: Site,
+    found: &mut Found,
+) -> Result<String, String> {
     let spec = attrs.one_positional(
         "listing",
         "a path, e.g. {{#listing go/leak/pipeline.go:leaky_job}}",
@@ -31,7 +36,7 @@ pub fn render(mut attrs: Attrs, env: &Env) -> Result<String, String> {
         spec.read(&env.book_root)?
     };
     let edit = match &run {
-        Some(cmd) if !playground => env.edit_attribute(&spec, cmd)?,
+        Some(cmd) if !playground => found.edit_attribute(&env.book_root, site, &spec, cmd)?,
         _ => String::new(),
     };
     let mut out = format!(
@@ -42,8 +47,8 @@ pub fn render(mut attrs: Attrs, env: &Env) -> Result<String, String> {
     out.push_str(&fenced(&info_string(lang, &code, playground), &code));
     out.push('\n');
     if let Some(cmd) = run {
-        let id = env.run_command(&cmd)?;
-        out.push_str(&run_line(&cmd, &id));
+        let id = found.run_command(&env.book_root, site, &cmd)?;
+        out.push_str(&run_line(&cmd, &id, &env.catalogue));
     }
     out.push_str("</div>\n");
     Ok(out)

@@ -9,12 +9,16 @@
 
 use crate::anchors;
 use crate::attrs::Attrs;
-use crate::env::Env;
-use crate::i18n::fill;
+use crate::env::{Env, Found, Site};
 use crate::markdown::{escape_html, fenced};
 use crate::strings;
 
-pub fn render(mut attrs: Attrs, env: &Env) -> Result<String, String> {
+pub fn render(
+    mut attrs: Attrs,
+    env: &Env,
+    site: Site,
+    found: &mut Found,
+) -> Result<String, String> {
     let path = attrs.one_positional(
         "output",
         "the output file, e.g. {{#output go/slices/testdata/alias.out cmd=\"...\"}}",
@@ -35,7 +39,7 @@ pub fn render(mut attrs: Attrs, env: &Env) -> Result<String, String> {
                 String::new(),
                 format!(
                     "<p class=\"runnable-label\">{}</p>\n",
-                    fill(
+                    env.catalogue.fill(
                         strings::CHECKED_BY,
                         &[("test", &format!("<code>{}</code>", escape_html(&test)))]
                     )
@@ -43,7 +47,7 @@ pub fn render(mut attrs: Attrs, env: &Env) -> Result<String, String> {
             )
         }
         None => {
-            let id = env.output_command(&cmd, &path)?;
+            let id = found.output_command(&env.book_root, site, &cmd, &path)?;
             (
                 format!(" data-command=\"{}\"", escape_html(&id)),
                 String::new(),

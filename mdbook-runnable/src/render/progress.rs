@@ -1,34 +1,33 @@
 //! `{{#progress}}`: the overview of every exercise, in book order, with a
 //! link to its card and its chapter. The state column is filled by
-//! theme/runnable.js from the local runner (`GET /api/progress`); without
+//! theme/runnable-runner.js from the local runner (`GET /api/progress`); without
 //! it the page names `cargo xtask progress`, which prints the same table.
 
 use crate::attrs::Attrs;
-use crate::env::Env;
-use crate::i18n::{fill, tr};
+use crate::env::{Env, Site};
 use crate::markdown::{escape_html, inline_html};
 use crate::strings;
 use std::path::Path;
 
-pub fn render(attrs: Attrs, env: &Env) -> Result<String, String> {
+pub fn render(attrs: Attrs, env: &Env, site: Site) -> Result<String, String> {
     attrs.finish("progress", &[])?;
     let (_, manifest) = env.manifest()?;
     if manifest.exercises.is_empty() {
         return Err(format!("{} lists no exercise", manifest::MANIFEST_PATH));
     }
-    let up = up_to_src(&env.page.borrow());
+    let up = up_to_src(site.file);
     let mut out = format!(
         "<div class=\"runnable-progress-page\">\n\
          <p class=\"runnable-progress-cli\">{}</p>\n\
          <table class=\"runnable-progress-table\">\n\
          <thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead>\n<tbody>\n",
-        fill(
+        env.catalogue.fill(
             strings::PROGRESS_CLI,
             &[("command", "<code>cargo xtask progress</code>")]
         ),
-        tr(strings::PROGRESS_EXERCISE),
-        tr(strings::PROGRESS_STATE),
-        tr(strings::PROGRESS_CHAPTER),
+        env.catalogue.get(strings::PROGRESS_EXERCISE),
+        env.catalogue.get(strings::PROGRESS_STATE),
+        env.catalogue.get(strings::PROGRESS_CHAPTER),
     );
     for ex in &manifest.exercises {
         let page = format!("{up}{}", html_path(&ex.chapter));
@@ -38,8 +37,12 @@ pub fn render(attrs: Attrs, env: &Env) -> Result<String, String> {
              <td><a href=\"{page}#exercise-{id}\">{}</a><br><code>{id}</code></td>\
              <td class=\"runnable-progress-state\">—</td>\
              <td><a href=\"{page}\">{}</a></td></tr>\n",
-            inline_html(&tr(&ex.title)),
-            inline_html(without_heading_id(&tr(&chapter_title(env, &ex.chapter)))),
+            inline_html(&env.catalogue.get(&ex.title)),
+            inline_html(without_heading_id(&env.catalogue.get(&chapter_title(
+                env,
+                site,
+                &ex.chapter
+            )))),
         ));
     }
     out.push_str("</tbody>\n</table>\n</div>\n");
@@ -62,15 +65,9 @@ fn html_path(chapter: &str) -> String {
 }
 
 /// The chapter page's first `# ` heading, else its path.
-fn chapter_title(env: &Env, chapter: &str) -> String {
-    let src = env
-        .page
-        .borrow()
-        .split('/')
-        .next()
-        .unwrap_or("src")
-        .to_owned();
-    std::fs::read_to_string(env.book_root.join(&src).join(Path::new(chapter)))
+fn chapter_title(env: &Env, site: Site, chapter: &str) -> String {
+    let src = site.file.split('/').next().unwrap_or("src");
+    std::fs::read_to_string(env.book_root.join(src).join(Path::new(chapter)))
         .ok()
         .and_then(|text| {
             text.lines()

@@ -8,7 +8,6 @@
 use crate::anchors::{self, Spec};
 use crate::attrs::Attrs;
 use crate::env::Env;
-use crate::i18n::fill;
 use crate::markdown::{escape_html, fenced, info_string, inline_html, language_of};
 use crate::strings;
 use serde::Deserialize;
@@ -76,7 +75,7 @@ fn render_question(q: &Question, number: usize, total: usize, env: &Env) -> Resu
     let mut out = format!(
         "<div class=\"runnable-question\" data-answer=\"{answer}\">\n\
          <p class=\"runnable-question-label\">{}</p>\n\n{}\n\n",
-        fill(
+        env.catalogue.fill(
             strings::QUESTION_OF,
             &[
                 ("number", &number.to_string()),
@@ -108,8 +107,8 @@ fn render_question(q: &Question, number: usize, total: usize, env: &Env) -> Resu
          <details class=\"runnable-explanation\">\n\
          <summary>{}</summary>\n\
          <p class=\"runnable-answer\">{}</p>\n\n{}\n\n</details>\n</div>\n",
-        fill(strings::ANSWER_AND_EXPLANATION, &[]),
-        fill(
+        env.catalogue.fill(strings::ANSWER_AND_EXPLANATION, &[]),
+        env.catalogue.fill(
             strings::THE_ANSWER_IS,
             &[
                 ("letter", &format!("<strong>{}</strong>", letter(answer))),

@@ -150,7 +150,9 @@ pub fn test_binaries(cargo_json: &str) -> BTreeMap<String, PathBuf> {
         .collect()
 }
 
-/// What one `cargo test --message-format=json` run said.
+/// What a grading saw: the compiler's errors and warnings (from the JSON of
+/// `cargo build --tests --message-format=json`) and libtest's verdicts (from
+/// the text the test programs print), each read by [`parse_output`].
 #[derive(Default)]
 pub struct RunOutput {
     /// Compiler errors by package name (`grade_<id>`), rendered.
@@ -164,7 +166,9 @@ pub struct RunOutput {
     pub test_time: Duration,
 }
 
-/// Splits Cargo's JSON lines from the test binaries' libtest text.
+/// Reads Cargo's JSON messages and libtest's text. `grade` calls it twice:
+/// once on the build's JSON (errors, warnings), once on the test programs'
+/// joined output (verdicts); a line that is not JSON is read as libtest's.
 pub fn parse_output(stdout: &str) -> RunOutput {
     let mut run = RunOutput::default();
     let mut libtest = String::new();

@@ -27,7 +27,14 @@
 //!
 //! Where `/proc` does not tell (not Linux), a held thread is let go after a
 //! quarter of the watchdog's limit: the checks still catch a job that does
-//! not join, and a right job waits that long.
+//! not join, and a right job waits that long. On a busy machine that bound
+//! is stretched, as the watchdog's own limit is (see `Bound`).
+//!
+//! A thread counts as waiting only in a `futex` wait (how threads wait for
+//! each other), and two scans that agree are confirmed by a third after a
+//! pause: a thread of the call can also wait, for a moment, on something
+//! outside it (the allocator's lock held by another test's thread, the
+//! kernel's lock on the address space while a thread ends).
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -38,6 +45,11 @@ use std::time::{Duration, Instant};
 /// on its bound (see `Holds::hold_here`).
 const MIN_SCANS: u32 = 20;
 
+/// The bounds of the pause that confirms a quiet call (see
+/// `Holds::still_quiet`).
+const CONFIRM_AT_LEAST: Duration = Duration::from_millis(2);
+const CONFIRM_AT_MOST: Duration = Duration::from_millis(30);
+
 /// Which held thread goes first when the call is waiting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Release {
@@ -45,6 +57,17 @@ pub enum Release {
     OldestFirst,
     /// The thread that was watched (or held) last goes first.
     NewestFirst,
+}
+
+/// What the other threads of a call were doing ([`Holds::until_the_others_wait`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Others {
+    /// Every one of them waits for another thread, without a deadline.
+    Waiting,
+    /// One of them was seen waiting with a deadline, or sleeping.
+    OnATimer,
+    /// Neither was seen within the bound, or `/proc` does not tell.
+    Unknown,
 }
 
 impl Release {
@@ -156,10 +179,14 @@ impl Holds {
         // where /proc tells, no fewer than MIN_SCANS looks at the call, so
         // that a thread starved of a core on a busy machine does not give up
         // before it has seen anything.
-        let deadline = Instant::now() + crate::limit() / 4;
+        let mut bound = Bound::new();
         let mut scans = 0;
-        let mut quiet_before: Option<Vec<(String, String)>> = None;
+        let mut quiet_before: Option<Vec<Waiting>> = None;
+        // The longest pass of this loop so far: how long this machine takes
+        // right now to give a sleeping thread its core back.
+        let mut slowest_pass = Duration::ZERO;
         loop {
+            let pass_started = Instant::now();
             let my_turn = {
                 let state = lock(&self.0.state);
                 if state.returned {
@@ -177,25 +204,65 @@ impl Holds {
                 first == Some(&&me)
             };
             let observable = self.0.named.load(Ordering::SeqCst);
-            if Instant::now() >= deadline && (!observable || scans >= MIN_SCANS) {
+            if (!observable || scans >= MIN_SCANS) && bound.reached() {
                 break;
             }
             if my_turn && observable {
                 // Two scans in a row that see the same waits: a thread woken
                 // between the two would read "running" in the second.
-                let now = self.waiting_threads();
+                let now = self.waiting_threads(&me);
                 scans += 1;
-                if now.is_some() && now == quiet_before {
+                if now.is_some() && now == quiet_before && self.still_quiet(&me, &now, slowest_pass)
+                {
                     break;
                 }
                 quiet_before = now;
             }
             thread::sleep(Duration::from_millis(1));
+            slowest_pass = slowest_pass.max(pass_started.elapsed());
         }
         let mut state = lock(&self.0.state);
         state.held.retain(|t| *t != me);
         state.watched.retain(|t| *t != me);
         state.let_go.push(me);
+    }
+
+    /// Called by the check's code on any thread of the call, the caller's
+    /// included: returns as soon as every *other* thread of the call waits
+    /// without a deadline ([`Others::Waiting`]), or once one of them is seen
+    /// waiting with one ([`Others::OnATimer`]: a `send_timeout`, a `sleep`),
+    /// or after a quarter of the watchdog's limit ([`Others::Unknown`]; at
+    /// once where `/proc` does not tell). Nothing is held: a check uses it
+    /// to stall only a job that is not simply waiting, e.g. a sink that
+    /// pauses only when a producer waits on a timer, which a slow database
+    /// would make it give up on.
+    pub fn until_the_others_wait(&self) -> Others {
+        if !self.0.named.load(Ordering::SeqCst) {
+            return Others::Unknown;
+        }
+        let me = thread_id();
+        let mut bound = Bound::new();
+        let mut quiet_before: Option<Vec<Waiting>> = None;
+        let mut slowest_pass = Duration::ZERO;
+        let mut scans = 0;
+        let timers_before = lock(&self.0.state).saw_timer;
+        loop {
+            let pass_started = Instant::now();
+            let now = self.waiting_threads(&me);
+            scans += 1;
+            if !timers_before && lock(&self.0.state).saw_timer {
+                return Others::OnATimer;
+            }
+            if now.is_some() && now == quiet_before && self.still_quiet(&me, &now, slowest_pass) {
+                return Others::Waiting;
+            }
+            if scans >= MIN_SCANS && bound.reached() {
+                return Others::Unknown;
+            }
+            quiet_before = now;
+            thread::sleep(Duration::from_millis(1));
+            slowest_pass = slowest_pass.max(pass_started.elapsed());
+        }
     }
 
     /// Called by the check's code on a thread of the call that will be
@@ -235,16 +302,34 @@ impl Holds {
         lock(&self.0.state).saw_timer
     }
 
-    /// Every thread of the call that is not held, with its `syscall` line,
-    /// if each of them waits without a deadline; `None` if one runs, sleeps
-    /// or waits with a deadline, or the kernel does not tell.
-    fn waiting_threads(&self) -> Option<Vec<(String, String)>> {
+    /// Whether the waits seen twice are still the same after a pause: the
+    /// same threads, in the same calls, none of them run since. Two scans a
+    /// millisecond apart can both catch a thread of the call that waits for
+    /// something *outside* the call: a lock of the allocator held by another
+    /// test's thread that lost its core (a thread that ends frees its
+    /// thread-locals), a kernel lock of the address space. That wait ends as
+    /// soon as the other thread runs again, so the pause is three times the
+    /// longest pass of the hold loop so far: about 3 ms on an idle machine,
+    /// the time a preempted thread waits for a core on a busy one.
+    fn still_quiet(&self, me: &str, seen: &Option<Vec<Waiting>>, slowest_pass: Duration) -> bool {
+        let pause = (slowest_pass * 3).clamp(CONFIRM_AT_LEAST, CONFIRM_AT_MOST);
+        thread::sleep(pause);
+        let again = self.waiting_threads(me);
+        again.is_some() && again == *seen
+    }
+
+    /// Every thread of the call that is not held, with its `syscall` line
+    /// and how many times it has been given a core, if each of them waits
+    /// for another thread without a deadline; `None` if one runs, sleeps,
+    /// waits with a deadline or in any call but a `futex` wait, or the
+    /// kernel does not tell.
+    fn waiting_threads(&self, me: &str) -> Option<Vec<Waiting>> {
         let held = lock(&self.0.state).held.clone();
         let mut waiting = Vec::new();
         let mut all_waiting = true;
         for task in std::fs::read_dir("/proc/self/task").ok()?.flatten() {
             let tid = task.file_name().to_string_lossy().into_owned();
-            if held.contains(&tid) {
+            if held.contains(&tid) || tid == me {
                 continue;
             }
             let dir = task.path();
@@ -265,24 +350,68 @@ impl Holds {
             if crate::timers::timed_wait(&line).is_some() {
                 lock(&self.0.state).saw_timer = true;
                 all_waiting = false;
-            } else if !blocked_without_deadline(&line) {
+            } else if !crate::busy::in_a_futex_wait(&line) {
+                // Running, or in a call that is not a wait for another
+                // thread (`munmap`, `madvise` while a thread ends, a `read`).
                 all_waiting = false;
             }
-            waiting.push((tid, line));
+            let runs = std::fs::read_to_string(dir.join("schedstat"))
+                .ok()
+                .and_then(|s| s.split_whitespace().nth(2)?.parse::<u64>().ok());
+            let Some(runs) = runs else {
+                all_waiting = false;
+                continue;
+            };
+            waiting.push(Waiting { tid, line, runs });
         }
         waiting.sort();
         all_waiting.then_some(waiting)
     }
 }
 
-/// A `syscall` line of a thread blocked in a system call (its number first,
-/// not `running` or `-1`), on no timer.
-fn blocked_without_deadline(line: &str) -> bool {
-    let blocked = line
-        .split_whitespace()
-        .next()
-        .is_some_and(|nr| nr.parse::<u64>().is_ok());
-    blocked && crate::timers::timed_wait(line).is_none()
+/// How long a thread is held at most: a quarter of the watchdog's limit,
+/// stretched once, when it is reached, by how slow the machine is right now
+/// (`busy::slowdown`), as the watchdog stretches its own. A job that pushes
+/// hundreds of records through a small channel needs hundreds of wake-ups,
+/// and at a load of 30 on 2 cores that took longer than a quarter of a
+/// second: a held thread let go while the job was still busy saw the job as
+/// it was before it finished (a cancel not yet made).
+struct Bound {
+    started: Instant,
+    allowed: Duration,
+    stretched: bool,
+}
+
+impl Bound {
+    fn new() -> Bound {
+        Bound {
+            started: Instant::now(),
+            allowed: crate::limit() / 4,
+            stretched: false,
+        }
+    }
+
+    fn reached(&mut self) -> bool {
+        if self.started.elapsed() < self.allowed {
+            return false;
+        }
+        if !self.stretched {
+            self.stretched = true;
+            self.allowed = self.allowed.mul_f64(crate::busy::slowdown());
+            return self.started.elapsed() >= self.allowed;
+        }
+        true
+    }
+}
+
+/// A thread of the call seen waiting: its kernel id, its `syscall` line, and
+/// how many times it has been given a core (a thread woken and asleep again
+/// at the same place reads the same line, but not the same count).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct Waiting {
+    tid: String,
+    line: String,
+    runs: u64,
 }
 
 /// This thread's kernel id.
@@ -336,34 +465,88 @@ mod tests {
         assert!(holds.outlived());
     }
 
+    /// The caller learns whether the thread it started waits for it, or
+    /// waits on a timer.
+    #[test]
+    fn the_caller_sees_whether_the_others_wait_or_watch_a_clock() {
+        if !cfg!(target_os = "linux") {
+            return;
+        }
+        for timed in [false, true] {
+            let holds = Holds::new(Release::OldestFirst);
+            let h = holds.clone();
+            let seen = holds.run("grader", "a job that waits", String::new, move || {
+                let (tx, rx) = std::sync::mpsc::channel::<()>();
+                let waiter = thread::spawn(move || {
+                    if timed {
+                        let _ = rx.recv_timeout(Duration::from_secs(5));
+                    } else {
+                        let _ = rx.recv();
+                    }
+                });
+                let seen = h.until_the_others_wait();
+                drop(tx);
+                waiter.join().unwrap();
+                seen
+            });
+            let expected = if timed {
+                Others::OnATimer
+            } else {
+                Others::Waiting
+            };
+            assert_eq!(seen, expected, "timed: {timed}");
+        }
+    }
+
     /// A job that joins one of two held threads and leaves the other is
     /// caught in one of the two orders.
     #[test]
     fn one_order_catches_a_job_that_joins_only_one_thread() {
         let mut caught = 0;
         for release in Release::BOTH {
-            let holds = Holds::new(release);
-            let (h1, h2) = (holds.clone(), holds.clone());
-            holds.run("grader", "a half-joining job", String::new, move || {
-                let (first_tx, first_rx) = std::sync::mpsc::channel::<()>();
-                let joined = thread::spawn(move || {
-                    h1.hold_here();
-                    drop(first_tx);
-                });
-                // The detached one is held second: wait until the first is.
-                while lock(&h2.0.state).held.is_empty() {
-                    thread::sleep(Duration::from_millis(1));
-                }
-                let h3 = h2.clone();
-                thread::spawn(move || h3.hold_here());
-                while lock(&h2.0.state).held.len() < 2 {
-                    thread::sleep(Duration::from_millis(1));
-                }
-                let _ = first_rx.recv();
-                joined.join().unwrap();
-            });
-            caught += usize::from(holds.outlived());
+            // The job sleeps (a timer: not waiting for anyone) until both of
+            // its threads are held. On a busy machine the first may reach its
+            // bound and be let go before the second is even started: that
+            // run shows nothing, and is run again.
+            let outlived = (0..5).find_map(|_| half_joining_job(release));
+            caught += usize::from(outlived.expect("5 runs, each with a thread let go early"));
         }
         assert_eq!(caught, 1);
+    }
+
+    /// One run of a job that joins the first thread it starts and not the
+    /// second: whether it outlived a held thread, or `None` if the first was
+    /// let go before the second was held.
+    fn half_joining_job(release: Release) -> Option<bool> {
+        let holds = Holds::new(release);
+        let (h1, h2) = (holds.clone(), holds.clone());
+        let both_held = holds.run("grader", "a half-joining job", String::new, move || {
+            let (first_tx, first_rx) = std::sync::mpsc::channel::<()>();
+            let joined = thread::spawn(move || {
+                h1.hold_here();
+                drop(first_tx);
+            });
+            // The detached one is held second: wait until the first is.
+            while lock(&h2.0.state).held.is_empty() {
+                thread::sleep(Duration::from_millis(1));
+            }
+            let h3 = h2.clone();
+            thread::spawn(move || h3.hold_here());
+            let both_held = loop {
+                let state = lock(&h2.0.state);
+                if state.held.len() >= 2 {
+                    break true;
+                }
+                if !state.let_go.is_empty() {
+                    break false;
+                }
+                drop(state);
+                thread::sleep(Duration::from_millis(1));
+            };
+            let _ = first_rx.recv();
+            joined.join().unwrap();
+            both_held
+        });
+        both_held.then(|| holds.outlived())
     }
 }
