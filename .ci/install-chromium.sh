@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs Debian's Chromium and ChromeDriver for the browser test (e2e/,
-# `cargo xtask e2e`). Idempotent: a fast no-op when both are installed.
+# `cargo dev e2e`). Idempotent: a fast no-op when both are installed.
 # Only Debian's packages, through apt: never a browser download of its own.
 set -euo pipefail
 

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the translated books need on Debian (po/README.md): GNU
-# gettext (`msgmerge`, for `cargo xtask i18n update`) and a CJK font, so that
+# gettext (`msgmerge`, for `cargo dev i18n update`) and a CJK font, so that
 # the browser test renders the Chinese pages with real glyphs, not boxes.
 # Idempotent: a fast no-op when both are there. mdbook-i18n-helpers itself
-# is a cargo install that `cargo xtask i18n` does when it is missing.
+# is a cargo install that `cargo dev i18n` does when it is missing.
 set -euo pipefail
 
 # grep -c, not -q: an early exit would kill fc-list and fail the pipeline.

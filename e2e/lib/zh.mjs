@@ -224,7 +224,7 @@ export async function runZhSuite({ bookDir, outDir, chromium, only = [], root = 
   const zhDir = join(bookDir, LANG);
   const built = await stat(join(zhDir, 'toc.html')).then(() => true, () => false);
   if (!report.check({ page: `book/${LANG}` }, 'is built', built ? [] : [
-    `${zhDir} has no toc.html: build it with \`cargo xtask i18n build ${LANG}\` (cargo xtask test and e2e do)`,
+    `${zhDir} has no toc.html: build it with \`cargo dev i18n build ${LANG}\` (cargo dev test and e2e do)`,
   ])) return;
 
   let pages = await chapterPages(zhDir);

@@ -51,7 +51,7 @@ func TestValueDoesNotHaveAPointerReceiverMethod(t *testing.T) {
 }
 
 // goCommand runs the go command found on PATH (the one running `go test`, when
-// run by `go test` or `cargo xtask go`) from the module root, with the
+// run by `go test` or `cargo dev go`) from the module root, with the
 // environment of the test (GOFLAGS, GOPROXY, GOTOOLCHAIN are inherited).
 func goCommand(t *testing.T, args ...string) (string, error) {
 	t.Helper()

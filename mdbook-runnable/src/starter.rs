@@ -38,7 +38,7 @@ pub fn shipped(root: &Path, id: &str, file: &str) -> Result<Shipped, String> {
             )),
             None => Some(format!(
                 "{LIST} has no line for `{id}`: the card shows {file} as committed at HEAD \
-                 (maintainers: `cargo xtask bless-starters`)"
+                 (maintainers: `cargo dev bless-starters`)"
             )),
         };
         return Ok(Shipped { text, warning });

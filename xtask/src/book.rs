@@ -1,5 +1,5 @@
-//! The book: the pinned mdBook and the build that CI checks (`serve` is
-//! in `serve.rs`).
+//! The book: the pinned mdBook (`serve` is in `serve.rs`; the checked
+//! build is the maintainers' `cargo dev book`, `devtools/src/book.rs`).
 
 use crate::process;
 use std::path::Path;
@@ -29,30 +29,4 @@ pub fn ensure_mdbook(root: &Path) -> Result<(), String> {
         "cargo",
         &["install", "mdbook", "--locked", "--version", MDBOOK_VERSION],
     )
-}
-
-/// Builds the book and checks the HTML for what `book.toml` promises: a
-/// misspelled `[output.html]` key makes mdBook fall back to its defaults with
-/// exit status 0, so the exit status alone proves nothing.
-pub fn build_and_check(root: &Path) -> Result<(), String> {
-    ensure_mdbook(root)?;
-    process::run(root, "mdbook", &["build"])?;
-    // Through the preprocessor's binary, not as a library: the learner's
-    // commands are this crate too, and must not wait for mdBook's crates.
-    process::run(
-        root,
-        "cargo",
-        &[
-            "run",
-            "-q",
-            "-p",
-            "mdbook-runnable",
-            "--",
-            "check-html",
-            "book",
-        ],
-    )
-    .map_err(|e| format!("the built book does not look as book.toml promises: {e}"))?;
-    println!("book: built and checked");
-    Ok(())
 }

@@ -1,36 +1,15 @@
-//! `cargo xtask i18n`: the book in other languages, kept in step with the
-//! English by gettext. The workflow, for translators and maintainers, is in
-//! `po/README.md`; the words, in `po/GLOSSARY.md`.
-//!
-//! - The template is every English message of the book: mdbook-xgettext's
-//!   paragraphs, headings, list items and table cells, minus the directive
-//!   lines (`{{#listing ...}}`: a translated page keeps them because they are
-//!   not in the catalogue, so no translator can change one), plus the quizzes'
-//!   prompts, choices and explanations and the guided experiments' titles,
-//!   questions, choices and explanations (`quiz.rs`), plus our own words: the
-//!   preprocessor's and the page scripts' string tables and the exercise
-//!   manifest's titles, tasks and hints (`ui.rs`). It is generated into
-//!   `target/i18n/messages.pot`, never committed: it is always the English as
-//!   it is now.
-//! - `po/LANG.po` is the catalogue, committed. `update` merges the template
-//!   into it with GNU gettext's `msgmerge` (a changed English sentence becomes
-//!   a fuzzy entry holding the old translation); `check` fails unless every
-//!   message of the template is translated and none is fuzzy.
-//! - `build` builds `book/LANG/` with mdbook-gettext as a preprocessor
-//!   (`book.toml`), through a build copy of the catalogue that also maps each
-//!   `{{#quiz src/CH/quiz.toml}}` to a translated copy of the quiz, and
-//!   `[preprocessor.runnable] experiments-dir` pointing at translated copies
-//!   of the experiments.
+//! The translated book's build configuration, which `cargo xtask serve
+//! --lang LANG` needs: the build copy of `po/LANG.po` and the translated
+//! quizzes and experiments under `target/i18n/LANG/` (`prepare`). The rest
+//! of the translation workflow (extract, `update`, `check`, `build`) is the
+//! maintainers' `cargo dev i18n` (`devtools/src/i18n.rs`, `po/README.md`).
 
-mod catalogue;
-mod po;
-mod quiz;
-mod ui;
+pub mod po;
+pub mod quiz;
 
 use crate::{book, process};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 /// mdbook-i18n-helpers (mdbook-xgettext, mdbook-gettext), built for mdBook 0.5.
 pub const HELPERS_VERSION: &str = "0.4.0";
@@ -38,68 +17,13 @@ pub const HELPERS_VERSION: &str = "0.4.0";
 /// Every translation of the book; each has `po/LANG.po`.
 pub const LANGUAGES: &[&str] = &["zh-CN"];
 
-const USAGE: &str = "\
-usage: cargo xtask i18n <update|check|build> [LANG]
-  update [LANG]  after an English edit: extract the English messages and merge
-                 them into po/LANG.po (changed ones become fuzzy); then
-                 translate every fuzzy or empty entry and run `check`
-  check [LANG]   fail unless every message is translated and none is fuzzy;
-                 prints the translated percentage
-  build [LANG]   build book/LANG/ (a partial translation builds too)
-LANG: one of the languages in po/ (default: all of them)";
-
-pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
-    let languages = match args.get(1) {
-        Some(lang) if LANGUAGES.contains(&lang.as_str()) => vec![lang.as_str()],
-        Some(lang) => {
-            return Err(format!(
-                "no translation `{lang}`; the languages are: {}",
-                LANGUAGES.join(", ")
-            ));
-        }
-        None => LANGUAGES.to_vec(),
-    };
-    match args.first().map(String::as_str) {
-        Some("update") => languages.iter().try_for_each(|lang| update(root, lang)),
-        Some("check") => languages
-            .iter()
-            .try_for_each(|lang| check(root, lang).map(|stats| println!("{stats}"))),
-        Some("build") => languages.iter().try_for_each(|lang| {
-            build(root, lang)?;
-            println!("{}", catalogue::Stats::of(root, lang, &extract(root)?)?);
-            Ok(())
-        }),
-        _ => Err(USAGE.to_owned()),
-    }
-}
-
-/// The step of `cargo xtask test`, after the English book is built: every
-/// translation builds, and its catalogue is complete. Returns the note for the
-/// summary line, the translated percentage of each language.
-pub fn build_and_check_all(root: &Path) -> Result<String, String> {
-    let mut notes = Vec::new();
-    for lang in LANGUAGES {
-        build(root, lang)?;
-        let stats = check(root, lang)?;
-        println!("{stats}");
-        notes.push(stats.short());
-    }
-    Ok(notes.join(", "))
-}
-
-/// Every translation into `book/LANG/`, after the English book (whose build
-/// empties `book/`).
-pub fn build_all(root: &Path) -> Result<(), String> {
-    LANGUAGES.iter().try_for_each(|lang| build(root, lang))
-}
-
-fn work_dir(root: &Path) -> PathBuf {
+pub fn work_dir(root: &Path) -> PathBuf {
     root.join("target").join("i18n")
 }
 
 /// Installs the pinned mdBook and mdbook-i18n-helpers unless they are there
 /// (`cargo install --list` lists the helpers' version).
-fn ensure_tools(root: &Path) -> Result<(), String> {
+pub fn ensure_tools(root: &Path) -> Result<(), String> {
     book::ensure_mdbook(root)?;
     let wanted = format!("mdbook-i18n-helpers v{HELPERS_VERSION}:");
     let installed = process::capture(root, "cargo", &["install", "--list"])?;
@@ -121,138 +45,6 @@ fn ensure_tools(root: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// `update` merges with GNU gettext; `check` and `build` do not need it.
-fn ensure_gettext() -> Result<(), String> {
-    match process::version("msgmerge") {
-        Some(_) => Ok(()),
-        None => Err("GNU gettext's `msgmerge` is not installed: on Debian, \
-                     `sudo bash .ci/install-i18n.sh` (package `gettext`)"
-            .to_owned()),
-    }
-}
-
-/// Runs `mdbook build` with configuration overrides (mdBook reads
-/// `MDBOOK_*` variables as book.toml keys).
-fn mdbook_build(root: &Path, dest: &Path, env: &[(String, String)]) -> Result<(), String> {
-    let shown: Vec<String> = env.iter().map(|(k, v)| format!("{k}='{v}'")).collect();
-    println!("$ {} mdbook build -d {}", shown.join(" "), dest.display());
-    let status = Command::new("mdbook")
-        .args(["build", "-d"])
-        .arg(dest)
-        .envs(env.iter().map(|(k, v)| (k, v)))
-        .current_dir(root)
-        .status()
-        .map_err(|e| format!("cannot start `mdbook`: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!(
-            "`mdbook build -d {}` failed ({status})",
-            dest.display()
-        ))
-    }
-}
-
-/// Writes the template, `target/i18n/messages.pot`, from the English as it is.
-fn extract(root: &Path) -> Result<PathBuf, String> {
-    ensure_tools(root)?;
-    let dest = work_dir(root).join("xgettext");
-    let _ = std::fs::remove_dir_all(&dest);
-    // Only the xgettext renderer; no line numbers in the references, so that
-    // an edit elsewhere in a page does not touch every entry below it.
-    let output = r#"{"xgettext": {"pot-file": "messages.pot", "granularity": 0}}"#;
-    // Without mdBook's own `links` preprocessor: mdbook-gettext runs before it
-    // (book.toml), so it sees `{{#include ...}}` lines, not the files they
-    // include, and the template must hold the messages it will look up.
-    // (mdBook then warns that `runnable`'s `before = ["links"]` names a
-    // preprocessor it does not run: harmless here.)
-    mdbook_build(
-        root,
-        &dest,
-        &[
-            ("MDBOOK_OUTPUT".into(), output.into()),
-            (
-                "MDBOOK_BUILD__USE_DEFAULT_PREPROCESSORS".into(),
-                "false".into(),
-            ),
-        ],
-    )?;
-    let book_pot = dest.join("messages.pot");
-    let text = std::fs::read_to_string(&book_pot)
-        .map_err(|e| format!("mdbook-xgettext wrote no {}: {e}", book_pot.display()))?;
-    let mut extra = book_strings(root)?;
-    extra.extend(quiz::messages(root, &quiz::QUIZ)?);
-    extra.extend(quiz::messages(root, &quiz::EXPERIMENTS)?);
-    extra.extend(ui::messages(root)?);
-    let template = catalogue::template(&text, &extra)?;
-    let pot = work_dir(root).join("messages.pot");
-    std::fs::write(&pot, template).map_err(|e| format!("cannot write {}: {e}", pot.display()))?;
-    Ok(pot)
-}
-
-/// `cargo xtask i18n update LANG`.
-fn update(root: &Path, lang: &str) -> Result<(), String> {
-    ensure_gettext()?;
-    let pot = extract(root)?;
-    let pot_arg = pot.display().to_string();
-    let po = format!("po/{lang}.po");
-    if root.join(&po).exists() {
-        process::run(
-            root,
-            "msgmerge",
-            &[
-                "--quiet",
-                "--update",
-                "--backup=none",
-                "--previous",
-                &po,
-                &pot_arg,
-            ],
-        )?;
-    } else {
-        let locale = lang.replace('-', "_");
-        process::run(
-            root,
-            "msginit",
-            &[
-                "--no-translator",
-                "--locale",
-                &locale,
-                "--input",
-                &pot_arg,
-                "--output-file",
-                &po,
-            ],
-        )?;
-    }
-    let stats = catalogue::Stats::of(root, lang, &pot)?;
-    println!("{stats}");
-    if !stats.complete() {
-        println!(
-            "Translate every entry of {po} that is marked `#, fuzzy` (the English changed: \
-             fix the translation, then delete the flag) or has an empty msgstr, then run \
-             `cargo xtask i18n check {lang}`."
-        );
-    }
-    Ok(())
-}
-
-/// `cargo xtask i18n check LANG`: the catalogue is complete and sound.
-fn check(root: &Path, lang: &str) -> Result<catalogue::Stats, String> {
-    let pot = extract(root)?;
-    let stats = catalogue::Stats::of(root, lang, &pot)?;
-    if stats.complete() {
-        Ok(stats)
-    } else {
-        Err(format!(
-            "{stats}\n{}\nAfter changing the English: `cargo xtask i18n update {lang}`, \
-             translate what it marks in po/{lang}.po (po/README.md), then \
-             `cargo xtask i18n check {lang}`.",
-            stats.problems()
-        ))
-    }
-}
-
 /// The configuration a translated build (or `mdbook serve` of one) needs,
 /// as `MDBOOK_*` variables; prepares the build copy of the catalogue and the
 /// translated quizzes under `target/i18n/LANG/` first.
@@ -261,7 +53,7 @@ pub fn prepare(root: &Path, lang: &str) -> Result<Vec<(String, String)>, String>
     let po_path = root.join("po").join(format!("{lang}.po"));
     let po_text = std::fs::read_to_string(&po_path).map_err(|e| {
         format!(
-            "cannot read {}: {e} (start a translation with `cargo xtask i18n update {lang}`)",
+            "cannot read {}: {e} (start a translation with `cargo dev i18n update {lang}`)",
             po_path.display()
         )
     })?;
@@ -362,7 +154,7 @@ fn site_url(root: &Path) -> Result<String, String> {
 }
 
 /// `[book]`'s title and description, as messages of the template.
-fn book_strings(root: &Path) -> Result<Vec<(String, Vec<String>)>, String> {
+pub fn book_strings(root: &Path) -> Result<Vec<(String, Vec<String>)>, String> {
     let config = book_toml(root)?;
     BOOK_KEYS
         .iter()
@@ -375,28 +167,4 @@ fn book_strings(root: &Path) -> Result<Vec<(String, Vec<String>)>, String> {
                 .ok_or_else(|| format!("book.toml has no [book] {key}"))
         })
         .collect()
-}
-
-/// `cargo xtask i18n build LANG`: `book/LANG/`, checked like the English book.
-pub fn build(root: &Path, lang: &str) -> Result<(), String> {
-    let env = prepare(root, lang)?;
-    let dest = root.join("book").join(lang);
-    mdbook_build(root, &dest, &env)?;
-    let dest_arg = dest.display().to_string();
-    process::run(
-        root,
-        "cargo",
-        &[
-            "run",
-            "-q",
-            "-p",
-            "mdbook-runnable",
-            "--",
-            "check-html",
-            &dest_arg,
-        ],
-    )
-    .map_err(|e| format!("book/{lang} does not look as book.toml promises: {e}"))?;
-    println!("book/{lang}: built and checked");
-    Ok(())
 }

@@ -2,7 +2,7 @@
 //! the git blob id of its starter as the maintainers committed it; git keeps
 //! that blob in the history whatever the learner commits later, so `reset`
 //! restores the shipped starter, not the learner's last commit. Maintainers
-//! refresh the list with `cargo xtask bless-starters`; `verify` checks it.
+//! refresh the list with `cargo dev bless-starters`; `verify` checks it.
 
 use crate::process;
 use manifest::{Exercise, Manifest};
@@ -52,7 +52,7 @@ fn blob_of(root: &Path, file: &str, write: bool) -> Result<String, String> {
 pub fn shipped(root: &Path, ex: &Exercise) -> Result<Vec<u8>, String> {
     let blob = records(root).get(&ex.id).cloned().ok_or_else(|| {
         format!(
-            "{LIST} has no entry for {} (maintainers: `cargo xtask bless-starters`)",
+            "{LIST} has no entry for {} (maintainers: `cargo dev bless-starters`)",
             ex.id
         )
     })?;
@@ -74,7 +74,7 @@ pub fn is_untouched(root: &Path, ex: &Exercise) -> bool {
 pub fn bless(root: &Path, manifest: &Manifest) -> Result<(), String> {
     let mut text = String::from(
         "# The starters as shipped: git blob id and exercise id. `cargo xtask reset`\n\
-         # restores these; `cargo xtask bless-starters` rewrites this file.\n",
+         # restores these; `cargo dev bless-starters` rewrites this file.\n",
     );
     for ex in &manifest.exercises {
         text.push_str(&format!("{} {}\n", blob_of(root, &ex.file, true)?, ex.id));
@@ -97,7 +97,7 @@ pub fn problems(root: &Path, manifest: &Manifest) -> Vec<String> {
             (Some(blob), Ok(now)) if *blob == now => {}
             (_, Err(e)) => problems.push(format!("{}: {e}", ex.id)),
             _ => problems.push(format!(
-                "{}: {LIST} does not record the current {}: run `cargo xtask bless-starters` and commit it",
+                "{}: {LIST} does not record the current {}: run `cargo dev bless-starters` and commit it",
                 ex.id, ex.file
             )),
         }

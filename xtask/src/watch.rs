@@ -78,6 +78,34 @@ impl Drop for SingleKeys {
     }
 }
 
+/// What a key (or, in line mode, a line) asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Key {
+    /// `h`: the next hint.
+    Hint,
+    /// `n`: the next exercise.
+    Next,
+    /// `r`, or Enter alone: grade again.
+    Again,
+    /// `q`: quit.
+    Quit,
+    /// Anything else: the keys are shown again.
+    Unknown,
+}
+
+impl Key {
+    /// A key as typed, or a line trimmed (`hint`, `quit`, ... work too).
+    fn parse(typed: &str) -> Key {
+        match typed {
+            "h" | "hint" => Key::Hint,
+            "n" | "next" => Key::Next,
+            "r" | "" => Key::Again,
+            "q" | "quit" => Key::Quit,
+            _ => Key::Unknown,
+        }
+    }
+}
+
 /// Reads keys from standard input and sends them; `Closed` at its end.
 fn read_keys(keys: mpsc::Sender<Input>) {
     let stdin = std::io::stdin();
@@ -89,7 +117,10 @@ fn read_keys(keys: mpsc::Sender<Input>) {
                 Ok(b'\n' | b'\r') => continue,
                 Ok(b) => {
                     println!(); // the key was echoed on the prompt's line
-                    if keys.send(Input::Key((b as char).to_string())).is_err() {
+                    if keys
+                        .send(Input::Key(Key::parse(&(b as char).to_string())))
+                        .is_err()
+                    {
                         return;
                     }
                 }
@@ -98,7 +129,7 @@ fn read_keys(keys: mpsc::Sender<Input>) {
     } else {
         for line in stdin.lock().lines() {
             let Ok(line) = line else { break };
-            if keys.send(Input::Key(line.trim().to_owned())).is_err() {
+            if keys.send(Input::Key(Key::parse(line.trim()))).is_err() {
                 return;
             }
         }
@@ -109,7 +140,7 @@ fn read_keys(keys: mpsc::Sender<Input>) {
 enum Input {
     /// A file of `exercises/src/` changed.
     Saved(PathBuf),
-    Key(String),
+    Key(Key),
     /// Standard input closed (Ctrl-D, or a test that is done): quit.
     Closed,
 }
@@ -194,18 +225,18 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
                     }
                 }
                 Input::Saved(_) => {}
-                Input::Key(key) => match key.as_str() {
-                    "q" | "quit" => return Ok(()),
-                    "h" | "hint" => print!("\n{}", hint::next_hint(root, ex)?),
-                    "r" | "" => passed = show(root, &manifest, ex, manual)?,
-                    "n" | "next" => match check::next_after(&manifest, ex) {
+                Input::Key(key) => match key {
+                    Key::Quit => return Ok(()),
+                    Key::Hint => print!("\n{}", hint::next_hint(root, ex)?),
+                    Key::Again => passed = show(root, &manifest, ex, manual)?,
+                    Key::Next => match check::next_after(&manifest, ex) {
                         Some(next) => {
                             ex = next;
                             break;
                         }
                         None => println!("That was the last exercise of the workbook. (q quits)"),
                     },
-                    _ => println!("{}", keys_help()),
+                    Key::Unknown => println!("{}", keys_help()),
                 },
                 Input::Closed => return Ok(()),
             }
@@ -289,4 +320,28 @@ fn show(root: &Path, manifest: &Manifest, ex: &Exercise, manual: bool) -> Result
 
 fn flush() {
     let _ = std::io::stdout().flush();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Key;
+
+    #[test]
+    fn keys_and_words_mean_the_same() {
+        for (typed, key) in [
+            ("h", Key::Hint),
+            ("hint", Key::Hint),
+            ("n", Key::Next),
+            ("next", Key::Next),
+            ("r", Key::Again),
+            ("", Key::Again),
+            ("q", Key::Quit),
+            ("quit", Key::Quit),
+            (" ", Key::Unknown),
+            ("x", Key::Unknown),
+            ("H", Key::Unknown),
+        ] {
+            assert_eq!(Key::parse(typed), key, "{typed:?}");
+        }
+    }
 }

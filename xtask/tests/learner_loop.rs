@@ -1,5 +1,5 @@
 //! The learner's loop end to end, on a small workbook of two exercises made
-//! for each test (the real exercises are graded by `cargo xtask verify`):
+//! for each test (the real exercises are graded by `cargo dev verify`):
 //! `check` grades one exercise while another does not compile, `--json`
 //! keeps its contract, `reset` restores the starter as shipped after a commit
 //! and keeps the learner's version, a verdict has no backtrace whatever
@@ -224,7 +224,10 @@ fn git(root: &Path, args: &[&str]) {
 fn reset_after_a_commit_restores_the_shipped_starter_and_keeps_the_learners_version() {
     let root = workbook("reset");
     git(&root, &["init", "-q"]);
-    assert!(xtask(&root, &["bless-starters"]).status.success());
+    // What the maintainers' `cargo dev bless-starters` does, through the
+    // library it shares with this crate.
+    let manifest = xtask::load_manifest(&root).unwrap();
+    xtask::starters::bless(&root, &manifest).unwrap();
     git(&root, &["add", "-A"]);
     git(&root, &["commit", "-qm", "shipped"]);
     // The learner works and commits, as one should.
@@ -376,4 +379,27 @@ fn wait_for(lines: &mpsc::Receiver<String>, wanted: &str) {
             Err(_) => panic!("`watch` never printed {wanted:?}; it printed:\n{seen}"),
         }
     }
+}
+
+#[test]
+fn a_maintainer_command_names_cargo_dev_and_a_misspelled_flag_is_refused() {
+    let root = workbook("maintainer");
+    for command in ["verify", "test", "codegen", "bless-starters", "i18n"] {
+        let out = xtask(&root, &[command]);
+        assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr).trim(),
+            format!("`{command}` is a maintainer command: `cargo dev {command}`")
+        );
+        assert!(out.stdout.is_empty(), "{}", text(&out));
+    }
+    // The learner's flags are still checked before anything is graded.
+    let out = xtask(&root, &["check", "--jsn"]);
+    assert!(!out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("unknown option `--jsn`"),
+        "{}",
+        text(&out)
+    );
+    assert!(!root.join("target/grade").exists(), "nothing was graded");
 }

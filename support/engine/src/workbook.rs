@@ -9,7 +9,7 @@
 //! stop at the first test target that does not compile and grade nothing.
 //!
 //! The output has libtest's shape (`test NAME ... ok`, `failures:`, `test
-//! result:`), so it reads like any `cargo test`, and `cargo xtask verify`
+//! result:`), so it reads like any `cargo test`, and `cargo dev verify`
 //! reads it as it reads the other crates'. Arguments are libtest's: name
 //! filters, `--exact`, `--skip NAME`, `--list`, `--test-threads N`,
 //! `--ignored`/`--include-ignored`; the others (`--nocapture`, `-q`, ...) are

@@ -58,7 +58,7 @@ pub struct Exercise {
     #[serde(default)]
     pub kind: Kind,
     /// Every requirement the task text states, with the checks that enforce it.
-    /// `cargo xtask verify` fails on a requirement with no check and on a check
+    /// `cargo dev verify` fails on a requirement with no check and on a check
     /// that enforces no stated requirement.
     #[serde(default)]
     pub requirements: Vec<Requirement>,

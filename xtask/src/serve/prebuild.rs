@@ -76,7 +76,7 @@ impl Job {
     }
 }
 
-/// As the runner and `cargo xtask go` run Go: no module proxy, local toolchain.
+/// As the runner and `cargo dev go` run Go: no module proxy, local toolchain.
 const GO_ENV: [(&str, &str); 3] = [
     ("GOTOOLCHAIN", "local"),
     ("GOPROXY", "off"),

@@ -1,4 +1,4 @@
-//! `cargo xtask commands` (a step of `cargo xtask test`): every command the
+//! `cargo dev commands` (a step of `cargo dev test`): every command the
 //! book shows, run once, its output compared with the page's output block;
 //! then every guided experiment, its edit applied to a scratch copy, judged
 //! against the outcome its page claims.
@@ -7,6 +7,7 @@
 //! so the learner's first `cargo xtask hint` builds quickly.
 
 use crate::process;
+use anyhow::Result;
 use std::path::Path;
 
 pub enum Outcome {
@@ -15,7 +16,7 @@ pub enum Outcome {
     GoSkipped,
 }
 
-pub fn run(root: &Path) -> Result<Outcome, String> {
+pub fn run(root: &Path) -> Result<Outcome> {
     let root_arg = root.display().to_string();
     process::run(
         root,

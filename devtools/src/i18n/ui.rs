@@ -6,6 +6,7 @@
 //! here, from the tables themselves, so that a string added to a table is a
 //! message of the template and `i18n check` fails until it is translated.
 
+use anyhow::{Context, Result, anyhow};
 use std::path::Path;
 
 /// The preprocessor's words: one `pub const NAME: &str = "...";` each.
@@ -18,9 +19,9 @@ pub const SCRIPT_DIR: &str = "theme";
 const TABLE_OPENING: &str = "var STRINGS = {";
 
 /// The page scripts with a table, sorted, as paths from the root.
-pub fn scripts(root: &Path) -> Result<Vec<String>, String> {
+pub fn scripts(root: &Path) -> Result<Vec<String>> {
     let dir = root.join(SCRIPT_DIR);
-    let entries = std::fs::read_dir(&dir).map_err(|e| format!("cannot read {SCRIPT_DIR}/: {e}"))?;
+    let entries = std::fs::read_dir(&dir).with_context(|| format!("cannot read {SCRIPT_DIR}/"))?;
     let mut found = Vec::new();
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
@@ -41,7 +42,7 @@ pub fn scripts(root: &Path) -> Result<Vec<String>, String> {
 pub type Message = (String, Vec<String>);
 
 /// Every message of ours, in the order: preprocessor, scripts, manifest.
-pub fn messages(root: &Path) -> Result<Vec<Message>, String> {
+pub fn messages(root: &Path) -> Result<Vec<Message>> {
     let mut out = Vec::new();
     out.extend(rust_table(RUST_TABLE, &read(root, RUST_TABLE)?)?);
     for script in scripts(root)? {
@@ -54,8 +55,8 @@ pub fn messages(root: &Path) -> Result<Vec<Message>, String> {
     Ok(merge(out))
 }
 
-fn read(root: &Path, file: &str) -> Result<String, String> {
-    std::fs::read_to_string(root.join(file)).map_err(|e| format!("cannot read {file}: {e}"))
+fn read(root: &Path, file: &str) -> Result<String> {
+    std::fs::read_to_string(root.join(file)).with_context(|| format!("cannot read {file}"))
 }
 
 /// One message per English text, with every place it comes from.
@@ -78,7 +79,7 @@ fn literal(text: &str) -> Option<String> {
 
 /// `pub const NAME: &str = "...";`, one a line (or its literal on the next
 /// line, as rustfmt wraps a long one).
-fn rust_table(file: &str, text: &str) -> Result<Vec<Message>, String> {
+fn rust_table(file: &str, text: &str) -> Result<Vec<Message>> {
     let mut out = Vec::new();
     let lines: Vec<&str> = text.lines().collect();
     let mut i = 0;
@@ -97,29 +98,29 @@ fn rust_table(file: &str, text: &str) -> Result<Vec<Message>, String> {
             .split_once(": &str = ")
             .and_then(|(_, v)| v.strip_suffix(';'))
             .and_then(literal)
-            .ok_or_else(|| {
+            .with_context(|| {
                 format!("{file}:{line_no}: not `pub const NAME: &str = \"...\";`: {line}")
             })?;
         out.push((value, vec![format!("{file}:{line_no}")]));
     }
     if out.is_empty() {
-        return Err(format!("{file}: no `pub const NAME: &str = \"...\";`"));
+        return Err(anyhow!("{file}: no `pub const NAME: &str = \"...\";`"));
     }
     Ok(out)
 }
 
 /// The entries `key: "English",` of a script's `var STRINGS = { ... };`.
-fn script_table(file: &str, text: &str) -> Result<Vec<Message>, String> {
+fn script_table(file: &str, text: &str) -> Result<Vec<Message>> {
     let mut lines = text.lines().enumerate();
     lines
         .find(|(_, l)| l.trim() == TABLE_OPENING)
-        .ok_or_else(|| format!("{file}: no `{TABLE_OPENING}` table"))?;
+        .with_context(|| format!("{file}: no `{TABLE_OPENING}` table"))?;
     let mut out = Vec::new();
     for (n, raw) in lines {
         let line = raw.trim();
         if line == "};" {
             if out.is_empty() {
-                return Err(format!("{file}: the STRINGS table is empty"));
+                return Err(anyhow!("{file}: the STRINGS table is empty"));
             }
             return Ok(out);
         }
@@ -130,28 +131,28 @@ fn script_table(file: &str, text: &str) -> Result<Vec<Message>, String> {
             .split_once(": ")
             .filter(|(key, _)| key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
             .and_then(|(_, v)| literal(v.strip_suffix(',').unwrap_or(v)))
-            .ok_or_else(|| format!("{}:{}: not `key: \"English\",`: {line}", file, n + 1))?;
+            .with_context(|| format!("{}:{}: not `key: \"English\",`: {line}", file, n + 1))?;
         out.push((value, vec![format!("{file}:{}", n + 1)]));
     }
-    Err(format!("{file}: the STRINGS table never ends with `}};`"))
+    Err(anyhow!("{file}: the STRINGS table never ends with `}};`"))
 }
 
 /// Each exercise's title, task and hints, as the card shows them (trimmed),
 /// referenced by the line where each begins.
-fn manifest_texts(file: &str, text: &str) -> Result<Vec<Message>, String> {
-    let data: toml::Table = text.parse().map_err(|e| format!("{file}: {e}"))?;
+fn manifest_texts(file: &str, text: &str) -> Result<Vec<Message>> {
+    let data: toml::Table = text.parse().with_context(|| file.to_owned())?;
     let exercises = data
         .get("exercise")
         .and_then(toml::Value::as_array)
-        .ok_or_else(|| format!("{file}: no [[exercise]]"))?;
+        .with_context(|| format!("{file}: no [[exercise]]"))?;
     let lines: Vec<&str> = text.lines().collect();
     let mut out = Vec::new();
     let mut from = 0;
     for exercise in exercises {
         let str_of = |key: &str| exercise.get(key).and_then(toml::Value::as_str);
-        let id = str_of("id").ok_or_else(|| format!("{file}: an exercise without an id"))?;
+        let id = str_of("id").with_context(|| format!("{file}: an exercise without an id"))?;
         from = find_line(&lines, from, |l| l.trim() == format!("id = \"{id}\""))
-            .ok_or_else(|| format!("{file}: no line `id = \"{id}\"`"))?;
+            .with_context(|| format!("{file}: no line `id = \"{id}\"`"))?;
         for key in ["title", "task"] {
             if let Some(value) = str_of(key) {
                 let at =
@@ -198,7 +199,9 @@ mod tests {
                 ),
             ]
         );
-        let err = rust_table("s.rs", "pub const A: &str = concat!(\"a\", \"b\");\n").unwrap_err();
+        let err = rust_table("s.rs", "pub const A: &str = concat!(\"a\", \"b\");\n")
+            .unwrap_err()
+            .to_string();
         assert!(err.starts_with("s.rs:1:"), "{err}");
     }
 
@@ -212,9 +215,13 @@ mod tests {
             ("Try again".to_owned(), vec!["t.js:4".to_owned()])
         );
         assert_eq!(found[1].0, "Right: {letter}.");
-        let err = script_table("t.js", "var STRINGS = {\n    a: \"x\" + y,\n};\n").unwrap_err();
+        let err = script_table("t.js", "var STRINGS = {\n    a: \"x\" + y,\n};\n")
+            .unwrap_err()
+            .to_string();
         assert!(err.starts_with("t.js:2:"), "{err}");
-        let err = script_table("t.js", "var TABLE = {};\n").unwrap_err();
+        let err = script_table("t.js", "var TABLE = {};\n")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("no `var STRINGS"), "{err}");
         assert!(script_table("t.js", "var STRINGS = {\n};\n").is_err());
     }

@@ -2,6 +2,7 @@
 //! proves what the book claims about it.
 
 use crate::process;
+use anyhow::{Context, Result, anyhow};
 use std::path::Path;
 use std::process::Command;
 
@@ -11,7 +12,7 @@ pub enum GoOutcome {
     Skipped,
 }
 
-pub fn run(root: &Path) -> Result<GoOutcome, String> {
+pub fn run(root: &Path) -> Result<GoOutcome> {
     if process::version("go").is_none() {
         println!("skipped: go not found (install it with `sudo bash .ci/install-go.sh`)");
         return Ok(GoOutcome::Skipped);
@@ -28,10 +29,10 @@ pub fn run(root: &Path) -> Result<GoOutcome, String> {
         .args(["-l", "."])
         .current_dir(&dir)
         .output()
-        .map_err(|e| format!("cannot run gofmt: {e}"))?;
+        .context("cannot run gofmt")?;
     let unformatted = String::from_utf8_lossy(&gofmt.stdout);
     if !gofmt.status.success() || !unformatted.trim().is_empty() {
-        return Err(format!(
+        return Err(anyhow!(
             "gofmt: these files need `gofmt -w`:\n{unformatted}"
         ));
     }
@@ -43,9 +44,9 @@ pub fn run(root: &Path) -> Result<GoOutcome, String> {
             .envs(env)
             .current_dir(&dir)
             .status()
-            .map_err(|e| format!("cannot run go: {e}"))?;
+            .context("cannot run go")?;
         if !status.success() {
-            return Err(format!("`go {}` failed in go/", args.join(" ")));
+            return Err(anyhow!("`go {}` failed in go/", args.join(" ")));
         }
     }
     Ok(GoOutcome::Ran)

@@ -1,8 +1,10 @@
-//! `cargo xtask e2e`: the built book in headless Chromium (Debian's, driven
+//! `cargo dev e2e`: the built book in headless Chromium (Debian's, driven
 //! by playwright-core from npm), offline, at desktop and phone widths, in every
 //! theme; plus a link check of every page. The test itself is in `e2e/`.
 
-use crate::{book, process};
+use crate::book;
+use crate::process;
+use anyhow::{Context, Result, anyhow};
 use std::path::Path;
 use std::process::Command;
 
@@ -15,10 +17,10 @@ pub enum E2eOutcome {
     Skipped,
 }
 
-/// `cargo xtask e2e`: fails when Chromium is missing.
-pub fn run(root: &Path, extra: &[String]) -> Result<(), String> {
+/// `cargo dev e2e`: fails when Chromium is missing.
+pub fn run(root: &Path, extra: &[String]) -> Result<()> {
     if !Path::new(CHROMIUM).exists() {
-        return Err(format!(
+        return Err(anyhow!(
             "chromium not found at {CHROMIUM}: install Debian's chromium and chromium-driver with \
              `sudo bash .ci/install-chromium.sh`"
         ));
@@ -28,9 +30,9 @@ pub fn run(root: &Path, extra: &[String]) -> Result<(), String> {
     run_built(root, extra)
 }
 
-/// The step of `cargo xtask test`: skipped, with a clear line, without Chromium.
+/// The step of `cargo dev test`: skipped, with a clear line, without Chromium.
 /// It tests the book that the "book" step just built and checked.
-pub fn run_if_chromium(root: &Path) -> Result<E2eOutcome, String> {
+pub fn run_if_chromium(root: &Path) -> Result<E2eOutcome> {
     if !Path::new(CHROMIUM).exists() {
         println!(
             "skipped: chromium not found (install it with `sudo bash .ci/install-chromium.sh`)"
@@ -42,7 +44,7 @@ pub fn run_if_chromium(root: &Path) -> Result<E2eOutcome, String> {
 
 /// Runs the node test against the already built `book/`, then (unless ARGS
 /// ask for a part of it) the self-test that proves each check can fail.
-fn run_built(root: &Path, extra: &[String]) -> Result<(), String> {
+fn run_built(root: &Path, extra: &[String]) -> Result<()> {
     let dir = root.join("e2e");
     ensure_node_modules(&dir)?;
     let target = root.join("target");
@@ -88,40 +90,39 @@ fn run_built(root: &Path, extra: &[String]) -> Result<(), String> {
     };
     match (book, selftest) {
         (Ok(()), Ok(())) => Ok(()),
-        (Err(e), Ok(())) => Err(format!(
+        (Err(e), Ok(())) => Err(anyhow!(
             "the browser test of the book failed ({e}): see the FAIL lines above; \
              screenshots are in target/e2e/"
         )),
-        (Ok(()), Err(e)) => Err(format!(
+        (Ok(()), Err(e)) => Err(anyhow!(
             "the e2e self-test failed ({e}): a check no longer catches the defect it \
              should (see e2e/selftest/ and the FAIL lines above)"
         )),
-        (Err(a), Err(b)) => Err(format!(
+        (Err(a), Err(b)) => Err(anyhow!(
             "the browser test of the book ({a}) and the e2e self-test ({b}) failed: see the FAIL lines above"
         )),
     }
 }
 
-fn node(dir: &Path, args: &[String]) -> Result<(), String> {
+fn node(dir: &Path, args: &[String]) -> Result<()> {
     println!("$ node {}   (in e2e/)", args.join(" "));
     let status = Command::new("node")
         .args(args)
         .current_dir(dir)
         .status()
-        .map_err(|e| format!("cannot start `node` (install Node.js 20 or later): {e}"))?;
+        .context("cannot start `node` (install Node.js 20 or later)")?;
     if status.success() {
         Ok(())
     } else {
-        Err(format!("node {}: {status}", args[0]))
+        Err(anyhow!("node {}: {status}", args[0]))
     }
 }
 
 /// `npm ci` when `node_modules` is missing or was installed from another
 /// `package-lock.json` (a copy of the lock it was installed from is kept
 /// inside `node_modules`).
-fn ensure_node_modules(dir: &Path) -> Result<(), String> {
-    let lock = std::fs::read(dir.join("package-lock.json"))
-        .map_err(|e| format!("e2e/package-lock.json: {e}"))?;
+fn ensure_node_modules(dir: &Path) -> Result<()> {
+    let lock = std::fs::read(dir.join("package-lock.json")).context("e2e/package-lock.json")?;
     let stamp = dir
         .join("node_modules")
         .join(".installed-package-lock.json");
@@ -130,5 +131,5 @@ fn ensure_node_modules(dir: &Path) -> Result<(), String> {
     }
     println!("e2e: node_modules is missing or stale; installing the pinned packages");
     process::run(dir, "npm", &["ci", "--no-audit", "--no-fund"])?;
-    std::fs::write(&stamp, &lock).map_err(|e| format!("{}: {e}", stamp.display()))
+    std::fs::write(&stamp, &lock).map_err(|e| anyhow!("{}: {e}", stamp.display()))
 }

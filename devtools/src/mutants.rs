@@ -1,4 +1,4 @@
-//! `cargo xtask mutants [ID]`: mutation testing of the checks.
+//! `cargo dev mutants [ID]`: mutation testing of the checks.
 //!
 //! cargo-mutants changes the reference solution (`solutions/src/ID.rs`) one
 //! mutation at a time and runs that exercise's checks. A mutant the checks do
@@ -17,6 +17,7 @@
 //! that takes minutes).
 
 use crate::process;
+use anyhow::{Result, anyhow};
 use manifest::{Exercise, Manifest};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -40,7 +41,7 @@ struct Equivalent {
     why: String,
 }
 
-pub fn run(root: &Path, id: Option<&str>) -> Result<(), String> {
+pub fn run(root: &Path, id: Option<&str>) -> Result<()> {
     let manifest = crate::load_manifest(root)?;
     let exercises: Vec<&Exercise> = match id {
         Some(id) => vec![crate::find_exercise(&manifest, id)?],
@@ -52,13 +53,13 @@ pub fn run(root: &Path, id: Option<&str>) -> Result<(), String> {
         let report = mutate(root, ex)?;
         print!("{}", report.text);
         std::fs::write(root.join(report_path(&ex.id)), &report.text)
-            .map_err(|e| format!("cannot write {}: {e}", report_path(&ex.id).display()))?;
+            .map_err(|e| anyhow!("cannot write {}: {e}", report_path(&ex.id).display()))?;
         unexplained.extend(report.problems);
     }
     if unexplained.is_empty() {
         Ok(())
     } else {
-        Err(format!(
+        Err(anyhow!(
             "{} problem(s):\n  {}",
             unexplained.len(),
             unexplained.join("\n  ")
@@ -66,7 +67,7 @@ pub fn run(root: &Path, id: Option<&str>) -> Result<(), String> {
     }
 }
 
-fn ensure_cargo_mutants(root: &Path) -> Result<(), String> {
+fn ensure_cargo_mutants(root: &Path) -> Result<()> {
     // Run as `cargo mutants`: the binary alone expects cargo's subcommand name first.
     let found = process::capture(root, "cargo", &["mutants", "--version"])
         .ok()
@@ -107,13 +108,13 @@ struct Report {
 }
 
 /// Runs cargo-mutants on one solution with its checks and writes up the result.
-fn mutate(root: &Path, ex: &Exercise) -> Result<Report, String> {
+fn mutate(root: &Path, ex: &Exercise) -> Result<Report> {
     let id = &ex.id;
     let out_dir = root.join("target/mutants").join(id);
     let solution = ex.solution_path().display().to_string();
     println!("mutants: {solution} against checks/{id}.rs ...");
     std::fs::create_dir_all(&out_dir)
-        .map_err(|e| format!("cannot create {}: {e}", out_dir.display()))?;
+        .map_err(|e| anyhow!("cannot create {}: {e}", out_dir.display()))?;
     let out_arg = out_dir.display().to_string();
     // `-- ID` is cargo test's name filter: only this exercise's checks run.
     let output = process::capture(
@@ -147,7 +148,7 @@ fn mutate(root: &Path, ex: &Exercise) -> Result<Report, String> {
         read("unviable"),
     );
     if caught.len() + missed.len() + timeout.len() + unviable.len() == 0 {
-        return Err(format!(
+        return Err(anyhow!(
             "cargo mutants produced no result for {id} ({}):\n{}",
             output.status,
             String::from_utf8_lossy(&output.stderr)
@@ -165,10 +166,10 @@ fn mutate(root: &Path, ex: &Exercise) -> Result<Report, String> {
     ))
 }
 
-fn load_equivalents(root: &Path, id: &str) -> Result<Equivalents, String> {
+fn load_equivalents(root: &Path, id: &str) -> Result<Equivalents> {
     let path = root.join(equivalents_path(id));
     match std::fs::read_to_string(&path) {
-        Ok(text) => toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display())),
+        Ok(text) => toml::from_str(&text).map_err(|e| anyhow!("{}: {e}", path.display())),
         Err(_) => Ok(Equivalents::default()),
     }
 }
@@ -213,7 +214,7 @@ fn write_report(
         100.0 * killed as f64 / graded as f64
     };
     let mut text = format!(
-        "# cargo xtask mutants {id} (cargo-mutants {CARGO_MUTANTS_VERSION}): mutants of solutions/src/{id}.rs against checks/{id}.rs\n\
+        "# cargo dev mutants {id} (cargo-mutants {CARGO_MUTANTS_VERSION}): mutants of solutions/src/{id}.rs against checks/{id}.rs\n\
          {FINGERPRINT_PREFIX}{fingerprint}\n\
          caught {} (of them {} by the watchdog, as timeouts), missed {} ({} equivalent, {} unexplained), unviable {}\n\
          score {score:.0}% = caught / (caught + unexplained missed)\n",
@@ -287,7 +288,7 @@ pub fn stale_reports(root: &Path, manifest: &Manifest) -> Vec<String> {
         let path = report_path(&ex.id);
         let Ok(text) = std::fs::read_to_string(root.join(&path)) else {
             problems.push(format!(
-                "{}: no mutation report {}: run `cargo xtask mutants {}` and commit it",
+                "{}: no mutation report {}: run `cargo dev mutants {}` and commit it",
                 ex.id,
                 path.display(),
                 ex.id
@@ -300,7 +301,7 @@ pub fn stale_reports(root: &Path, manifest: &Manifest) -> Vec<String> {
             .unwrap_or("");
         if recorded != fingerprint(root, ex) {
             problems.push(format!(
-                "{}: {} is stale (the solution, its checks or mutants/{}.toml changed): run `cargo xtask mutants {}` and commit it",
+                "{}: {} is stale (the solution, its checks or mutants/{}.toml changed): run `cargo dev mutants {}` and commit it",
                 ex.id,
                 path.display(),
                 ex.id,

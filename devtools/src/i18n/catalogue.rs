@@ -1,10 +1,11 @@
 //! The template (what the English book says now) and how much of it a
 //! catalogue translates, soundly.
 
-use super::po::{self, Entry};
+use anyhow::{Result, anyhow};
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::path::Path;
+use xtask::i18n::po::{self, Entry};
 
 /// Spans `{{#...}}` in `text`, in order.
 fn directives(text: &str) -> Vec<&str> {
@@ -78,12 +79,9 @@ fn placeholders(text: &str) -> Vec<&str> {
 
 /// The template: mdbook-xgettext's messages without the directive-only ones,
 /// then the quizzes' messages it does not already have.
-pub fn template(
-    xgettext_pot: &str,
-    quiz_messages: &[(String, Vec<String>)],
-) -> Result<String, String> {
+pub fn template(xgettext_pot: &str, quiz_messages: &[(String, Vec<String>)]) -> Result<String> {
     let entries =
-        po::parse(xgettext_pot).map_err(|e| format!("mdbook-xgettext's template: {e}"))?;
+        po::parse(xgettext_pot).map_err(|e| anyhow!("mdbook-xgettext's template: {e}"))?;
     let mut out = String::from(
         // Every field mdbook-gettext's PO reader (polib) insists on; no dates,
         // so that an update without an English change changes nothing.
@@ -105,7 +103,7 @@ pub fn template(
         .filter(|e| !e.is_header() && !nothing_to_translate(&e.id))
     {
         if entry.ctxt.is_some() {
-            return Err(format!("unexpected msgctxt for {:?}", entry.id));
+            return Err(anyhow!("unexpected msgctxt for {:?}", entry.id));
         }
         ids.insert(entry.id.as_str());
         out.push_str(&po::write_entry(&entry.references, &entry.id, ""));
@@ -137,11 +135,11 @@ pub struct Stats {
 
 impl Stats {
     /// Compares the template at `pot` with `po/LANG.po`.
-    pub fn of(root: &Path, lang: &str, pot: &Path) -> Result<Stats, String> {
-        let read = |path: &Path| -> Result<Vec<Entry>, String> {
+    pub fn of(root: &Path, lang: &str, pot: &Path) -> Result<Stats> {
+        let read = |path: &Path| -> Result<Vec<Entry>> {
             let text = std::fs::read_to_string(path)
-                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-            po::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
+                .map_err(|e| anyhow!("cannot read {}: {e}", path.display()))?;
+            po::parse(&text).map_err(|e| anyhow!("{}: {e}", path.display()))
         };
         let template = read(pot)?;
         let catalogue = read(&root.join("po").join(format!("{lang}.po")))?;
@@ -216,7 +214,7 @@ impl Stats {
         }
     }
 
-    /// "zh-CN 100.0 % translated", for the summary of `cargo xtask test`.
+    /// "zh-CN 100.0 % translated", for the summary of `cargo dev test`.
     pub fn short(&self) -> String {
         format!("{} {:.1} % translated", self.lang, self.percent())
     }

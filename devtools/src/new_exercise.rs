@@ -1,4 +1,4 @@
-//! `cargo xtask new-exercise ID [--title TEXT]` (maintainers): the skeleton
+//! `cargo dev new-exercise ID [--title TEXT]` (maintainers): the skeleton
 //! of a new exercise in every place CONTRIBUTING.md lists, so that what is
 //! left by hand is the exercise's own files: its manifest stanza's words, the
 //! starter, the solution, the checks and the fixtures.
@@ -6,29 +6,17 @@
 //! It writes a starter that fails one check and a solution that passes it,
 //! one right and two wrong fixtures, an empty mutants/ID.toml, the stanza in
 //! exercises/exercises.toml, regenerates exercises/src/lib.rs and
-//! solutions/src/lib.rs from the manifest (`cargo xtask codegen`), and
+//! solutions/src/lib.rs from the manifest (`cargo dev codegen`), and
 //! blesses the starter.
-//! Then `cargo xtask mutants ID` and `cargo xtask verify` pass as they are;
+//! Then `cargo dev mutants ID` and `cargo dev verify` pass as they are;
 //! the card goes on the chapter page with `{{#exercise ID}}`.
 
-use crate::args::Spec;
+use anyhow::{Context, Result, anyhow};
 use manifest::FixtureKind;
 use std::path::Path;
 
-const ARGS: Spec = Spec {
-    command: "new-exercise",
-    flags: &[],
-    positional: "ID [--title TEXT]",
-    max_positional: 1,
-};
-
-pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
-    let (title, rest) = take_title(args)?;
-    let parsed = ARGS.parse(&rest)?;
-    let id = parsed
-        .first()
-        .ok_or("`new-exercise` needs an id, e.g. `cargo xtask new-exercise leak_restart`")?
-        .to_owned();
+pub fn run(root: &Path, id: &str, title: Option<String>) -> Result<()> {
+    let id = id.to_owned();
     let manifest = crate::load_manifest(root)?;
     let slug = id.split_once('_').map_or("", |(s, _)| s);
     let chapter = manifest.chapter(slug).filter(|_| {
@@ -36,7 +24,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
     });
     let Some(chapter) = chapter else {
-        return Err(format!(
+        return Err(anyhow!(
             "`{id}`: an id is `<chapter slug>_<name>` in lower case, with a slug of the \
              [[chapter]] table of exercises/exercises.toml: {:?}",
             manifest.slugs()
@@ -44,7 +32,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     };
     let chapter = chapter.page.clone();
     if manifest.get(&id).is_some() {
-        return Err(format!("`{id}` exists already"));
+        return Err(anyhow!("`{id}` exists already"));
     }
     let title = title.unwrap_or_else(|| format!("TODO: the title of {id}"));
 
@@ -85,56 +73,37 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     ];
     for (path, _) in &files {
         if root.join(path).exists() {
-            return Err(format!("{path} exists already: nothing written"));
+            return Err(anyhow!("{path} exists already: nothing written"));
         }
     }
     for (path, text) in &files {
         let path = root.join(path);
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+            std::fs::create_dir_all(dir).map_err(|e| anyhow!("{}: {e}", dir.display()))?;
         }
-        std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+        std::fs::write(&path, text).map_err(|e| anyhow!("{}: {e}", path.display()))?;
     }
     append(root, "exercises/exercises.toml", &stanza(&id, &title))?;
     let manifest = crate::load_manifest(root)?;
-    manifest::codegen::write(&manifest, root)?;
-    crate::starters::bless(root, &manifest)?;
+    manifest::codegen::write(&manifest, root).map_err(anyhow::Error::msg)?;
+    xtask::starters::bless(root, &manifest).map_err(anyhow::Error::msg)?;
     println!(
         "new-exercise: {id} written (starter, solution, checks, three fixtures, mutants/{id}.toml, \
          its stanza; module lists regenerated; starter blessed).\n\
          Next: write the real exercise in those files, put {{{{#exercise {id}}}}} on src/{chapter}, \
-         then `cargo xtask mutants {id}` and `cargo xtask verify`."
+         then `cargo dev mutants {id}` and `cargo dev verify`."
     );
     Ok(())
 }
 
-/// `--title TEXT` (the only option with a value), and the other words.
-fn take_title(args: &[String]) -> Result<(Option<String>, Vec<String>), String> {
-    let mut title = None;
-    let mut rest = Vec::new();
-    let mut words = args.iter();
-    while let Some(w) = words.next() {
-        if w == "--title" {
-            title = Some(words.next().ok_or("`--title` needs a text")?.clone());
-        } else {
-            rest.push(w.clone());
-        }
-    }
-    Ok((title, rest))
-}
-
-fn edit(
-    root: &Path,
-    path: &str,
-    f: impl FnOnce(&str) -> Result<String, String>,
-) -> Result<(), String> {
+fn edit(root: &Path, path: &str, f: impl FnOnce(&str) -> Result<String>) -> Result<()> {
     let full = root.join(path);
-    let text = std::fs::read_to_string(&full).map_err(|e| format!("{path}: {e}"))?;
-    let new = f(&text).map_err(|e| format!("{path}: {e}"))?;
-    std::fs::write(&full, new).map_err(|e| format!("{path}: {e}"))
+    let text = std::fs::read_to_string(&full).with_context(|| path.to_owned())?;
+    let new = f(&text).with_context(|| path.to_owned())?;
+    std::fs::write(&full, new).with_context(|| path.to_owned())
 }
 
-fn append(root: &Path, path: &str, text: &str) -> Result<(), String> {
+fn append(root: &Path, path: &str, text: &str) -> Result<()> {
     edit(root, path, |old| {
         Ok(format!(
             "{}\n{text}",

@@ -1,15 +1,17 @@
-//! `cargo xtask test`: everything CI checks, in one command. `.ci/run` calls it.
+//! `cargo dev test`: everything CI checks, in one command. `.ci/run` calls it.
 
-use crate::{book, commands, e2e, go, i18n, process, verify};
+use crate::process;
+use crate::{book, commands, e2e, go, i18n, verify};
+use anyhow::{Result, anyhow};
 use std::path::Path;
 use std::time::Instant;
 
-pub fn run(root: &Path) -> Result<(), String> {
+pub fn run(root: &Path) -> Result<()> {
     // The unit tests run a real `mdbook build`: on a fresh machine the pinned
     // mdBook must be there before them, not only before the book step.
-    book::ensure_mdbook(root)?;
-    type Step<'a> = (&'a str, Box<dyn Fn() -> Result<String, String> + 'a>);
-    let done = |r: Result<(), String>| r.map(|()| String::new());
+    book::ensure_mdbook(root).map_err(anyhow::Error::msg)?;
+    type Step<'a> = (&'a str, Box<dyn Fn() -> Result<String> + 'a>);
+    let done = |r: Result<()>| r.map(|()| String::new());
     let steps: Vec<Step> = vec![
         (
             "fmt",
@@ -103,6 +105,6 @@ pub fn run(root: &Path) -> Result<(), String> {
     if failed == 0 {
         Ok(())
     } else {
-        Err(format!("{failed} step(s) failed"))
+        Err(anyhow!("{failed} step(s) failed"))
     }
 }

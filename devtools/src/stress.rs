@@ -1,4 +1,4 @@
-//! `cargo xtask stress [N] [ID..]`: are the checks' verdicts the same every
+//! `cargo dev stress [N] [ID..]`: are the checks' verdicts the same every
 //! time, on a busy machine? Builds the test programs of `exercises` (the
 //! starters), `solutions` and `fixtures` once, starts one CPU hog per core,
 //! runs each program N times (50 by default), only the checks of the
@@ -9,9 +9,10 @@
 //! fixture graded the same every run is listed, for information.
 //!
 //! Slow (about 5 minutes for 50 runs on 2 cores), so it is not part of
-//! `cargo xtask test`; the numbers go into the closing note of a change to
+//! `cargo dev test`; the numbers go into the closing note of a change to
 //! the checks.
 
+use anyhow::{Context, Result, anyhow};
 use engine::libtest;
 use manifest::TestPath;
 use std::collections::BTreeMap;
@@ -24,7 +25,7 @@ use std::time::Instant;
 
 const CRATES: [&str; 3] = ["exercises", "solutions", "fixtures"];
 
-pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
+pub fn run(root: &Path, args: &[String]) -> Result<()> {
     let (runs, ids) = parse_args(args)?;
     if !ids.is_empty() {
         let manifest = crate::load_manifest(root)?;
@@ -65,7 +66,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
                 // is run directly here, without Cargo.
                 .env("RUST_TEST_THREADS", "32")
                 .output()
-                .map_err(|e| format!("stress: cannot run {}: {e}", program.display()))?;
+                .map_err(|e| anyhow!("stress: cannot run {}: {e}", program.display()))?;
             let verdicts = libtest::verdicts(&String::from_utf8_lossy(&out.stdout));
             let mut caught_this_run: BTreeMap<String, bool> = BTreeMap::new();
             for (name, ok) in verdicts {
@@ -127,7 +128,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     if unstable == 0 {
         Ok(())
     } else {
-        Err(format!(
+        Err(anyhow!(
             "{unstable} starter or solution check(s), or fixture(s), graded differently between runs"
         ))
     }
@@ -135,19 +136,21 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
 
 /// The number of runs (the first argument, when it is a number; 50
 /// otherwise) and the exercise ids that follow.
-fn parse_args(args: &[String]) -> Result<(usize, Vec<String>), String> {
+fn parse_args(args: &[String]) -> Result<(usize, Vec<String>)> {
     let mut rest = args;
     let mut runs = 50;
     if let Some(first) = args.first() {
         if first.chars().all(|c| c.is_ascii_digit()) {
             runs = first
                 .parse()
-                .map_err(|_| format!("stress: `{first}` is not a number of runs"))?;
+                .map_err(|_| anyhow!("stress: `{first}` is not a number of runs"))?;
             rest = &args[1..];
         }
     }
     if runs == 0 {
-        return Err("stress: 0 runs would prove nothing; give at least 1".to_owned());
+        return Err(anyhow!(
+            "stress: 0 runs would prove nothing; give at least 1"
+        ));
     }
     Ok((runs, rest.to_vec()))
 }
@@ -167,19 +170,19 @@ fn fixture_of(test: &str) -> Option<String> {
 }
 
 /// Builds the three crates' test programs; their paths by crate.
-fn build(root: &Path) -> Result<Vec<(&'static str, PathBuf)>, String> {
+fn build(root: &Path) -> Result<Vec<(&'static str, PathBuf)>> {
     let mut args = vec!["test", "--no-run", "--message-format=json"];
     for krate in CRATES {
         args.extend(["-p", krate]);
     }
     let out = crate::process::capture(root, "cargo", &args)?;
     if !out.status.success() {
-        return Err(format!(
+        return Err(anyhow!(
             "stress: the test programs do not build:\n{}",
             String::from_utf8_lossy(&out.stderr)
         ));
     }
-    let built = crate::verdict::test_binaries(&String::from_utf8_lossy(&out.stdout));
+    let built = engine::verdict::test_binaries(&String::from_utf8_lossy(&out.stdout));
     CRATES
         .iter()
         .map(|krate| {
@@ -193,7 +196,7 @@ fn build(root: &Path) -> Result<Vec<(&'static str, PathBuf)>, String> {
             built
                 .get(target)
                 .map(|p| (*krate, p.clone()))
-                .ok_or_else(|| format!("stress: cargo built no test program for `{krate}`"))
+                .with_context(|| format!("stress: cargo built no test program for `{krate}`"))
         })
         .collect()
 }
@@ -208,15 +211,15 @@ mod tests {
 
     #[test]
     fn runs_then_exercise_ids() {
-        assert_eq!(parse_args(&[]), Ok((50, vec![])));
-        assert_eq!(parse_args(&strings(&["20"])), Ok((20, vec![])));
+        assert_eq!(parse_args(&[]).unwrap(), (50, vec![]));
+        assert_eq!(parse_args(&strings(&["20"])).unwrap(), (20, vec![]));
         assert_eq!(
-            parse_args(&strings(&["20", "close_pipeline", "find_sum"])),
-            Ok((20, strings(&["close_pipeline", "find_sum"])))
+            parse_args(&strings(&["20", "close_pipeline", "find_sum"])).unwrap(),
+            (20, strings(&["close_pipeline", "find_sum"]))
         );
         assert_eq!(
-            parse_args(&strings(&["find_sum"])),
-            Ok((50, strings(&["find_sum"])))
+            parse_args(&strings(&["find_sum"])).unwrap(),
+            (50, strings(&["find_sum"]))
         );
         assert!(parse_args(&strings(&["0"])).is_err());
     }

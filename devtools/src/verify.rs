@@ -3,7 +3,8 @@
 //! and every `wrong_*` fixture fails at least one. It also checks that each
 //! committed mutation report (`mutants/ID.txt`) was made from the current files.
 
-use crate::test_results::{self, TestRun};
+use anyhow::{Result, anyhow};
+use engine::test_results::{self, TestRun};
 use manifest::{Exercise, FixtureKind, Manifest, TestPath};
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -13,16 +14,16 @@ use std::path::Path;
 const MIN_ALT: usize = 1;
 const MIN_WRONG: usize = 2;
 
-pub fn run(root: &Path) -> Result<(), String> {
+pub fn run(root: &Path) -> Result<()> {
     let manifest = crate::load_manifest(root)?;
     let mut problems = manifest.problems(root);
     problems.extend(crate::mutants::stale_reports(root, &manifest));
-    problems.extend(crate::starters::problems(root, &manifest));
+    problems.extend(xtask::starters::problems(root, &manifest));
 
     println!("verify: grading starters, solutions and fixtures (this compiles three crates)");
-    let starters = test_results::run(root, "exercises", None)?;
-    let solutions = test_results::run(root, "solutions", None)?;
-    let fixtures = test_results::run(root, "fixtures", None)?;
+    let starters = test_results::run(root, "exercises", None).map_err(anyhow::Error::msg)?;
+    let solutions = test_results::run(root, "solutions", None).map_err(anyhow::Error::msg)?;
+    let fixtures = test_results::run(root, "fixtures", None).map_err(anyhow::Error::msg)?;
 
     println!();
     println!(
@@ -46,7 +47,7 @@ pub fn run(root: &Path) -> Result<(), String> {
         for p in &problems {
             println!("  problem: {p}");
         }
-        Err(format!("verify found {} problem(s)", problems.len()))
+        Err(anyhow!("verify found {} problem(s)", problems.len()))
     }
 }
 

@@ -1,4 +1,4 @@
-//! `cargo xtask bench-loop [ID..] [--rounds N]`: the learner's edit->verdict
+//! `cargo dev bench-loop [ID..] [--rounds N]`: the learner's edit->verdict
 //! loop, measured side by side in one run (see `xtask/BENCH.md`):
 //!
 //! - floor: a one-line edit, then `cargo test` on a generated crate with one
@@ -17,6 +17,8 @@
 //! syntax error in one exercise, `cargo test -p exercises ID` of another
 //! (it must still grade ID) and of the whole crate (it must name both).
 
+use crate::process;
+use anyhow::{Context, Result, anyhow};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
@@ -27,22 +29,10 @@ use std::time::{Duration, Instant};
 const DEFAULT_IDS: [&str; 3] = ["leak_coordinator", "slice_add_all", "rayon_port"];
 
 /// A loop: its name, and one round of it (the edit, then the timed command).
-type Loop = (String, Box<dyn Fn(usize) -> Result<Duration, String>>);
+type Loop = (String, Box<dyn Fn(usize) -> Result<Duration>>);
 
-pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
-    let mut ids: Vec<&str> = Vec::new();
-    let mut rounds: usize = 7;
-    let mut rest = args.iter();
-    while let Some(a) = rest.next() {
-        if a == "--rounds" {
-            rounds = rest
-                .next()
-                .and_then(|n| n.parse().ok())
-                .ok_or("`--rounds` takes a number")?;
-        } else {
-            ids.push(a);
-        }
-    }
+pub fn run(root: &Path, ids: &[String], rounds: usize) -> Result<()> {
+    let mut ids: Vec<&str> = ids.iter().map(String::as_str).collect();
     if ids.is_empty() {
         ids = DEFAULT_IDS.to_vec();
     }
@@ -51,7 +41,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         crate::find_exercise(&manifest, id)?;
     }
     let base = root.join("target/bench-loop");
-    let xtask = std::env::current_exe().map_err(|e| e.to_string())?;
+    let xtask = xtask_binary(root)?;
     let floor = make_floor(&base.join("floor"))?;
     let single = make_copy(root, &base.join("exercises-1x"), &ids, false)?;
     let double = make_copy(root, &base.join("exercises-2x"), &ids, true)?;
@@ -86,13 +76,13 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     }
     println!("warming up (first builds are not measured; the first ever takes minutes)...");
     for (name, run) in &loops {
-        run(0).map_err(|e| format!("{name}: {e}"))?;
+        run(0).with_context(|| name.clone())?;
     }
     let mut times: Vec<Vec<f64>> = vec![Vec::new(); loops.len()];
     let load_before = load_average();
     for r in 1..=rounds {
         for (i, (name, run)) in loops.iter().enumerate() {
-            times[i].push(run(r).map_err(|e| format!("{name}: {e}"))?.as_secs_f64());
+            times[i].push(run(r).with_context(|| name.clone())?.as_secs_f64());
         }
     }
     let load_after = load_average();
@@ -179,12 +169,7 @@ fn command(copy: &Path, id: Option<&str>, cmd: Cmd, env: &Env) -> Command {
 }
 
 /// One round: a one-line edit of ID's file, then `cmd ID` in the copy.
-fn looped(
-    copy: &Path,
-    id: &str,
-    cmd: Cmd,
-    env: &Env,
-) -> Box<dyn Fn(usize) -> Result<Duration, String>> {
+fn looped(copy: &Path, id: &str, cmd: Cmd, env: &Env) -> Box<dyn Fn(usize) -> Result<Duration>> {
     let file = copy.join(format!("exercises/src/{id}.rs"));
     // `Command` runs by `&mut`: the loop is a `Fn`, so it lends it out.
     let command = std::cell::RefCell::new(command(copy, Some(id), cmd, env));
@@ -201,12 +186,7 @@ fn looped(
 }
 
 /// The starter-state test time, and a file that does not compile.
-fn starters_and_broken_files(
-    root: &Path,
-    copy: &Path,
-    ids: &[&str],
-    env: &Env,
-) -> Result<(), String> {
+fn starters_and_broken_files(root: &Path, copy: &Path, ids: &[&str], env: &Env) -> Result<()> {
     // Every exercise a starter: the measured ones back to theirs.
     for id in ids {
         copy_file(
@@ -219,7 +199,8 @@ fn starters_and_broken_files(
     let out = output(&mut whole)?;
     let text = String::from_utf8_lossy(&out.stdout);
     let time = engine::libtest::finished_in(&text)
-        .ok_or_else(|| format!("`cargo test -p exercises` printed no test time:\n{text}"))?;
+        .ok_or_else(|| format!("`cargo test -p exercises` printed no test time:\n{text}"))
+        .map_err(anyhow::Error::msg)?;
     println!(
         "starters: `cargo test -p exercises` graded every exercise in {:.2}s of test time (bar: 1.2 s), load average {}",
         time.as_secs_f64(),
@@ -229,16 +210,15 @@ fn starters_and_broken_files(
     // A syntax error in one exercise; another one, its solution, is graded.
     let (broken, graded) = (ids[0], ids.get(1).copied().unwrap_or("slice_add_all"));
     let broken_file = copy.join(format!("exercises/src/{broken}.rs"));
-    let starter = std::fs::read_to_string(&broken_file).map_err(|e| e.to_string())?;
-    std::fs::write(&broken_file, format!("{starter}\nfn broken( {{\n"))
-        .map_err(|e| e.to_string())?;
+    let starter = std::fs::read_to_string(&broken_file)?;
+    std::fs::write(&broken_file, format!("{starter}\nfn broken( {{\n"))?;
     copy_file(
         &root.join(format!("solutions/src/{graded}.rs")),
         &copy.join(format!("exercises/src/{graded}.rs")),
     )?;
     let one = output(&mut command(copy, Some(graded), Cmd::Test, env));
     let all = output(&mut command(copy, None, Cmd::Test, env));
-    std::fs::write(&broken_file, starter).map_err(|e| e.to_string())?;
+    std::fs::write(&broken_file, starter)?;
     copy_file(
         &root.join(format!("exercises/src/{graded}.rs")),
         &copy.join(format!("exercises/src/{graded}.rs")),
@@ -282,16 +262,34 @@ fn load_average() -> String {
         .unwrap_or_else(|| "unknown".to_owned())
 }
 
-fn output(command: &mut Command) -> Result<Output, String> {
-    command.output().map_err(|e| e.to_string())
+/// The learner's `xtask` binary, built: `cargo dev` runs from the same
+/// target folder and profile, so it is this program's neighbour.
+fn xtask_binary(root: &Path) -> Result<PathBuf> {
+    process::run(root, "cargo", &["build", "-q", "-p", "xtask"])?;
+    let this = std::env::current_exe().context("cannot find this program")?;
+    let xtask = this.with_file_name(format!("xtask{}", std::env::consts::EXE_SUFFIX));
+    if xtask.is_file() {
+        Ok(xtask)
+    } else {
+        Err(anyhow!(
+            "`cargo build -p xtask` made no {}",
+            xtask.display()
+        ))
+    }
 }
 
-fn timed(command: &mut Command) -> Result<Duration, String> {
+fn output(command: &mut Command) -> Result<Output> {
+    command
+        .output()
+        .with_context(|| format!("cannot run {command:?}"))
+}
+
+fn timed(command: &mut Command) -> Result<Duration> {
     let started = Instant::now();
-    let out = command.output().map_err(|e| e.to_string())?;
+    let out = command.output()?;
     let took = started.elapsed();
     if !out.status.success() {
-        return Err(format!(
+        return Err(anyhow!(
             "failed:\n{}{}",
             String::from_utf8_lossy(&out.stdout),
             String::from_utf8_lossy(&out.stderr)
@@ -301,14 +299,14 @@ fn timed(command: &mut Command) -> Result<Duration, String> {
 }
 
 /// The one-line edit: the file's last line becomes `// bench edit N`.
-fn edit(path: &Path, round: usize) -> Result<(), String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+fn edit(path: &Path, round: usize) -> Result<()> {
+    let text = std::fs::read_to_string(path).map_err(|e| anyhow!("{}: {e}", path.display()))?;
     let body = match text.rfind("// bench edit ") {
         Some(i) => &text[..i],
         None => &text,
     };
     std::fs::write(path, format!("{body}// bench edit {round}\n"))
-        .map_err(|e| format!("{}: {e}", path.display()))
+        .map_err(|e| anyhow!("{}: {e}", path.display()))
 }
 
 fn median(times: &[f64]) -> f64 {
@@ -321,7 +319,7 @@ fn median(times: &[f64]) -> f64 {
 /// generated exercise crates (dependencies at opt-level 1, the crate itself
 /// without debug info, stripped, in one codegen unit), so both loops compile
 /// and link alike.
-fn make_floor(dir: &Path) -> Result<PathBuf, String> {
+fn make_floor(dir: &Path) -> Result<PathBuf> {
     write(
         &dir.join("Cargo.toml"),
         "[package]\nname = \"floor\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\n\
@@ -340,7 +338,7 @@ fn make_floor(dir: &Path) -> Result<PathBuf, String> {
 /// exercises (each of `ids` holding its reference solution), the checks;
 /// with `twins`, a second exercise for every exercise, named so that no
 /// exercise's id filter selects it (`leak_coordinator` -> `leakxcoordinator`).
-fn make_copy(root: &Path, dir: &Path, ids: &[&str], twins: bool) -> Result<PathBuf, String> {
+fn make_copy(root: &Path, dir: &Path, ids: &[&str], twins: bool) -> Result<PathBuf> {
     for file in ["Cargo.lock", ".cargo/config.toml", "exercises/Cargo.toml"] {
         copy_file(&root.join(file), &dir.join(file))?;
     }
@@ -348,8 +346,8 @@ fn make_copy(root: &Path, dir: &Path, ids: &[&str], twins: bool) -> Result<PathB
         copy_dir(&root.join(folder), &dir.join(folder))?;
     }
     // The root manifest, with only the members the copy has.
-    let text = std::fs::read_to_string(root.join("Cargo.toml")).map_err(|e| e.to_string())?;
-    let mut top: toml::Table = text.parse().map_err(|e| format!("Cargo.toml: {e}"))?;
+    let text = std::fs::read_to_string(root.join("Cargo.toml"))?;
+    let mut top: toml::Table = text.parse().context("Cargo.toml")?;
     if let Some(ws) = top.get_mut("workspace").and_then(|w| w.as_table_mut()) {
         let members: Vec<toml::Value> = ws
             .get("members")
@@ -363,24 +361,20 @@ fn make_copy(root: &Path, dir: &Path, ids: &[&str], twins: bool) -> Result<PathB
         ws.insert("members".into(), toml::Value::Array(members));
         ws.remove("default-members");
     }
-    write(
-        &dir.join("Cargo.toml"),
-        &toml::to_string(&top).map_err(|e| e.to_string())?,
-    )?;
+    write(&dir.join("Cargo.toml"), &toml::to_string(&top)?)?;
     for id in ids {
         copy_file(
             &root.join(format!("solutions/src/{id}.rs")),
             &dir.join(format!("exercises/src/{id}.rs")),
         )?;
     }
-    let text =
-        std::fs::read_to_string(root.join(manifest::MANIFEST_PATH)).map_err(|e| e.to_string())?;
-    let mut table: toml::Table = text.parse().map_err(|e| format!("{e}"))?;
+    let text = std::fs::read_to_string(root.join(manifest::MANIFEST_PATH))?;
+    let mut table: toml::Table = text.parse().map_err(|e| anyhow!("{e}"))?;
     if twins {
         let list = table
             .get_mut("exercise")
             .and_then(|e| e.as_array_mut())
-            .ok_or("exercises.toml has no [[exercise]]")?;
+            .context("exercises.toml has no [[exercise]]")?;
         let mut extra = Vec::new();
         for ex in list.iter() {
             let original = ex.get("id").and_then(|v| v.as_str()).unwrap_or_default();
@@ -404,33 +398,33 @@ fn make_copy(root: &Path, dir: &Path, ids: &[&str], twins: bool) -> Result<PathB
     }
     write(
         &dir.join(manifest::MANIFEST_PATH),
-        &toml::to_string(&table).map_err(|e| e.to_string())?,
+        &toml::to_string(&table)?,
     )?;
     Ok(dir.to_path_buf())
 }
 
-fn write(path: &Path, text: &str) -> Result<(), String> {
+fn write(path: &Path, text: &str) -> Result<()> {
     if std::fs::read_to_string(path).ok().as_deref() == Some(text) {
         return Ok(());
     }
     std::fs::create_dir_all(path.parent().expect("has a folder"))
         .and_then(|()| std::fs::write(path, text))
-        .map_err(|e| format!("{}: {e}", path.display()))
+        .map_err(|e| anyhow!("{}: {e}", path.display()))
 }
 
-fn copy_file(from: &Path, to: &Path) -> Result<(), String> {
-    let text = std::fs::read(from).map_err(|e| format!("{}: {e}", from.display()))?;
+fn copy_file(from: &Path, to: &Path) -> Result<()> {
+    let text = std::fs::read(from).map_err(|e| anyhow!("{}: {e}", from.display()))?;
     if std::fs::read(to).ok().as_deref() == Some(&text[..]) {
         return Ok(()); // keep the mtime: Cargo's fingerprints stay valid
     }
     std::fs::create_dir_all(to.parent().expect("has a folder"))
         .and_then(|()| std::fs::write(to, text))
-        .map_err(|e| format!("{}: {e}", to.display()))
+        .map_err(|e| anyhow!("{}: {e}", to.display()))
 }
 
-fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {
-    for entry in std::fs::read_dir(from).map_err(|e| format!("{}: {e}", from.display()))? {
-        let entry = entry.map_err(|e| e.to_string())?;
+fn copy_dir(from: &Path, to: &Path) -> Result<()> {
+    for entry in std::fs::read_dir(from).map_err(|e| anyhow!("{}: {e}", from.display()))? {
+        let entry = entry?;
         let path = entry.path();
         if path.is_dir() {
             copy_dir(&path, &to.join(entry.file_name()))?;
