@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The built book in a real browser, and a link check. `cargo xtask e2e`
+// The built book in a real browser, and a link check. `cargo dev e2e`
 // builds the book and runs this; see README.md here.
 //
 //   node run.mjs [--book DIR] [--out DIR] [--chromium PATH] [--page SUBSTRING]... [--links-only]

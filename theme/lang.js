@@ -1,5 +1,5 @@
 // The language picker in the menu bar (po/README.md). The English book is
-// built into book/ and each translation into book/LANG/ (`cargo xtask i18n
+// built into book/ and each translation into book/LANG/ (`cargo dev i18n
 // build`), with the same page paths, so the same page in another language is
 // one folder up or down from this book's root. No request, no storage: a link.
 (() => {

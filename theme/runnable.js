@@ -5,7 +5,7 @@
 (function () {
     "use strict";
 
-    // Every word this script shows, in one table: `cargo xtask i18n` puts
+    // Every word this script shows, in one table: `cargo dev i18n` puts
     // them in the catalogue (po/README.md), and a translated page carries
     // their translations in <script id="runnable-strings"> (mdbook-runnable
     // writes it). `{name}` is filled in here; a missing translation is English.

@@ -12,7 +12,7 @@
 //! ```
 //!
 //! The command writes `mutants/ID.txt`, the committed report. The report
-//! starts with a fingerprint of the files it was made from, so `cargo xtask
+//! starts with a fingerprint of the files it was made from, so `cargo dev
 //! verify` can say cheaply when a report is stale (it never runs the mutants:
 //! that takes minutes).
 

@@ -1,4 +1,4 @@
-// The Simplified Chinese book (book/zh-CN/, built by `cargo xtask i18n build`;
+// The Simplified Chinese book (book/zh-CN/, built by `cargo dev i18n build`;
 // po/README.md): every chapter page at 1280 px and 390 px, offline, in a
 // fresh context, with every check the English pages get (lib/page.mjs:
 // highlighting, panes, cards, hints, quizzes, contrast in every theme, no

@@ -2,7 +2,7 @@
 //! and `cmd=` is parsed into a program and its arguments, checked against the
 //! repository (the Go package or the Rust example must exist), and collected
 //! with the page and line that shows it. The result, [`CommandManifest`], is
-//! what `cargo xtask test` runs once each and the only thing the local runner
+//! what `cargo dev test` runs once each and the only thing the local runner
 //! (`runner/`) may run. No shell ever sees the text: `cd go && go run ./x` is
 //! the directory `go`, the program `go` and the arguments `run ./x`.
 
@@ -361,7 +361,7 @@ impl CommandManifest {
 impl BookCommand {
     /// The environment a command runs with, besides the caller's: Go must
     /// use the local toolchain and the Debian-packaged modules, never the
-    /// network (the same as `cargo xtask go`, see go/README.md).
+    /// network (the same as `cargo dev go`, see go/README.md).
     pub fn environment(&self) -> &'static [(&'static str, &'static str)] {
         if self.program == "go" {
             &[

@@ -10,7 +10,7 @@
 //! The edit is never applied to the repository: [`prepare`] copies the
 //! program's package (the Go module `go/`, or the crate `listings/` in a
 //! workspace of its own) into a scratch folder and edits the copy. The runner
-//! and `cargo xtask commands` both go through it, and both judge what ran
+//! and `cargo dev commands` both go through it, and both judge what ran
 //! with [`Outcome::judge`].
 
 use crate::commands::{self, Place};

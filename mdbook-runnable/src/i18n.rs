@@ -1,5 +1,5 @@
 //! The page in the book's language. A translated build (`book.language` is
-//! not English, as `cargo xtask i18n build` sets it) reads the catalogue,
+//! not English, as `cargo dev i18n build` sets it) reads the catalogue,
 //! `PO_DIR/LANG.po`, and looks up our own words (`strings.rs`), the exercise
 //! manifest's titles, tasks and hints, and chapter titles in it; a message
 //! without a translation stays English. The page scripts get their own

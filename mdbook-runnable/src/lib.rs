@@ -219,7 +219,7 @@ fn write_if_changed(path: &Path, json: &str) -> Result<(), String> {
 
 /// Every command the book shows, collected the way a build collects them but
 /// without mdBook: each `.md` file below `src_dir` (except SUMMARY.md) is
-/// expanded. For `cargo xtask test`, which runs them.
+/// expanded. For `cargo dev test`, which runs them.
 pub fn collect_commands(
     book_root: &Path,
     src_dir: &str,

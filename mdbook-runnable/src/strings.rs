@@ -1,5 +1,5 @@
 //! Every word of ours that the preprocessor puts on a page, in one table.
-//! `cargo xtask i18n update` extracts these constants into the catalogue
+//! `cargo dev i18n update` extracts these constants into the catalogue
 //! (`po/LANG.po`, with a `#:` reference to this file), `i18n check` fails
 //! while one is untranslated, and a translated build looks each one up
 //! (`i18n.rs`). The extractor reads this file as text: one constant a line,

@@ -196,7 +196,7 @@ fn check_built_html_catches_a_misspelled_output_html_key() {
     );
 }
 
-/// A translated build (`book.language`, as `cargo xtask i18n build` sets it)
+/// A translated build (`book.language`, as `cargo dev i18n build` sets it)
 /// takes our own words and the manifest's texts from `po/LANG.po`, hands the
 /// page scripts their words in the page, and leaves untranslated ones English.
 #[test]

@@ -1,5 +1,5 @@
 //! `cargo run -p runner --bin book-commands -- ROOT`, run by `cargo xtask
-//! commands` (a step of `cargo xtask test`): every command the book shows,
+//! commands` (a step of `cargo dev test`): every command the book shows,
 //! run once from the directory the book says. It lives here, not in xtask,
 //! so that xtask (the learner's commands) does not build the preprocessor. It must exit as
 //! its output block says (0, or `go run`'s 1 for a program that fails on

@@ -107,14 +107,17 @@ fn quoted(title: &str) -> String {
     }
 }
 
-/// mdBook's heading id: letters, digits, `_` and `-` lowercased, spaces as
-/// `-`, everything else dropped (`normalize_id` in mdBook).
+/// mdBook's heading id, as `id_from_content` in mdbook-html 0.5.4 makes it:
+/// the text trimmed and lowercased, letters, digits, `_` and `-` kept,
+/// spaces as `-`, everything else dropped.
 pub fn anchor(heading: &str) -> String {
     heading
+        .trim()
+        .to_lowercase()
         .chars()
         .filter_map(|c| {
             if c.is_alphanumeric() || c == '_' || c == '-' {
-                Some(c.to_ascii_lowercase())
+                Some(c)
             } else if c.is_whitespace() {
                 Some('-')
             } else {

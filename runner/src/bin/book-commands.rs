@@ -1,6 +1,6 @@
 //! `cargo run -p runner --bin book-commands -- [ROOT]`: runs every command the
 //! book shows, once, and compares its output with the page's output block
-//! (`cargo xtask commands` calls it), then every guided experiment against its
+//! (`cargo dev commands` calls it), then every guided experiment against its
 //! claim. ROOT is the book's root, `.` by default. `EXPERIMENTS=ID,ID` runs
 //! only those experiments (`EXPERIMENTS=only`: every experiment, no command).
 
