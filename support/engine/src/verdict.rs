@@ -239,15 +239,8 @@ fn compiler_warning(msg: &serde_json::Value, warnings: &mut BTreeMap<String, Vec
 /// The learner-facing part of a failed check's output: the grader's verdict
 /// (`[id] ...` up to the hint line) when there is one, else all of it.
 pub fn verdict_message(id: &str, output: &str) -> String {
-    let marker = format!("[{id}] ");
-    match output.find(&marker) {
-        Some(start) => {
-            let rest = &output[start + marker.len()..];
-            let end = rest
-                .find("\n  Stuck? Run `cargo xtask hint")
-                .unwrap_or(rest.len());
-            rest[..end].trim().to_owned()
-        }
+    match naming::verdict::message(id, output) {
+        Some(message) => message,
         None if output.trim().is_empty() => {
             "the check failed without a message (a bare `assert!` or a crash?)".to_owned()
         }

@@ -93,17 +93,8 @@ pub fn fail(id: &str, what_is_wrong: impl Display) -> ! {
 /// The text of a verdict: `[id] what is wrong` and where to find a hint.
 /// `cargo xtask check` finds verdicts in the test output by this shape.
 fn verdict_text(id: &str, what_is_wrong: &str) -> String {
-    format!(
-        "\n{}{what_is_wrong}\n{HINT_LINE}{id}` for a hint.\n",
-        verdict_prefix(id)
-    )
+    naming::verdict::text(id, what_is_wrong)
 }
-
-fn verdict_prefix(id: &str) -> String {
-    format!("[{id}] ")
-}
-
-const HINT_LINE: &str = "  Stuck? Run `cargo xtask hint ";
 
 /// Panics on purpose, as a check's stand-in for a component that crashes
 /// (a consumer that runs out of memory, a sink that panics). The payload is
@@ -199,7 +190,7 @@ where
         Outcome::Returned(value) => value,
         // A verdict that the check gave inside learner code (say, in a rayon
         // task): already printed, pass it on as it is.
-        Outcome::Panicked(message) if message.starts_with(&format!("\n{}", verdict_prefix(id))) => {
+        Outcome::Panicked(message) if naming::verdict::is_verdict(id, &message) => {
             panic::resume_unwind(Box::new(message))
         }
         Outcome::Panicked(message) if SEND_PANICS.load(Ordering::SeqCst) > send_panics => {

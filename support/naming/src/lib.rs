@@ -9,11 +9,16 @@
 //! - [`FixtureKind`]: a fixture file `fixtures/ID/alt_*.rs` is another right
 //!   fix, `fixtures/ID/wrong_*.rs` a wrong one; any other name is an error,
 //!   the same one for the fixtures crate's build script, `verify` and `stress`.
+//! - [`verdict`]: a check's verdict as the grader prints it and the engine
+//!   reads it back.
 //!
-//! Std only: `fixtures/build.rs` depends on it, and a build dependency with
-//! serde and toml would be compiled a second time for the build script.
+//! Std only: the grader, compiled into every grading crate, depends on it, and
+//! so does `fixtures/build.rs`: a build dependency with serde and toml would be
+//! compiled a second time for the build script.
 
 use std::fmt;
+
+pub mod verdict;
 
 /// The module every check lives in, in every crate that compiles checks.
 const CHECKS: &str = "checks";
