@@ -21,7 +21,7 @@
 //! | [`OVERLAP`] | 3/10 | 300 ms | 300 ms | a call waiting for calls beyond the bound to join it (`rayon_bounded_io`) |
 //! | [`SLOWED`] | 1/5 | 200 ms | 200 ms | a call slowed down after a failure, so that work started late shows (rayon chapter) |
 //! | [`STALL`] | 1/3 | 300 ms | 300 ms | a sink that stalls once, only while a producer waits on a timer (`cancel_sink`; a right fix does not wait) |
-//! | [`SETTLE`] | 1/10 | 100 ms | 100 ms | "did anything more happen?" after a verdict is in (`cancel_sink`) |
+//! | [`SETTLE`] | 1/10 | 100 ms | 100 ms | "did anything more happen?" after a verdict is in (`cancel_sink`, only where `hold` cannot see the job wait) |
 //! | [`LATE_FAILURE`] | 1/4 | — | 250 ms | a read that fails late, waiting for other reads to end first (`close_no_channel`) |
 //! | [`OWN_WAIT`] | 1/3 | — | 333 ms | a worker waiting to be seen together with another (`close_no_channel`) |
 //! | [`BUSY`] | 3/100 | 30 ms | 30 ms | a task busy for a moment while another fails (right fixes too: `close_errgroup`) |
@@ -36,7 +36,7 @@
 //! | --- | --- | --- |
 //! | `cancel_forward` (helper, then grace) | `HELPER` + `GRACE` | 0.7 |
 //! | `cancel_sink::a_slow_sink_loses_nothing` | `HELPER` (reads) + 1/4 (the others seen waiting, `hold`) + `STALL` + 1/4 (again) | 0 for a right fix (its producers wait without a timer); a job with a timer: about `STALL` + the time its threads take to act on their timers |
-//! | `cancel_sink` (first write, then more reads) | `HELPER` + `SETTLE` | 0.6 |
+//! | `cancel_sink` (first write, then more reads) | `HELPER` + 1/4 (the others seen waiting, `hold`) or, where that is not seen, + `SETTLE` | 0.75 at worst |
 //! | rayon chapter (a gate, then a slowed call) | `GATE` + `SLOWED` | 0.7 |
 //! | `rayon_bounded_io` (a gate, then the overlap) | `GATE` + `OVERLAP` | 0.8 |
 //! | `close_no_channel` (a late failure, or a read waiting for company) | `LATE_FAILURE` or `OWN_WAIT` | ≤ 0.34 |
