@@ -115,8 +115,9 @@ fn report(seen: Receiver<Seen>, returned: Sender<()>, handle: thread::JoinHandle
 
 #[test]
 fn forwards_every_record_until_the_source_ends() {
+    // Records 0 to 99: a 0 is a record like any other, not an end marker.
     let (src_tx, src_rx) = bounded::<u64>(100);
-    for r in 1..=100 {
+    for r in 0..100 {
         src_tx.send(r).unwrap();
     }
     drop(src_tx); // the source ends after its 100 records
@@ -138,16 +139,17 @@ fn forwards_every_record_until_the_source_ends() {
     );
     let got: Vec<u64> = out_rx.try_iter().collect();
     ensure(
-        got == (1..=100).collect::<Vec<u64>>(),
+        got == (0..100).collect::<Vec<u64>>(),
         ID,
-        "`forward` did not deliver the source's records 1 to 100 to `out`, once each, in order",
+        "`forward` did not deliver the source's records 0 to 99 to `out`, once each, in order",
     );
 }
 
 #[test]
 fn stops_when_the_consumer_is_gone() {
+    // The source is open and holds 0, 1, 2 (a 0 is a record, not its end).
     let (src_tx, src_rx) = bounded::<u64>(10);
-    for r in 1..=3 {
+    for r in 0..3 {
         src_tx.send(r).unwrap();
     }
     let (out_tx, out_rx) = bounded::<u64>(10);

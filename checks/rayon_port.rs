@@ -154,6 +154,40 @@ fn keeps_record_order_when_the_first_record_finishes_last() {
 
 #[test]
 fn returns_the_error_of_a_failing_record() {
+    // A checksum of 0 is a checksum like any other, not a "no result here"
+    // marker: r2 checksums to 0 and r5 alone fails. (`sum_of(0)` is 0 too,
+    // but this shape does not hang on that.)
+    let result = run(
+        ID,
+        "`checksum_all` on 8 records, r2's checksum 0, r5 corrupt",
+        "Nothing here blocks: does `checksum_all` wait for something?",
+        || {
+            grader::in_pool!(|| {
+                checksum_all(&records(8), |r| match number(r) {
+                    2 => Ok(0),
+                    5 => Err(BadRecord { record: r.to_owned() }),
+                    i => Ok(1 + sum_of(i)),
+                })
+            })
+        },
+    );
+    match result {
+        Err(BadRecord { record }) if record == "r5" => {}
+        Ok(sums) => fail(
+            ID,
+            format!(
+                "`checksum_all` returned Ok with {} checksums although r5 failed",
+                sums.len()
+            ),
+        ),
+        Err(other) => fail(
+            ID,
+            format!(
+                "`checksum_all` returned Err({other:?}), but only r5 failed (r2's checksum is \
+                 0, a checksum like any other: 0 does not mean \"no result\")"
+            ),
+        ),
+    }
     let result = run(
         ID,
         "`checksum_all` on 100 records, r37 and r73 corrupt",

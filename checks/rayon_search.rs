@@ -59,34 +59,67 @@ impl Gate {
 
 #[test]
 fn returns_the_only_hit() {
+    // Three records of 1000 values with the hit in the middle; then records
+    // of uneven lengths (an empty one among them) with the hit at the very
+    // first value, record 0 value 0 (a place like any other, not a "no hit"
+    // marker), and at the last value of a short record.
+    let cases: [(&'static [usize], (usize, usize)); 3] = [
+        (&[1000, 1000, 1000], (2, 500)),
+        (&[1000, 0, 3, 1000], (0, 0)),
+        (&[1000, 0, 3, 1000], (2, 2)),
+    ];
+    for (lens, (hit_r, hit_i)) in cases {
+        only_hit(lens, hit_r, hit_i);
+    }
+}
+
+/// Records of `lens` values (a value says where it is), one hit at record
+/// `hit_r`, value `hit_i`.
+fn only_hit(lens: &'static [usize], hit_r: usize, hit_i: usize) {
+    let shape = format!(
+        "{} records of {} values",
+        lens.len(),
+        lens.iter().map(usize::to_string).collect::<Vec<_>>().join(", ")
+    );
     let (found, twice) = run(
         ID,
-        "`find_hit` on 3 records of 1000 values, one hit at record 2, value 500",
+        &format!("`find_hit` on {shape}, one hit at record {hit_r}, value {hit_i}"),
         "Nothing here blocks: does `find_hit` wait for something?",
-        || {
-            // How many times each value was looked at.
-            let looks: Vec<AtomicUsize> = (0..3000).map(|_| AtomicUsize::new(0)).collect();
+        move || {
+            let records: Vec<Vec<u64>> = lens
+                .iter()
+                .enumerate()
+                .map(|(r, &len)| (0..len).map(|i| (r * 1_000_000 + i) as u64).collect())
+                .collect();
+            // How many times each value was looked at, by (record, position).
+            let looks: Vec<Vec<AtomicUsize>> = lens
+                .iter()
+                .map(|&len| (0..len).map(|_| AtomicUsize::new(0)).collect())
+                .collect();
             let found = grader::in_pool!(|| {
-                find_hit(&records(3, 1000), |v| {
+                find_hit(&records, |v| {
                     let (r, i) = at(v);
-                    looks[r * 1000 + i].fetch_add(1, Ordering::SeqCst);
-                    (r, i) == (2, 500)
+                    looks[r][i].fetch_add(1, Ordering::SeqCst);
+                    (r, i) == (hit_r, hit_i)
                 })
             });
-            let twice = looks
-                .iter()
-                .position(|n| n.load(Ordering::SeqCst) > 1)
-                .map(|k| ((k / 1000, k % 1000), looks[k].load(Ordering::SeqCst)));
+            let twice = looks.iter().enumerate().find_map(|(r, values)| {
+                values.iter().enumerate().find_map(|(i, n)| {
+                    let n = n.load(Ordering::SeqCst);
+                    (n > 1).then_some(((r, i), n))
+                })
+            });
             (found, twice)
         },
     );
     ensure(
-        found == Some(Hit { record: 2, value: 500 }),
+        found == Some(Hit { record: hit_r, value: hit_i }),
         ID,
         format!(
-            "`find_hit` returned {found:?} for the only hit, at Hit {{ record: 2, value: 500 }}. \
-             If it was None: did the thread that found the hit stop too, when it saw the flag \
-             it had just set?"
+            "on {shape}, `find_hit` returned {found:?} for the only hit, at Hit {{ record: \
+             {hit_r}, value: {hit_i} }}. If it was None: did the thread that found the hit \
+             stop too, when it saw the flag it had just set? Is a hit at record 0, value 0 \
+             told apart from \"no hit yet\"?"
         ),
     );
     if let Some(((r, i), n)) = twice {

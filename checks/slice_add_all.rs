@@ -229,8 +229,9 @@ fn add_new_compares_whole_tags() {
     // Tags inside other tags, both ways and both places: an item that is part
     // of a tag already there ("go" of "golang"), an item that holds a tag
     // already there ("circleci" holds "ci"), and the same inside `items`
-    // ("gopher" before "go"). A tag is new unless an equal tag is there.
-    let cases: [(&[&str], &[&str], &[&str]); 2] = [
+    // ("gopher" before "go"); and tags that differ only in case ("Go" is not
+    // "go"). A tag is new unless an equal tag is there.
+    let cases: [(&[&str], &[&str], &[&str]); 3] = [
         (
             &["golang", "catalog", "ci"],
             &["go", "log", "circleci", "lang", "golang", "ci"],
@@ -240,6 +241,11 @@ fn add_new_compares_whole_tags() {
             &[],
             &["gopher", "go", "rust-analyzer", "rust", "go"],
             &["gopher", "go", "rust-analyzer", "rust"],
+        ),
+        (
+            &["Go", "CI"],
+            &["go", "GO", "ci", "Go", "rust"],
+            &["go", "GO", "ci", "rust"],
         ),
     ];
     for (old, items, new) in cases {
@@ -265,8 +271,9 @@ fn add_new_compares_whole_tags() {
         let why = if !missing.is_empty() && tags.len() < expected.len() {
             format!(
                 " {missing:?} never made it in, yet no equal tag was there: a tag is new unless \
-                 an *equal* tag is there, not one that contains it or is part of it (compare \
-                 whole strings, `t == item`, not `contains` or `starts_with`)"
+                 an *equal* tag is there, not one that contains it, is part of it or differs \
+                 only in case (compare whole strings, `t == item`, not `contains`, \
+                 `starts_with` or `eq_ignore_ascii_case`)"
             )
         } else {
             String::new()

@@ -219,18 +219,64 @@ fn branches_vec_extends_the_prefix_with_each_stage() {
 }
 
 #[test]
+fn branches_vec_plans_paths_from_the_empty_path() {
+    // The planner of `branches_of_branches_share_nothing` on vectors: it
+    // starts from the empty path, and the branches of one call are the
+    // prefixes of the next. Stages of two, of one, and of a repeated two.
+    let stages: [&'static [i64]; 3] = [&[1, 2], &[3], &[4, 4]];
+    let got = run(
+        ID,
+        "`branches_vec` three stages deep from the empty path, stages [1 2], [3], [4 4]",
+        NO_LOOP,
+        move || {
+            let mut paths: Vec<Vec<i64>> = vec![vec![]];
+            for stage in stages {
+                paths = paths
+                    .iter()
+                    .flat_map(|path| exercise::branches_vec(path, stage))
+                    .collect();
+            }
+            paths
+        },
+    );
+    let mut want: Vec<Vec<i64>> = vec![vec![]];
+    for stage in stages {
+        want = want.iter().flat_map(|p| expected(p, stage)).collect();
+    }
+    grader::ensure(
+        got == want,
+        ID,
+        format!(
+            "three stages of `branches_vec` from the empty path (stages [1, 2], then [3], then \
+             [4, 4]) gave {got:?}; expected {want:?}. Every path is its prefix and one stage, \
+             one path per stage, the empty prefix included: an empty prefix is no special \
+             case."
+        ),
+    );
+}
+
+#[test]
 fn branches_of_branches_share_nothing() {
     // A planner extends a path stage after stage: the branches of one call
     // are the prefixes of the next, and their arrays may have spare room
     // (an append that copies rounds the capacity up). The first prefix
-    // starts in the middle of the caller's array, with room after it.
+    // starts in the middle of the caller's array, with room after it; then
+    // the planner starts from the empty path, full[0:0], which has nothing
+    // to copy but is still the caller's array.
+    for (start, end) in [(1, 3), (0, 0)] {
+        planned_from(start, end);
+    }
+}
+
+/// Three stages of `branches` from full[start:end] of full = [1 2 3 4 5 6].
+fn planned_from(start: usize, end: usize) {
     let (full, levels) = run(
         ID,
-        "`branches` three stages deep, from full[1:3] of full = [1 2 3 4 5 6]",
+        &format!("`branches` three stages deep, from full[{start}:{end}] of full = [1 2 3 4 5 6]"),
         NO_LOOP,
-        || {
+        move || {
             let full = GoSlice::<i64>::from([1, 2, 3, 4, 5, 6]);
-            let mut levels: Vec<Vec<GoSlice<i64>>> = vec![vec![full.slice(1, 3)]];
+            let mut levels: Vec<Vec<GoSlice<i64>>> = vec![vec![full.slice(start, end)]];
             for stage in [[10, 11, 12], [20, 21, 22], [30, 31, 32]] {
                 let next: Vec<GoSlice<i64>> = levels
                     .last()
@@ -243,16 +289,24 @@ fn branches_of_branches_share_nothing() {
             (full, levels)
         },
     );
+    let first: Vec<i64> = (start as i64 + 1..=end as i64).collect();
+    let first_fmt = GoSlice::from_vec(first.clone());
     grader::ensure(
         full.to_vec() == [1, 2, 3, 4, 5, 6],
         ID,
         format!(
-            "the first prefix was full[1:3] of full = [1 2 3 4 5 6], and after three stages of \
-             `branches`, full is {full}: some `append` wrote into the caller's array"
+            "the first prefix was full[{start}:{end}] of full = [1 2 3 4 5 6], and after three \
+             stages of `branches`, full is {full}: some `append` wrote into the caller's array{}",
+            if first.is_empty() {
+                " (an empty prefix has nothing to copy, but an append to it writes into its \
+                 array all the same)"
+            } else {
+                ""
+            }
         ),
     );
     // Every path, with the values it must hold, level by level.
-    let mut want: Vec<Vec<i64>> = vec![vec![2, 3]];
+    let mut want: Vec<Vec<i64>> = vec![first];
     for stage in [[10, 11, 12], [20, 21, 22], [30, 31, 32]] {
         want = want.iter().flat_map(|p| expected(p, &stage)).collect();
     }
@@ -261,8 +315,8 @@ fn branches_of_branches_share_nothing() {
         last == want,
         ID,
         format!(
-            "three stages of `branches` from [2 3] gave {} paths, not the 27 expected: the \
-             first wrong one is {}, expected {}. A branch of a branch has spare room too: \
+            "three stages of `branches` from {first_fmt} gave {} paths (27 expected), \
+             and the first wrong one is {}, expected {}. A branch of a branch has spare room too: \
              where did each `append` write?",
             last.len(),
             last.iter()

@@ -19,10 +19,11 @@ fn account(owner: &str, balance: i64, history: &[i64]) -> Account {
     }
 }
 
-/// The deposits both checks make: a repeated amount and a negative one
+/// The deposits both checks make: a repeated amount, a 0 and a negative one
 /// (a withdrawal) are amounts like any other.
-const AMOUNTS: [i64; 4] = [5, 7, 7, -4];
-const DEPOSITS: &str = "`ann.deposit(5); ann.deposit(7); ann.deposit(7); ann.deposit(-4)`";
+const AMOUNTS: [i64; 5] = [5, 7, 7, 0, -4];
+const DEPOSITS: &str =
+    "`ann.deposit(5); ann.deposit(7); ann.deposit(7); ann.deposit(0); ann.deposit(-4)`";
 
 #[test]
 fn deposit_changes_the_account_it_is_called_on() {
@@ -36,7 +37,7 @@ fn deposit_changes_the_account_it_is_called_on() {
     let why = if ann.balance == 0 {
         "Does `deposit` change the account it is called on, or a copy of it?"
     } else {
-        "Every amount is added as it is, a repeated one and a negative one too."
+        "Every amount is added as it is, a repeated one, a 0 and a negative one too."
     };
     grader::ensure(
         ann.balance == 15,
@@ -57,7 +58,7 @@ fn deposit_records_each_amount_in_order() {
         }
         ann.clone()
     });
-    let expected = [100, 5, 7, 7, -4];
+    let expected = [100, 5, 7, 7, 0, -4];
     let said = format!(
         "after {DEPOSITS} on an account with history [100], `ann.history` is {:?}; expected \
          {expected:?}",
@@ -90,7 +91,7 @@ fn deposit_records_each_amount_in_order() {
             ID,
             format!(
                 "{said}. Some deposits were not recorded: each amount is one entry, a \
-                 repeated one and a negative one too."
+                 repeated one, a 0 and a negative one too."
             ),
         );
     }
