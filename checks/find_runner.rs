@@ -50,6 +50,29 @@ impl Runner for ListsFailuresByName {
     }
 }
 
+/// The check's own mutant: runs each job as `Fixed` does (nothing leaks),
+/// but lists a failure only when it is not the same job as the one listed
+/// last ("it is still failing"): a job that fails twice in a row is listed
+/// once.
+#[derive(Default)]
+struct ListsAStreakOnce {
+    jobs: Fixed,
+    failed: Vec<String>,
+}
+
+impl Runner for ListsAStreakOnce {
+    fn run(&mut self, name: &str, batches: Vec<Batch>, sink: Sink) -> Result<u64, ReadError> {
+        let result = self.jobs.run(name, batches, sink);
+        if result.is_err() && self.failed.last().map(String::as_str) != Some(name) {
+            self.failed.push(name.to_owned());
+        }
+        result
+    }
+    fn failures(&self) -> Vec<String> {
+        self.failed.clone()
+    }
+}
+
 const ID: &str = "find_runner";
 
 #[test]
@@ -122,5 +145,17 @@ fn catches_a_runner_that_lists_failures_by_name() {
          your failing jobs' names come in alphabetical order, and does no job fail twice? \
          Then a list sorted by name looks oldest first to your test.",
         exercise::runner_test::<ListsFailuresByName>,
+    );
+}
+
+#[test]
+fn catches_a_runner_that_lists_a_streak_once() {
+    must_catch(
+        ID,
+        "a runner that lists a job failing twice in a row once",
+        "it leaks nothing, but a job that fails twice in a row is listed once (\"it is \
+         still failing\"); the contract says every failed run. Does one of your jobs fail \
+         twice in a row?",
+        exercise::runner_test::<ListsAStreakOnce>,
     );
 }

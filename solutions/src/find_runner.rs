@@ -2,8 +2,9 @@
 //! leaking one consumer per failed job. Reference test: every job gets a sink
 //! whose drop the test can see (an `Arc` in the sink, a `Weak` in the test),
 //! and the test looks at each failed job's consumer right after its `run`
-//! returned, before anything else runs. Two failed jobs, a clean one between
-//! them, and the alert list at the end.
+//! returned, before anything else runs. Failed jobs out of alphabetical
+//! order, one failing twice apart and one twice in a row, and the alert list
+//! at the end.
 
 use std::sync::{Arc, Weak};
 use suspects::consumer::{Batch, ReadError, Sink};
@@ -32,11 +33,12 @@ fn failing_batches(job: &str) -> Vec<Batch> {
 /// Your test of a `Runner`.
 pub fn runner_test<R: Runner>() {
     let mut runner = R::default();
-    // Failed names out of alphabetical order, and one job failing twice: a
-    // list sorted or keyed by name shows.
+    // Failed names out of alphabetical order, one job failing twice and one
+    // twice in a row: a list sorted, keyed by name or kept per streak shows.
     let jobs = [
         ("nightly-import", true),
         ("billing", false),
+        ("audit", true),
         ("audit", true),
         ("nightly-import", true),
         ("billing", true),
@@ -57,6 +59,12 @@ pub fn runner_test<R: Runner>() {
     }
     assert_eq!(
         runner.failures(),
-        ["nightly-import", "audit", "nightly-import", "billing"]
+        [
+            "nightly-import",
+            "audit",
+            "audit",
+            "nightly-import",
+            "billing"
+        ]
     );
 }
