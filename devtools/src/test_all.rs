@@ -101,7 +101,7 @@ pub fn run(root: &Path) -> Result<()> {
     for line in &summary {
         println!("{line}");
     }
-    println!("xtask: {passed} passed, {failed} failed");
+    println!("dev: {passed} passed, {failed} failed");
     if failed == 0 {
         Ok(())
     } else {
