@@ -64,7 +64,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
                 .env("RUST_BACKTRACE", "0")
                 // What .cargo/config.toml sets for `cargo test`: the program
                 // is run directly here, without Cargo.
-                .env("RUST_TEST_THREADS", "32")
+                .env("RUST_TEST_THREADS", engine::grade::TEST_THREADS)
                 .output()
                 .map_err(|e| anyhow!("stress: cannot run {}: {e}", program.display()))?;
             let verdicts = libtest::verdicts(&String::from_utf8_lossy(&out.stdout));

@@ -174,9 +174,14 @@ fn warnings_in(run: &crate::verdict::RunOutput, ex: &Exercise, root: &Path) -> V
         .collect()
 }
 
+/// How many checks of one test program run at once when a tool runs the
+/// program itself, without Cargo: what `.cargo/config.toml` sets for `cargo
+/// test` (`RUST_TEST_THREADS`; checks mostly wait on learner threads).
+pub const TEST_THREADS: &str = "32";
+
 /// Runs one test binary as `cargo test` would, and returns libtest's output.
 fn run_tests(binary: &Path, libtest_args: &[String]) -> String {
-    let threads = std::env::var("RUST_TEST_THREADS").unwrap_or_else(|_| "32".to_owned());
+    let threads = std::env::var("RUST_TEST_THREADS").unwrap_or_else(|_| TEST_THREADS.to_owned());
     let out = Command::new(binary)
         .args(libtest_args)
         // As `.cargo/config.toml` sets it for `cargo test`: checks mostly wait.
