@@ -127,8 +127,19 @@ async function goPane(page, shots, report, scope, log) {
     ...(opened && opened.trim() === shipped.trim() ? [] : [`editor: ${JSON.stringify(opened?.slice(0, 200))}`]),
   ]);
   // Escape leaves the editor (Ace keeps Tab for indenting): focus moves on.
+  // Ace focuses its text input after a click in a task of its own: on a
+  // busy machine that can come after an Escape pressed at once, and pull the
+  // focus back. So the Escape waits until the input has the focus, and the
+  // check gives the focus two seconds to move on (a trap never lets it).
   await pane.locator('.runnable-edit-holder').click();
+  await page
+    .waitForFunction(() => /ace_text-input/.test(document.activeElement?.className ?? ''), null, { timeout: 5000 })
+    .catch(() => {});
+  await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
   await page.keyboard.press('Escape');
+  await page
+    .waitForFunction(() => /runnable-edit-run/.test(document.activeElement?.className ?? ''), null, { timeout: 2000 })
+    .catch(() => {});
   const focused = await page.evaluate(() => document.activeElement?.className ?? '');
   report.check(scope, 'Escape leaves the editor for the Run button (no focus trap)', [
     ...(/runnable-edit-run/.test(focused) ? [] : [`focus after Escape: ${JSON.stringify(focused)}`]),
