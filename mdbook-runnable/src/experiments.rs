@@ -280,15 +280,19 @@ impl Outcome {
     }
 
     /// Compares what happened with the claim. `failed_step` is `Some("build")`
-    /// when the build failed; `output` is stdout and stderr of the step that
-    /// ended it.
+    /// when the build failed; `outputs` are the texts of the step that ended
+    /// it to look in: stdout and stderr in arrival order, and each stream
+    /// alone. A claimed line is found when one of them has it: two pipes read
+    /// by two threads can slip a chunk of one stream between two writes of
+    /// the other (Go's runtime writes `fatal error: ` and its reason apart).
     pub fn judge(
         &self,
         failed_step: Option<&str>,
         exit: Option<i32>,
         timed_out: bool,
-        output: &str,
+        outputs: &[&str],
     ) -> Result<(), String> {
+        let has = |text: &str| outputs.iter().any(|o| o.contains(text));
         if timed_out {
             return Err("it was stopped by the time limit".to_owned());
         }
@@ -296,7 +300,7 @@ impl Outcome {
             if failed_step != Some("build") {
                 return Err("it compiled, the page claims it does not".to_owned());
             }
-            if !output.contains(error.as_str()) {
+            if !has(error) {
                 return Err(format!("the build failed without `{error}`"));
             }
             return Ok(());
@@ -312,10 +316,10 @@ impl Outcome {
                 self.exit.unwrap_or_default()
             ));
         }
-        if let Some(missing) = self.contains.iter().find(|c| !output.contains(c.as_str())) {
+        if let Some(missing) = self.contains.iter().find(|c| !has(c)) {
             return Err(format!("its output does not contain `{missing}`"));
         }
-        if let Some(present) = self.lacks.iter().find(|c| output.contains(c.as_str())) {
+        if let Some(present) = self.lacks.iter().find(|c| has(c)) {
             return Err(format!("its output still contains `{present}`"));
         }
         Ok(())
@@ -560,28 +564,49 @@ mod tests {
     #[test]
     fn the_claim_is_judged_on_every_part() {
         let run = outcome(Some(2), None);
-        assert!(run.judge(None, Some(2), false, "deadlock!").is_ok());
-        assert!(run.judge(None, Some(0), false, "deadlock!").is_err());
-        assert!(run.judge(None, Some(2), false, "ok").is_err());
-        assert!(run.judge(None, Some(2), false, "deadlock! total").is_err());
-        assert!(run.judge(None, Some(2), true, "deadlock!").is_err());
+        assert!(run.judge(None, Some(2), false, &["deadlock!"]).is_ok());
+        assert!(run.judge(None, Some(0), false, &["deadlock!"]).is_err());
+        assert!(run.judge(None, Some(2), false, &["ok"]).is_err());
         assert!(
-            run.judge(Some("build"), Some(1), false, "deadlock!")
+            run.judge(None, Some(2), false, &["deadlock! total"])
+                .is_err()
+        );
+        assert!(run.judge(None, Some(2), true, &["deadlock!"]).is_err());
+        assert!(
+            run.judge(Some("build"), Some(1), false, &["deadlock!"])
                 .is_err()
         );
         let build = outcome(None, Some("E0382"));
         assert!(
             build
-                .judge(Some("build"), Some(101), false, "error[E0382]")
+                .judge(Some("build"), Some(101), false, &["error[E0382]"])
                 .is_ok()
         );
         assert!(
             build
-                .judge(Some("build"), Some(101), false, "error[E0499]")
+                .judge(Some("build"), Some(101), false, &["error[E0499]"])
                 .is_err()
         );
-        assert!(build.judge(None, Some(0), false, "E0382").is_err());
+        assert!(build.judge(None, Some(0), false, &["E0382"]).is_err());
         assert!(outcome(Some(1), Some("x")).check().is_err());
+        // stdout's chunk came between two writes of stderr: the claim is
+        // still found in stderr alone; a line it lacks is looked for in all.
+        let slipped = "fatal error: printed\nall goroutines are asleep - dead";
+        let fatal = Outcome {
+            contains: vec!["fatal error: all goroutines are asleep".to_owned()],
+            ..outcome(Some(2), None)
+        };
+        let stderr = "fatal error: all goroutines are asleep - dead";
+        assert!(fatal.judge(None, Some(2), false, &[slipped]).is_err());
+        assert!(
+            fatal
+                .judge(None, Some(2), false, &[slipped, "printed\n", stderr])
+                .is_ok()
+        );
+        assert!(
+            run.judge(None, Some(2), false, &["deadlock!", "total"])
+                .is_err()
+        );
         assert!(outcome(None, None).check().is_err());
     }
 

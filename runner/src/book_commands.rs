@@ -217,12 +217,26 @@ fn check_experiment(root: &Path, e: &Experiment) -> Result<String, String> {
     };
     let output: String = done.chunks.iter().map(|(_, t)| t.as_str()).collect();
     e.outcome
-        .judge(failed, done.code, done.timed_out, &output)
+        .judge(
+            failed,
+            done.code,
+            done.timed_out,
+            &[&output, &done.stdout(), &done.stderr()],
+        )
         .map_err(|why| {
             let lines: Vec<&str> = output.lines().collect();
+            // The head too: a Go crash says what it is on its first line,
+            // and its goroutine dump fills the tail.
+            let head = lines.len().min(5);
+            let tail = lines.len().saturating_sub(15).max(head);
+            let gap = if tail > head { "\n…" } else { "" };
             format!(
-                "{why}; its last lines:\n{}",
-                lines[lines.len().saturating_sub(15)..].join("\n")
+                "{why}; exit {:?}, signal {:?}, {:.1} s; its first and last lines:\n{}{gap}\n{}",
+                done.code,
+                done.signal,
+                done.elapsed.as_secs_f64(),
+                lines[..head].join("\n"),
+                lines[tail..].join("\n")
             )
         })?;
     Ok(match failed {

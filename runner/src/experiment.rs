@@ -73,10 +73,12 @@ impl Ready {
 /// Whether what happened is what the page claims: `{"matches", "why"}`.
 pub fn judge(experiment: &Experiment, failed_step: Option<&str>, done: &Finished) -> Value {
     let output: String = done.chunks.iter().map(|(_, t)| t.as_str()).collect();
-    match experiment
-        .outcome
-        .judge(failed_step, done.code, done.timed_out, &output)
-    {
+    match experiment.outcome.judge(
+        failed_step,
+        done.code,
+        done.timed_out,
+        &[&output, &done.stdout(), &done.stderr()],
+    ) {
         Ok(()) => json!({"matches": true, "why": "as the page claims"}),
         Err(why) => json!({"matches": false, "why": why}),
     }
