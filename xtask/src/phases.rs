@@ -6,7 +6,8 @@
 //!
 //! The grading engine keeps Cargo's messages to itself, so they are read
 //! from the outside instead: on Linux, `/proc` says which of our children
-//! runs (Cargo or a test program) and `/proc/locks` who holds Cargo's lock.
+//! runs (Cargo or a test program) and `/proc/locks` who holds Cargo's lock
+//! (which this process takes itself when a save is compiled by rustc alone).
 //! Elsewhere only the first line is printed.
 
 use std::path::{Path, PathBuf};
@@ -82,18 +83,17 @@ fn watch(id: &str, build_dir: &Path, say: Say, stop: &AtomicBool) {
             }
             continue;
         }
-        let cargo: Vec<u32> = children
+        // Who takes the lock on our side: Cargo, or this process itself (a
+        // save compiled by rustc alone takes Cargo's lock: engine::rustc_alone).
+        let ours: Vec<u32> = children
             .iter()
             .filter(|c| c.is_cargo())
             .map(|c| c.pid)
+            .chain([me])
             .collect();
-        let foreign = if cargo.is_empty() {
-            None
-        } else {
-            lock_holders(&lock)
-                .into_iter()
-                .find(|holder| !cargo.contains(holder))
-        };
+        let foreign = lock_holders(&lock)
+            .into_iter()
+            .find(|holder| !ours.contains(holder));
         match (phase, foreign) {
             (Phase::Building, Some(holder)) => {
                 waits_seen += 1;

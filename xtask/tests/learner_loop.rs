@@ -3,7 +3,8 @@
 //! `check` grades one exercise while another does not compile, `--json`
 //! keeps its contract, `reset` restores the starter as shipped after a commit
 //! and keeps the learner's version, a verdict has no backtrace whatever
-//! `RUST_BACKTRACE` says, and `watch` grades again on a save.
+//! `RUST_BACKTRACE` says, `watch` grades again on a save, and a save compiled
+//! by rustc alone gets the verdict of what was saved.
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -136,6 +137,91 @@ fn a_broken_file_in_one_exercise_does_not_stop_grading_another() {
     assert!(
         human.contains("exercises/src/leak_two.rs does not compile"),
         "{human}"
+    );
+}
+
+/// `check ID` with the engine saying which way it compiled (see
+/// `engine::rustc_alone`): its JSON verdict and that line.
+fn graded(root: &Path, id: &str) -> (serde_json::Value, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["check", id, "--json"])
+        .current_dir(root)
+        .env("WORKBOOK_GRADE_LOG", "1")
+        .output()
+        .unwrap();
+    let how = String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix(&format!("grade grade_{id}: "))
+                .map(str::to_owned)
+        })
+        .unwrap_or_default();
+    (json(&out), how)
+}
+
+#[test]
+fn a_save_is_compiled_by_rustc_alone_and_every_verdict_follows_the_file() {
+    let root = workbook("rustc-alone");
+    let file = "exercises/src/leak_one.rs";
+    let (v, _) = graded(&root, "leak_one"); // the first build: Cargo
+    assert_eq!(v["status"], "failed");
+    write(&root, file, RIGHT);
+    let (v, how) = graded(&root, "leak_one");
+    assert_eq!(
+        (v["status"].as_str(), how.as_str()),
+        (Some("passed"), "Cargo (no compile recorded yet)")
+    );
+
+    // Cargo recorded its command: every save from now on is rustc's alone,
+    // and each verdict is the file's, whatever it holds.
+    for (content, status) in [
+        (WRONG, "failed"),
+        (BROKEN, "broken"),
+        (PANICS, "failed"),
+        (RIGHT, "passed"),
+    ] {
+        write(&root, file, content);
+        let (v, how) = graded(&root, "leak_one");
+        assert_eq!(
+            (v["status"].as_str(), how.as_str()),
+            (Some(status), "rustc alone"),
+            "{content}"
+        );
+        if status == "broken" {
+            assert!(
+                v["broken"]
+                    .as_str()
+                    .unwrap()
+                    .contains("exercises/src/leak_one.rs:3"),
+                "{v}"
+            );
+        }
+    }
+    // Nothing saved: the last compile stands (or, within the coarse clock's
+    // tick of it, is made again), and so does its verdict.
+    let (v, how) = graded(&root, "leak_one");
+    assert_eq!(v["status"], "passed");
+    assert!(
+        ["unchanged since the last compile", "rustc alone"].contains(&how.as_str()),
+        "{how}"
+    );
+
+    // A changed manifest is Cargo's to read; it records again.
+    let manifest = root.join("Cargo.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(&manifest, text + "# edited\n").unwrap();
+    write(&root, file, WRONG);
+    let (v, how) = graded(&root, "leak_one");
+    assert_eq!(v["status"], "failed");
+    assert!(
+        how.starts_with("Cargo (") && how.contains("Cargo.toml changed"),
+        "{how}"
+    );
+    write(&root, file, RIGHT);
+    let (v, how) = graded(&root, "leak_one");
+    assert_eq!(
+        (v["status"].as_str(), how.as_str()),
+        (Some("passed"), "rustc alone")
     );
 }
 

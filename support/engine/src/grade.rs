@@ -14,6 +14,7 @@
 //! not compiled twice: the first grading copies them from `target/debug`
 //! when they are there (see [`seed_dependencies`]).
 
+use crate::rustc_alone;
 use crate::verdict::{Report, Status, parse_output, report_for, test_binaries};
 use crate::workspace::{GRADE_DIR, package_name, prepare, seed_dependencies};
 use manifest::{Exercise, Manifest};
@@ -61,7 +62,15 @@ pub fn grade_with(
     // Build every test binary in one Cargo run (Cargo compiles the crates in
     // parallel; one that does not compile stops only itself)...
     let packages: Vec<String> = exercises.iter().map(|ex| package_name(&ex.id)).collect();
-    let (mut cargo_json, stderr) = build(&dir, &packages, first_build)?;
+    // One exercise after a save: rustc alone, when its last compile allows.
+    let alone = match packages.as_slice() {
+        [package] if !first_build => rustc_alone::compile(root, &dir, package),
+        _ => None,
+    };
+    let (mut cargo_json, stderr) = match alone {
+        Some(json) => (json, String::new()),
+        None => build(root, &dir, &packages, first_build)?,
+    };
     // ...and, should Cargo have stopped before some crate (seen with
     // `--keep-going` too, when one crate fails while others wait), build each
     // exercise it left without a test program or an error on its own.
@@ -69,7 +78,7 @@ pub fn grade_with(
     let errors = parse_output(&cargo_json).errors;
     for package in &packages {
         if !built.contains_key(package) && !errors.contains_key(package) {
-            let (json, _) = build(&dir, std::slice::from_ref(package), false)?;
+            let (json, _) = build(root, &dir, std::slice::from_ref(package), false)?;
             cargo_json.push('\n');
             cargo_json.push_str(&json);
         }
@@ -123,7 +132,17 @@ pub fn grade_with(
 
 /// Builds the test programs of `packages` in the generated workspace `dir`;
 /// returns Cargo's JSON messages and, unless it printed them, its stderr.
-fn build(dir: &Path, packages: &[String], first_build: bool) -> Result<(String, String), String> {
+/// Each exercise crate Cargo compiles has its command recorded for the next
+/// save ([`rustc_alone::record`]; not on the first build, whose progress the
+/// learner sees).
+fn build(
+    root: &Path,
+    dir: &Path,
+    packages: &[String],
+    first_build: bool,
+) -> Result<(String, String), String> {
+    let inputs = rustc_alone::Inputs::now(root, dir);
+    let started = rustc_alone::started();
     // `build --tests` makes the same test programs as `test --no-run`, and
     // unlike it takes `--keep-going`.
     let mut args: Vec<String> = [
@@ -140,6 +159,9 @@ fn build(dir: &Path, packages: &[String], first_build: bool) -> Result<(String, 
         args.push("-p".to_owned());
         args.push(package.clone());
     }
+    if !first_build {
+        args.push("-vv".to_owned()); // the commands and environments to record
+    }
     let out = Command::new(cargo())
         .args(&args)
         .current_dir(dir)
@@ -151,12 +173,25 @@ fn build(dir: &Path, packages: &[String], first_build: bool) -> Result<(String, 
         })
         .output()
         .map_err(|e| format!("cannot start cargo: {e}"))?;
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     let stderr = if first_build {
         "Cargo failed: its messages are above.".to_owned()
     } else {
-        String::from_utf8_lossy(&out.stderr).into_owned()
+        let verbose = String::from_utf8_lossy(&out.stderr);
+        rustc_alone::record(dir, packages, &inputs, started, &verbose, &stdout);
+        // What Cargo says without `-vv`, should a learner need to see it.
+        verbose
+            .lines()
+            .filter(|l| {
+                let l = l.trim_start();
+                !["Fresh ", "Dirty ", "Running `"]
+                    .iter()
+                    .any(|p| l.starts_with(p))
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
     };
-    Ok((String::from_utf8_lossy(&out.stdout).into_owned(), stderr))
+    Ok((stdout, stderr))
 }
 
 /// The compiler's warnings about the learner's own file, shortened to the

@@ -10,11 +10,16 @@
 //! solutions and fixtures crates); both read libtest's text with [`libtest`].
 //! Test names are read and written with [`manifest::TestPath`].
 //!
-//! Dependencies point one way: `grade` → `workspace`, `verdict` → `libtest`;
+//! A save of one exercise is compiled by rustc alone when nothing but its
+//! sources changed since Cargo last compiled it ([`rustc_alone`]).
+//!
+//! Dependencies point one way: `grade` → `workspace`, `rustc_alone` → `workspace`,
+//! `verdict` → `libtest`;
 //! `workbook` → `grade`; `test_results` → `libtest`, `grade` (for Cargo's path).
 
 pub mod grade;
 pub mod libtest;
+pub mod rustc_alone;
 pub mod test_results;
 pub mod verdict;
 pub mod workbook;

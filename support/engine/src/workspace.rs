@@ -181,7 +181,7 @@ fn dependencies(
     Ok(deps)
 }
 
-fn read_toml(path: &Path) -> Result<toml::Table, String> {
+pub(crate) fn read_toml(path: &Path) -> Result<toml::Table, String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     text.parse::<toml::Table>()
