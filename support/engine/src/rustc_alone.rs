@@ -117,7 +117,9 @@ impl Inputs {
             .collect();
         crates.sort();
         paths.extend(crates);
-        paths.extend(cargo_home.map(|h| h.join("config.toml")));
+        if let Some(home) = cargo_home {
+            paths.extend([home.join("config.toml"), home.join("config")]);
+        }
         let files = paths
             .iter()
             .map(|p| (p.display().to_string(), mtime(p)))
