@@ -304,7 +304,11 @@ fn failures_are_still_reported_oldest_first() {
     // order, and one job fails three times (a nightly job fails again the
     // next night, and again on the retry right after): the alert lists every
     // failed run, oldest first, so a list sorted, keyed by name or listing a
-    // run of failures once shows.
+    // run of failures once shows. In the `audit` run two producers fail: one
+    // failed run, listed once (a list filled where each producer's error is
+    // seen lists it twice). Then an hourly job fails `HOURLY` times in a row,
+    // so a list that keeps only the latest failures loses the oldest ones.
+    const HOURLY: usize = 12;
     let jobs = [
         ("nightly export", true),
         ("billing", false),
@@ -322,9 +326,33 @@ fn failures_are_still_reported_oldest_first() {
             // Each run fails with an error of its own, so a later failure of
             // the same job is told apart from the earlier one.
             let error = JobError(format!("{job}: run {}: read record 7: corrupt record", n + 1));
-            let producers = with_error(producers, error.clone());
-            runner = run_job(runner, job, producers, consumer, &watch).runner;
-            expected.push((job.to_owned(), error));
+            let mut producers = with_error(producers, error.clone());
+            let mut errors = vec![error];
+            if job == "audit" {
+                let also = JobError(format!("{job}: run {}: read record 2: corrupt record", n + 1));
+                let first = producers.remove(0);
+                let fails_too = also.clone();
+                producers.insert(
+                    0,
+                    Box::new(move |ctx: &JobCtx| {
+                        let _ = first(ctx);
+                        Err(fails_too)
+                    }),
+                );
+                errors.push(also);
+            }
+            let ran = run_job(runner, job, producers, consumer, &watch);
+            runner = ran.runner;
+            match ran.result {
+                Err(e) if errors.contains(&e) => expected.push((job.to_owned(), e)),
+                other => grader::fail(
+                    ID,
+                    format!(
+                        "`{job}`, whose producers failed with {errors:?}, returned {other:?}: `run` \
+                         returns one of them"
+                    ),
+                ),
+            }
         } else {
             let (producers, consumer, watch, total) = clean_job(20, &live);
             let ran = run_job(runner, job, producers, consumer, &watch);
@@ -339,6 +367,15 @@ fn failures_are_still_reported_oldest_first() {
             );
         }
     }
+    for hour in 1..=HOURLY {
+        let job = "hourly sync";
+        let error = JobError(format!("{job}: hour {hour}: read record 7: corrupt record"));
+        let fails = error.clone();
+        let producers: Vec<Producer> = vec![Box::new(move |_ctx: &JobCtx| Err(fails))];
+        let (consumer, watch) = consumer(&live, Duration::ZERO);
+        runner = run_job(runner, job, producers, consumer, &watch).runner;
+        expected.push((job.to_owned(), error));
+    }
     let reported = runner.failures();
     if reported == expected {
         return;
@@ -346,14 +383,19 @@ fn failures_are_still_reported_oldest_first() {
     let names: Vec<&str> = jobs.iter().map(|(job, _)| *job).collect();
     let why = if reported.len() < expected.len() {
         " A job that fails twice is two failures, also twice in a row: a list keyed by job \
-         name, or one that skips a repeat of the last failure, keeps only one."
+         name, or one that skips a repeat of the last failure, keeps only one; a list that \
+         keeps only the latest failures drops the oldest."
+    } else if reported.len() > expected.len() {
+        " A run in which two producers fail is one failed run: list the job once, with the \
+         error `run` returned."
     } else {
         ""
     };
     grader::fail(
         ID,
         format!(
-            "after the jobs {names:?} (the 1st, 3rd, 5th and 6th failed), `failures()` returned \
+            "after the jobs {names:?} (the 1st, 3rd, 5th and 6th failed; in the 3rd, two \
+             producers failed), then `hourly sync` failing {HOURLY} times, `failures()` returned \
              {reported:?}, expected {expected:?}: the alert still needs the name and error of \
              every failed run, oldest first.{why}"
         ),
