@@ -246,6 +246,62 @@ fn wait_returns_the_first_error_whatever_the_spawn_order() {
 }
 
 #[test]
+fn a_task_spawned_after_a_failure_still_runs() {
+    // errgroup's `Go` runs every function it is given, also once the context
+    // is cancelled: the late task gets the cancelled token and decides what
+    // to do (return at once, or clean up first). Task A fails at once; task B
+    // waits for the token and tells the check; only then does the check
+    // spawn task C, and `wait` must wait for it too. (B waits for the cancel
+    // at most `budget::HELPER`: a right group cancels microseconds after A.)
+    let (cancelled, ran, result) = run(
+        ID,
+        "`spawn` of a task once another one has failed and the group is cancelled, then `wait()`",
+        NOBODY_CANCELLED,
+        || {
+            let ran = AtomicBool::new(false);
+            let (seen_tx, seen_rx) = bounded::<()>(1);
+            thread::scope(|s| {
+                let mut g: Group<&str> = Group::new(s);
+                g.spawn(|_: &Cancel| Err("boom"));
+                g.spawn(move |cancel: &Cancel| {
+                    select! {
+                        recv(cancel.done()) -> _ => {
+                            let _ = seen_tx.send(());
+                        }
+                        default(grader::budget::HELPER.get()) => {}
+                    }
+                    Ok(())
+                });
+                // `Err` once B gave up waiting (and dropped `seen_tx`).
+                let cancelled = seen_rx.recv().is_ok();
+                g.spawn(|_: &Cancel| {
+                    ran.store(true, Ordering::SeqCst);
+                    Ok(())
+                });
+                let result = g.wait();
+                (cancelled, ran.load(Ordering::SeqCst), result)
+            })
+        },
+    );
+    ensure(cancelled, ID, NOBODY_CANCELLED);
+    ensure(
+        ran,
+        ID,
+        format!(
+            "a task spawned once the group was cancelled never ran, and `wait()` returned \
+             {result:?}: errgroup's `Go` runs every function it is given, also after the \
+             context is cancelled (the task sees the cancelled token and decides what to do: \
+             return at once, or clean up first). `spawn` must start it, and `wait` wait for it."
+        ),
+    );
+    ensure(
+        result == Err("boom"),
+        ID,
+        format!("`wait()` returned {result:?}, expected `Err(\"boom\")`"),
+    );
+}
+
+#[test]
 fn wait_waits_for_every_task_after_an_error() {
     // One task fails at once; another one is still busy for a moment (it
     // does not look at the token). `wait` must not return before it is done,
