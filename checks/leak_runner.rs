@@ -10,6 +10,7 @@
 
 use crossbeam_channel::{Receiver, TryRecvError};
 use exercise::{Consumer, JobCtx, JobError, JobRunner, Producer, Record};
+use grader::hold::{Holds, Release};
 use grader::{Live, Probe, Token, fail, run};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::Duration;
@@ -49,6 +50,31 @@ fn consumer(live: &Live, tail: Duration) -> (Consumer, Watch) {
         drop(peek_tx);
         let rows: Vec<Record> = rx.iter().collect();
         std::thread::sleep(tail);
+        rows.iter().sum()
+    });
+    (
+        consumer,
+        Watch {
+            done,
+            channel: peek_rx,
+        },
+    )
+}
+
+/// Like `consumer`, but once its channel is closed it is held in the check's
+/// code (`grader::hold`: writing its report, as slowly as it likes) until the
+/// rest of the call waits for it, instead of for a fixed moment.
+fn held_consumer(live: &Live, holds: &Holds) -> (Consumer, Watch) {
+    let (token, done) = grader::token();
+    let guard = live.guard();
+    let holds = holds.clone();
+    let (peek_tx, peek_rx) = mpsc::channel();
+    let consumer: Consumer = Box::new(move |rx: Receiver<Record>| {
+        let _running = (guard, token);
+        let _ = peek_tx.send(rx.clone());
+        drop(peek_tx);
+        let rows: Vec<Record> = rx.iter().collect();
+        holds.hold_here();
         rows.iter().sum()
     });
     (
@@ -253,6 +279,62 @@ fn a_failed_job_leaves_no_thread_behind() {
             ),
         );
     }
+}
+
+#[test]
+fn a_failed_job_waits_for_a_slow_consumer() {
+    // The failed job's consumer, once its channel is closed, is held in the
+    // check's code until the rest of the call waits for it (`grader::hold`):
+    // a consumer that takes its time writing its report. A `run` that joins
+    // it gets it back at once. One that waits for it only so long (a `sleep`
+    // loop on `is_finished`, a `recv_timeout`) and then returns leaves it
+    // running, or is seen waiting on its timer meanwhile.
+    let live = Live::new();
+    let holds = Holds::new(Release::OldestFirst);
+    let (t0, p0) = grader::token();
+    let (t1, p1) = grader::token();
+    let error = read_error("job 1");
+    let producers = vec![
+        sends((0..5).collect(), t0),
+        sends((5..10).collect(), t1),
+        fails_last(vec![10, 11], vec![p0, p1], error.clone()),
+    ];
+    let (consumer, watch) = held_consumer(&live, &holds);
+    let done = watch.done.clone();
+    let (_runner, result, consumer_done) = holds.run(
+        ID,
+        "`runner.run(\"job 1\", ..)` with a consumer that takes its time",
+        || IF_STUCK.to_owned(),
+        move || {
+            let mut runner = JobRunner::new();
+            let result = runner.run("job 1", producers, consumer);
+            let consumer_done = done.is_dropped();
+            // The runner goes back to the check: what it owns stays alive.
+            (runner, result, consumer_done)
+        },
+    );
+    grader::ensure(
+        result.as_ref() == Err(&error),
+        ID,
+        format!("`run` returned {result:?}, expected Err({error:?})"),
+    );
+    if let Some(why) = left_behind(&watch, consumer_done && !holds.outlived()) {
+        fail(
+            ID,
+            format!(
+                "`run(\"job 1\", ..)` returned its error, but {why} (This consumer took its \
+                 time to write its report: however long it takes, wait for it.)"
+            ),
+        );
+    }
+    grader::ensure(
+        !holds.saw_timer(),
+        ID,
+        "while the failed job's consumer was still writing its report, `run` waited on a \
+         timer (a `sleep`, a `recv_timeout`, a deadline) instead of simply joining it: a \
+         consumer slower than that timer would be left running. `join` the consumer; it ends \
+         once the channel is closed.",
+    );
 }
 
 #[test]
