@@ -187,6 +187,51 @@ fn a_failed_write_cancels_the_producers() {
 }
 
 #[test]
+fn a_failed_sink_is_never_called_again() {
+    // One source of 5 records, one sink that fails on its first write. The
+    // write is held (`grader::hold`) until the rest of the job waits for it:
+    // by then the producer has put the other 4 records in the channel and
+    // ended. A worker whose write failed is a task that failed: it returns
+    // (errgroup's task returns its error), so the sink is called once. A
+    // worker that records the error and goes on writes the 4 others to the
+    // sink that has just failed.
+    let holds = Holds::new(Release::OldestFirst);
+    let calls = Arc::new(AtomicU64::new(0));
+    let sink: Sink = {
+        let (calls, holds) = (Arc::clone(&calls), holds.clone());
+        Box::new(move |_: u64, _: &Cancel| {
+            if calls.fetch_add(1, Ordering::SeqCst) == 0 {
+                holds.hold_here();
+            }
+            Err("disk full".to_owned())
+        })
+    };
+    let source = finite((1..=5).map(Ok).collect());
+    let result = holds.run(
+        ID,
+        "`run_job` with a source of 5 records and one sink that fails",
+        || STUCK.to_owned(),
+        move || run_job(vec![source], vec![sink]),
+    );
+    ensure(
+        result == Err(JobError::Write("disk full".to_owned())),
+        ID,
+        format!("`run_job` returned {result:?}, expected the failed write"),
+    );
+    let calls = calls.load(Ordering::SeqCst);
+    ensure(
+        calls == 1,
+        ID,
+        format!(
+            "the sink failed on its first write, and its worker then called it {} more times \
+             with the records left in the channel: a failed write fails the worker's task, as \
+             a failed read ends its producer. Keep the error, cancel, and return.",
+            calls.saturating_sub(1)
+        ),
+    );
+}
+
+#[test]
 fn a_failed_read_cancels_the_sinks() {
     // Source 1 delivers record 5; once the sink is writing it, source 1
     // fails. The sink waits for the cancel (a slow database that gives up

@@ -12,6 +12,7 @@
 
 use crossbeam_channel::{bounded, select};
 use exercise::{Cancel, Group};
+use grader::hold::{Holds, Release};
 use grader::race::{self, CancelRace, Schedule};
 use grader::{ensure, fail, run};
 use std::sync::Arc;
@@ -246,22 +247,88 @@ fn wait_returns_the_first_error_whatever_the_spawn_order() {
 }
 
 #[test]
+fn a_task_spawned_after_a_failure_still_runs() {
+    // errgroup's `Go` runs every function it is given, also once the context
+    // is cancelled: the late task gets the cancelled token and decides what
+    // to do (return at once, or clean up first). Task A fails at once; task B
+    // waits for the token and tells the check; only then does the check
+    // spawn task C, and `wait` must wait for it too. (B waits for the cancel
+    // at most `budget::HELPER`: a right group cancels microseconds after A.)
+    let (cancelled, ran, result) = run(
+        ID,
+        "`spawn` of a task once another one has failed and the group is cancelled, then `wait()`",
+        NOBODY_CANCELLED,
+        || {
+            let ran = AtomicBool::new(false);
+            let (seen_tx, seen_rx) = bounded::<()>(1);
+            thread::scope(|s| {
+                let mut g: Group<&str> = Group::new(s);
+                g.spawn(|_: &Cancel| Err("boom"));
+                g.spawn(move |cancel: &Cancel| {
+                    select! {
+                        recv(cancel.done()) -> _ => {
+                            let _ = seen_tx.send(());
+                        }
+                        default(grader::budget::HELPER.get()) => {}
+                    }
+                    Ok(())
+                });
+                // `Err` once B gave up waiting (and dropped `seen_tx`).
+                let cancelled = seen_rx.recv().is_ok();
+                g.spawn(|_: &Cancel| {
+                    ran.store(true, Ordering::SeqCst);
+                    Ok(())
+                });
+                let result = g.wait();
+                (cancelled, ran.load(Ordering::SeqCst), result)
+            })
+        },
+    );
+    ensure(cancelled, ID, NOBODY_CANCELLED);
+    ensure(
+        ran,
+        ID,
+        format!(
+            "a task spawned once the group was cancelled never ran, and `wait()` returned \
+             {result:?}: errgroup's `Go` runs every function it is given, also after the \
+             context is cancelled (the task sees the cancelled token and decides what to do: \
+             return at once, or clean up first). `spawn` must start it, and `wait` wait for it."
+        ),
+    );
+    ensure(
+        result == Err("boom"),
+        ID,
+        format!("`wait()` returned {result:?}, expected `Err(\"boom\")`"),
+    );
+}
+
+#[test]
 fn wait_waits_for_every_task_after_an_error() {
-    // One task fails at once; another one is still busy for a moment (it
-    // does not look at the token). `wait` must not return before it is done,
-    // whether the busy task was spawned before or after the failing one.
+    // One task fails at once; another one is still busy (it does not look
+    // at the token): it is held in the check's code (`grader::hold`) until
+    // the rest of the call waits for it, so it is busy for as long as `wait`
+    // does not simply join it. `wait` must not return before it is done,
+    // whether the busy task was spawned before or after the failing one,
+    // and must not give up on it after a while (a polling loop with a
+    // deadline returns while it is held, or is seen on its timer).
     for busy_first in [true, false] {
         let (token, probe) = grader::token();
-        let (result, still_running) = run(
+        let holds = Holds::new(Release::OldestFirst);
+        let hold = holds.clone();
+        let (result, still_running) = holds.run(
             ID,
             "`wait()` after one task failed while another was still busy",
-            "Nothing here waits for the token: does `wait` block on something that never comes?",
+            || {
+                "Nothing here waits for the token: does `wait` block on something that never \
+                 comes?"
+                    .to_owned()
+            },
             move || {
                 thread::scope(|s| {
                     let mut g = Group::new(s);
                     let busy = move |_: &Cancel| {
                         let _token = token; // dropped when this task returns
-                        thread::sleep(grader::budget::BUSY.get());
+                        hold.hold_here();
                         Ok(())
                     };
                     let failing = |_: &Cancel| Err("boom");
@@ -289,6 +356,16 @@ fn wait_waits_for_every_task_after_an_error() {
                 "`wait()` returned while a task ({order}) was still running. errgroup's Wait \
                  returns the first error only after every task has returned: the cancel asks the \
                  others to stop, `wait` must still join them all, also after it has an error."
+            ),
+        );
+        ensure(
+            !holds.saw_timer(),
+            ID,
+            format!(
+                "while a task ({order}) was still busy, `wait()` waited on a timer (a `sleep`, \
+                 a `recv_timeout`, a deadline) instead of simply joining it: a task slower than \
+                 that timer would still be running when `wait` returns. errgroup's Wait blocks \
+                 until every task has returned, however long that takes."
             ),
         );
         ensure(

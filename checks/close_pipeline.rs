@@ -463,7 +463,8 @@ fn an_error_it_caused_never_replaces_the_first() {
 /// What `no_read_starts_once_the_job_is_told_to_stop` saw of its readers.
 #[derive(Default)]
 struct ReadLog {
-    /// Waiting readers that have started their first read.
+    /// Waiting readers that have started their first read (and, in
+    /// `no_read_starts_once_the_job_is_told_to_stop`, the held consumer).
     waiting: AtomicUsize,
     /// A waiting reader was read again after a read of it had ended after
     /// the cancel: its producer went from that read to the next without
@@ -540,17 +541,46 @@ fn no_read_starts_once_the_job_is_told_to_stop() {
     // The cancel must come from F's producer, at once: a cancel sent later
     // by another thread (the consumer, once the error has travelled down the
     // channel) lets the other producers go on reading until then.
+    // A fourth reader gives one record, and the consumer is held in `Total::add`
+    // of it (the given `Total` runs the check's hook) until the rest of the
+    // job waits: W1's and W2's last reads, their `send`s and what their
+    // producers do next all happen while the consumer still owns the open
+    // channel, so a job whose producers learn of the cancel only from a
+    // refused `send` (a consumer that hangs up on the cancel) reads again.
     let log = Arc::new(ReadLog::default());
     let (over_tx, over_rx) = crossbeam_channel::bounded::<()>(0);
+    let holds = Holds::new(Release::OldestFirst);
+    let consumer_held = Arc::new(AtomicBool::new(false));
+    // F fails once W1 and W2 wait in a read and the consumer is held (each
+    // counts itself in `log.waiting`).
+    let one_record: Reader = {
+        let (hold, held, log) = (holds.clone(), Arc::clone(&consumer_held), Arc::clone(&log));
+        let mut read = false;
+        Box::new(move |cancel: &Cancel| {
+            if std::mem::replace(&mut read, true) {
+                return None;
+            }
+            let (hold, held, log) = (hold.clone(), Arc::clone(&held), Arc::clone(&log));
+            cancel.on_total_for_checks(move |event| {
+                if event == TotalEvent::Added && !held.swap(true, Ordering::SeqCst) {
+                    log.waiting.fetch_add(1, Ordering::SeqCst);
+                    hold.hold_here();
+                }
+            });
+            Some(Ok(1))
+        })
+    };
     let readers = vec![
         waits_for_the_cancel(Arc::clone(&log), over_rx.clone()),
-        fails_and_watches_the_cancel(Arc::clone(&log), 2),
+        fails_and_watches_the_cancel(Arc::clone(&log), 3),
         waits_for_the_cancel(Arc::clone(&log), over_rx),
+        one_record,
     ];
     let seen = Arc::clone(&log);
-    let result = grader::run_explained(
+    let result = holds.run(
         ID,
-        "`run_job` with two readers that wait for the cancel and one that fails",
+        "`run_job` with two readers that wait for the cancel, one that fails and one with a \
+         single record",
         move || {
             let cancelled = seen
                 .cancelled_on
@@ -592,13 +622,22 @@ fn no_read_starts_once_the_job_is_told_to_stop() {
         "a producer started a read after the job was cancelled: its reader's last read had \
          ended after the cancel, and the producer read again without asking the token. No read \
          may start once the token is cancelled: ask `cancel.is_cancelled()` before *every* \
-         read, not every few reads (a reader may ignore the token, and each read costs).",
+         read, not every few reads (a reader may ignore the token, and each read costs), and \
+         not only when a `send` is refused (the consumer may still be there).",
     );
     ensure(
         !log.read_after_failure.load(Ordering::SeqCst),
         ID,
         "the producer whose read failed read from its reader again: a failed read ends that \
          producer (its error ends the job), it does not go on to the next record.",
+    );
+    ensure(
+        consumer_held.load(Ordering::SeqCst),
+        ID,
+        "a read failed and `run_job` returned, but the check could not watch the consumer: \
+         keep the given `Cancel` and `Total` as they are, and let the consumer add up the \
+         records with `Total::add` (`cargo xtask reset close_pipeline` restores the file; \
+         your version is kept in my-work/backups/).",
     );
     ensure(
         result == Err(ReadError("read record 3: corrupt".to_owned())),

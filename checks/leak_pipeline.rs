@@ -9,6 +9,7 @@
 
 use crossbeam_channel::{Receiver, Sender, TryRecvError};
 use exercise::{Consumer, JobError, Producer, Record};
+use grader::hold::{Holds, Release};
 use grader::{Outcome, Probe, Token, fail, run};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::Duration;
@@ -49,6 +50,30 @@ fn consumer_with(panic_at_end: bool, tail: Duration) -> (Consumer, Watch) {
         if panic_at_end {
             grader::inject_panic("the consumer ran out of memory");
         }
+        rows.iter().sum()
+    });
+    (
+        consumer,
+        Watch {
+            done,
+            channel: peek_rx,
+        },
+    )
+}
+
+/// A consumer like `consumer_with(false, ..)`, but once the channel is closed
+/// it is held in the check's code (`grader::hold`: writing its report, as
+/// slowly as it likes) until the rest of the call waits for it.
+fn held_consumer(holds: &Holds) -> (Consumer, Watch) {
+    let (token, done) = grader::token();
+    let holds = holds.clone();
+    let (peek_tx, peek_rx) = mpsc::channel();
+    let consumer: Consumer = Box::new(move |rx: Receiver<Record>| {
+        let _running = token;
+        let _ = peek_tx.send(rx.clone());
+        drop(peek_tx);
+        let rows: Vec<Record> = rx.iter().collect();
+        holds.hold_here();
         rows.iter().sum()
     });
     (
@@ -346,6 +371,48 @@ fn after_a_read_error_nothing_is_left_running() {
     }
     ensure_producers_done(&at_return, after);
     ensure_consumer_done(&at_return, after);
+}
+
+#[test]
+fn after_a_read_error_a_slow_consumer_is_waited_for() {
+    // The consumer, once the channel is closed, is held in the check's code
+    // until the rest of the call waits for it (`grader::hold`): a consumer
+    // that takes its time writing its report. A `run_job` that joins it gets
+    // it back at once. One that waits for it only so long on the error path
+    // (a `sleep` loop on `is_finished`, a `recv_timeout`) and then returns
+    // leaves it running, or is seen waiting on its timer meanwhile.
+    let error = read_error(7);
+    let (producers, probes) = job_ending(Ending::Fails(error.clone()));
+    let holds = Holds::new(Release::OldestFirst);
+    let (consumer, watch) = held_consumer(&holds);
+    let (result, at_return) = holds.run(
+        ID,
+        "`run_job` with record 7 corrupt and a consumer that takes its time",
+        || IF_STUCK.to_owned(),
+        observed(producers, consumer, &watch, &probes),
+    );
+    grader::ensure(
+        result.as_ref() == Err(&error),
+        ID,
+        format!("the third producer failed with {error:?}, but `run_job` returned {result:?}"),
+    );
+    let after = "After a read error, with a consumer that takes its time";
+    if let Some(why) = open_channel(&watch) {
+        fail(ID, format!("{after}, when `run_job` returned {why}"));
+    }
+    let at_return = AtReturn {
+        consumer_done: at_return.consumer_done && !holds.outlived(),
+        ..at_return
+    };
+    ensure_consumer_done(&at_return, after);
+    grader::ensure(
+        !holds.saw_timer(),
+        ID,
+        "after a read error, while the consumer was still writing its report, `run_job` \
+         waited on a timer (a `sleep`, a `recv_timeout`, a deadline) instead of simply \
+         joining it: a consumer slower than that timer would be left running. `join` the \
+         consumer; it ends once the channel is closed.",
+    );
 }
 
 #[test]

@@ -10,6 +10,7 @@
 
 use crossbeam_channel::{Receiver, TryRecvError};
 use exercise::{Consumer, JobCtx, JobError, JobRunner, Producer, Record};
+use grader::hold::{Holds, Release};
 use grader::{Live, Probe, Token, fail, run};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::Duration;
@@ -49,6 +50,31 @@ fn consumer(live: &Live, tail: Duration) -> (Consumer, Watch) {
         drop(peek_tx);
         let rows: Vec<Record> = rx.iter().collect();
         std::thread::sleep(tail);
+        rows.iter().sum()
+    });
+    (
+        consumer,
+        Watch {
+            done,
+            channel: peek_rx,
+        },
+    )
+}
+
+/// Like `consumer`, but once its channel is closed it is held in the check's
+/// code (`grader::hold`: writing its report, as slowly as it likes) until the
+/// rest of the call waits for it, instead of for a fixed moment.
+fn held_consumer(live: &Live, holds: &Holds) -> (Consumer, Watch) {
+    let (token, done) = grader::token();
+    let guard = live.guard();
+    let holds = holds.clone();
+    let (peek_tx, peek_rx) = mpsc::channel();
+    let consumer: Consumer = Box::new(move |rx: Receiver<Record>| {
+        let _running = (guard, token);
+        let _ = peek_tx.send(rx.clone());
+        drop(peek_tx);
+        let rows: Vec<Record> = rx.iter().collect();
+        holds.hold_here();
         rows.iter().sum()
     });
     (
@@ -256,6 +282,62 @@ fn a_failed_job_leaves_no_thread_behind() {
 }
 
 #[test]
+fn a_failed_job_waits_for_a_slow_consumer() {
+    // The failed job's consumer, once its channel is closed, is held in the
+    // check's code until the rest of the call waits for it (`grader::hold`):
+    // a consumer that takes its time writing its report. A `run` that joins
+    // it gets it back at once. One that waits for it only so long (a `sleep`
+    // loop on `is_finished`, a `recv_timeout`) and then returns leaves it
+    // running, or is seen waiting on its timer meanwhile.
+    let live = Live::new();
+    let holds = Holds::new(Release::OldestFirst);
+    let (t0, p0) = grader::token();
+    let (t1, p1) = grader::token();
+    let error = read_error("job 1");
+    let producers = vec![
+        sends((0..5).collect(), t0),
+        sends((5..10).collect(), t1),
+        fails_last(vec![10, 11], vec![p0, p1], error.clone()),
+    ];
+    let (consumer, watch) = held_consumer(&live, &holds);
+    let done = watch.done.clone();
+    let (_runner, result, consumer_done) = holds.run(
+        ID,
+        "`runner.run(\"job 1\", ..)` with a consumer that takes its time",
+        || IF_STUCK.to_owned(),
+        move || {
+            let mut runner = JobRunner::new();
+            let result = runner.run("job 1", producers, consumer);
+            let consumer_done = done.is_dropped();
+            // The runner goes back to the check: what it owns stays alive.
+            (runner, result, consumer_done)
+        },
+    );
+    grader::ensure(
+        result.as_ref() == Err(&error),
+        ID,
+        format!("`run` returned {result:?}, expected Err({error:?})"),
+    );
+    if let Some(why) = left_behind(&watch, consumer_done && !holds.outlived()) {
+        fail(
+            ID,
+            format!(
+                "`run(\"job 1\", ..)` returned its error, but {why} (This consumer took its \
+                 time to write its report: however long it takes, wait for it.)"
+            ),
+        );
+    }
+    grader::ensure(
+        !holds.saw_timer(),
+        ID,
+        "while the failed job's consumer was still writing its report, `run` waited on a \
+         timer (a `sleep`, a `recv_timeout`, a deadline) instead of simply joining it: a \
+         consumer slower than that timer would be left running. `join` the consumer; it ends \
+         once the channel is closed.",
+    );
+}
+
+#[test]
 fn many_failed_jobs_leave_no_thread_behind() {
     // The incident: a long-lived process, one failed job every afternoon.
     const JOBS: usize = 5;
@@ -304,7 +386,11 @@ fn failures_are_still_reported_oldest_first() {
     // order, and one job fails three times (a nightly job fails again the
     // next night, and again on the retry right after): the alert lists every
     // failed run, oldest first, so a list sorted, keyed by name or listing a
-    // run of failures once shows.
+    // run of failures once shows. In the `audit` run two producers fail: one
+    // failed run, listed once (a list filled where each producer's error is
+    // seen lists it twice). Then an hourly job fails `HOURLY` times in a row,
+    // so a list that keeps only the latest failures loses the oldest ones.
+    const HOURLY: usize = 12;
     let jobs = [
         ("nightly export", true),
         ("billing", false),
@@ -322,9 +408,33 @@ fn failures_are_still_reported_oldest_first() {
             // Each run fails with an error of its own, so a later failure of
             // the same job is told apart from the earlier one.
             let error = JobError(format!("{job}: run {}: read record 7: corrupt record", n + 1));
-            let producers = with_error(producers, error.clone());
-            runner = run_job(runner, job, producers, consumer, &watch).runner;
-            expected.push((job.to_owned(), error));
+            let mut producers = with_error(producers, error.clone());
+            let mut errors = vec![error];
+            if job == "audit" {
+                let also = JobError(format!("{job}: run {}: read record 2: corrupt record", n + 1));
+                let first = producers.remove(0);
+                let fails_too = also.clone();
+                producers.insert(
+                    0,
+                    Box::new(move |ctx: &JobCtx| {
+                        let _ = first(ctx);
+                        Err(fails_too)
+                    }),
+                );
+                errors.push(also);
+            }
+            let ran = run_job(runner, job, producers, consumer, &watch);
+            runner = ran.runner;
+            match ran.result {
+                Err(e) if errors.contains(&e) => expected.push((job.to_owned(), e)),
+                other => grader::fail(
+                    ID,
+                    format!(
+                        "`{job}`, whose producers failed with {errors:?}, returned {other:?}: `run` \
+                         returns one of them"
+                    ),
+                ),
+            }
         } else {
             let (producers, consumer, watch, total) = clean_job(20, &live);
             let ran = run_job(runner, job, producers, consumer, &watch);
@@ -339,6 +449,15 @@ fn failures_are_still_reported_oldest_first() {
             );
         }
     }
+    for hour in 1..=HOURLY {
+        let job = "hourly sync";
+        let error = JobError(format!("{job}: hour {hour}: read record 7: corrupt record"));
+        let fails = error.clone();
+        let producers: Vec<Producer> = vec![Box::new(move |_ctx: &JobCtx| Err(fails))];
+        let (consumer, watch) = consumer(&live, Duration::ZERO);
+        runner = run_job(runner, job, producers, consumer, &watch).runner;
+        expected.push((job.to_owned(), error));
+    }
     let reported = runner.failures();
     if reported == expected {
         return;
@@ -346,14 +465,19 @@ fn failures_are_still_reported_oldest_first() {
     let names: Vec<&str> = jobs.iter().map(|(job, _)| *job).collect();
     let why = if reported.len() < expected.len() {
         " A job that fails twice is two failures, also twice in a row: a list keyed by job \
-         name, or one that skips a repeat of the last failure, keeps only one."
+         name, or one that skips a repeat of the last failure, keeps only one; a list that \
+         keeps only the latest failures drops the oldest."
+    } else if reported.len() > expected.len() {
+        " A run in which two producers fail is one failed run: list the job once, with the \
+         error `run` returned."
     } else {
         ""
     };
     grader::fail(
         ID,
         format!(
-            "after the jobs {names:?} (the 1st, 3rd, 5th and 6th failed), `failures()` returned \
+            "after the jobs {names:?} (the 1st, 3rd, 5th and 6th failed; in the 3rd, two \
+             producers failed), then `hourly sync` failing {HOURLY} times, `failures()` returned \
              {reported:?}, expected {expected:?}: the alert still needs the name and error of \
              every failed run, oldest first.{why}"
         ),
