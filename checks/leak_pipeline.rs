@@ -6,13 +6,18 @@
 // a clone of the job's `Receiver` when it starts: once `run_job` has
 // returned, `try_recv` on it tells whether any `Sender` is still alive
 // (`Empty`) or all are gone (`Disconnected`).
+//
+// How they see a `run_job` that returns without joining the consumer, without
+// a timer: where a check needs a slow consumer, it is held in the check's code
+// once the channel is closed (`grader::hold`) until the rest of the call waits
+// for it. A `run_job` that joins it gets it back within a millisecond or two;
+// one that does not returns while it is still held.
 
 use crossbeam_channel::{Receiver, Sender, TryRecvError};
 use exercise::{Consumer, JobError, Producer, Record};
 use grader::hold::{Holds, Release};
 use grader::{Outcome, Probe, Token, fail, run};
 use std::sync::mpsc::{self, RecvTimeoutError};
-use std::time::Duration;
 
 const ID: &str = "leak_pipeline";
 
@@ -25,30 +30,41 @@ struct Watch {
     done: Probe,
     /// Receives a clone of the job's `Receiver` when the consumer starts.
     channel: mpsc::Receiver<Receiver<Record>>,
+    /// The holds of the call: `run_job` runs through them (`run_held`), and
+    /// a held consumer is held in them.
+    holds: Holds,
 }
 
-/// How long the consumer of an error-path check takes to finish once the
-/// channel is closed (writing its report, say): slow but working. A `run_job`
-/// that returns without joining the consumer returns inside this moment, so
-/// the check sees the consumer still running when `run_job` returns.
-fn report_time() -> Duration {
-    grader::budget::REPORT.get()
+/// How the consumer ends once the channel is closed.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Tail {
+    /// It returns the total at once (a check that needs no slow consumer).
+    Quick,
+    /// It is held in the check's code (`grader::hold`: writing its report,
+    /// as slowly as it likes) until the rest of the call waits for it, then
+    /// returns the total: a `run_job` that does not join it returns while it
+    /// is still held, however fast the machine.
+    Held,
+    /// It panics ("runs out of memory").
+    Panics,
 }
 
-/// A consumer that keeps every record (as the incident's job did) and
-/// returns their total, `tail` after the channel closed; with `panic_at_end`,
-/// it panics once the channel is closed instead.
-fn consumer_with(panic_at_end: bool, tail: Duration) -> (Consumer, Watch) {
+/// A consumer that keeps every record (as the incident's job did) and,
+/// once the channel is closed, ends as `tail` says.
+fn consumer_with(tail: Tail) -> (Consumer, Watch) {
     let (token, done) = grader::token();
+    let holds = Holds::new(Release::OldestFirst);
+    let holds_here = holds.clone();
     let (peek_tx, peek_rx) = mpsc::channel();
     let consumer: Consumer = Box::new(move |rx: Receiver<Record>| {
         let _running = token;
         let _ = peek_tx.send(rx.clone());
         drop(peek_tx);
         let rows: Vec<Record> = rx.iter().collect();
-        std::thread::sleep(tail);
-        if panic_at_end {
-            grader::inject_panic("the consumer ran out of memory");
+        match tail {
+            Tail::Quick => {}
+            Tail::Held => holds_here.hold_here(),
+            Tail::Panics => grader::inject_panic("the consumer ran out of memory"),
         }
         rows.iter().sum()
     });
@@ -57,32 +73,14 @@ fn consumer_with(panic_at_end: bool, tail: Duration) -> (Consumer, Watch) {
         Watch {
             done,
             channel: peek_rx,
+            holds,
         },
     )
 }
 
-/// A consumer like `consumer_with(false, ..)`, but once the channel is closed
-/// it is held in the check's code (`grader::hold`: writing its report, as
-/// slowly as it likes) until the rest of the call waits for it.
-fn held_consumer(holds: &Holds) -> (Consumer, Watch) {
-    let (token, done) = grader::token();
-    let holds = holds.clone();
-    let (peek_tx, peek_rx) = mpsc::channel();
-    let consumer: Consumer = Box::new(move |rx: Receiver<Record>| {
-        let _running = token;
-        let _ = peek_tx.send(rx.clone());
-        drop(peek_tx);
-        let rows: Vec<Record> = rx.iter().collect();
-        holds.hold_here();
-        rows.iter().sum()
-    });
-    (
-        consumer,
-        Watch {
-            done,
-            channel: peek_rx,
-        },
-    )
+/// A consumer held once the channel is closed (`Tail::Held`).
+fn held_consumer() -> (Consumer, Watch) {
+    consumer_with(Tail::Held)
 }
 
 /// A producer that sends `records`; `token` is dropped when it has returned.
@@ -123,8 +121,14 @@ fn ends_last(records: Vec<Record>, others: Vec<Probe>, ending: Ending) -> Produc
     })
 }
 
+/// A consumer that ends at once once the channel is closed (or panics, with
+/// `panic_at_end`).
 fn consumer(panic_at_end: bool) -> (Consumer, Watch) {
-    consumer_with(panic_at_end, Duration::ZERO)
+    consumer_with(if panic_at_end {
+        Tail::Panics
+    } else {
+        Tail::Quick
+    })
 }
 
 fn read_error(record: usize) -> JobError {
@@ -161,7 +165,7 @@ struct AtReturn {
 }
 
 /// Runs `run_job` and looks at the consumer and the probed producers the
-/// moment it returns.
+/// moment it returns (run it through `watch.holds`: see `run_held`).
 fn observed(
     producers: Vec<Producer>,
     consumer: Consumer,
@@ -177,6 +181,34 @@ fn observed(
             producers_running: probes.iter().filter(|p| !p.is_dropped()).count(),
         };
         (result, at_return)
+    }
+}
+
+/// Runs `observed(..)` under the watchdog through the holds of the consumer's
+/// `watch`: a held consumer still held when `run_job` returned (or held only
+/// after) had not finished.
+fn run_held(
+    call: &str,
+    producers: Vec<Producer>,
+    consumer: Consumer,
+    watch: &Watch,
+    probes: &[Probe],
+) -> (Result<u64, JobError>, AtReturn) {
+    let (result, at_return) = watch.holds.run(
+        ID,
+        call,
+        || IF_STUCK.to_owned(),
+        observed(producers, consumer, watch, probes),
+    );
+    (result, not_outlived(at_return, watch))
+}
+
+/// `at_return`, with the consumer counted as running if it was held past
+/// the return.
+fn not_outlived(at_return: AtReturn, watch: &Watch) -> AtReturn {
+    AtReturn {
+        consumer_done: at_return.consumer_done && !watch.holds.outlived(),
+        ..at_return
     }
 }
 
@@ -247,12 +279,15 @@ fn totals_a_clean_batch() {
         producers.push(sends((3 * p..3 * p + 3).collect(), token));
         probes.push(probe);
     }
-    let (consumer, watch) = consumer(false);
-    let (result, at_return) = run(
-        ID,
+    // The consumer is held once the channel is closed, so a `run_job` that
+    // returns the total without joining it returns while it still runs.
+    let (consumer, watch) = held_consumer();
+    let (result, at_return) = run_held(
         "`run_job` on records 0..9",
-        IF_STUCK,
-        observed(producers, consumer, &watch, &probes),
+        producers,
+        consumer,
+        &watch,
+        &probes,
     );
     grader::ensure(
         result == Ok(36),
@@ -268,14 +303,15 @@ fn totals_a_clean_batch() {
 
 #[test]
 fn a_job_without_producers_totals_zero() {
-    // The consumer is slow to finish (`report_time()`), so a `run_job` that
+    // The consumer is held once the channel is closed, so a `run_job` that
     // returns 0 without waiting for it returns while it still runs.
-    let (consumer, watch) = consumer_with(false, report_time());
-    let (result, at_return) = run(
-        ID,
+    let (consumer, watch) = held_consumer();
+    let (result, at_return) = run_held(
         "`run_job(vec![], consumer)`",
-        IF_STUCK,
-        observed(vec![], consumer, &watch, &[]),
+        vec![],
+        consumer,
+        &watch,
+        &[],
     );
     grader::ensure(
         result == Ok(0),
@@ -313,6 +349,8 @@ fn more_records_than_the_buffer_arrive_whole() {
 #[test]
 fn returns_the_error_of_any_failing_producer() {
     // Each producer in turn fails on its second record, while the others run.
+    // The consumer is held once the channel is closed, so a `run_job` that
+    // returns the error without joining it returns while it still runs.
     for bad in 0..3usize {
         let mut producers = Vec::new();
         for p in 0..3usize {
@@ -329,12 +367,13 @@ fn returns_the_error_of_any_failing_producer() {
             }
         }
         let expected = read_error(3 * bad + 1);
-        let (consumer, watch) = consumer_with(false, report_time());
-        let (result, at_return) = run(
-            ID,
+        let (consumer, watch) = held_consumer();
+        let (result, at_return) = run_held(
             &format!("`run_job` with producer {bad} failing"),
-            IF_STUCK,
-            observed(producers, consumer, &watch, &[]),
+            producers,
+            consumer,
+            &watch,
+            &[],
         );
         grader::ensure(
             result.as_ref() == Err(&expected),
@@ -351,14 +390,17 @@ fn returns_the_error_of_any_failing_producer() {
 
 #[test]
 fn after_a_read_error_nothing_is_left_running() {
+    // The consumer is held once the channel is closed, so a `run_job` that
+    // returns the error without joining it returns while it still runs.
     let error = read_error(7);
     let (producers, probes) = job_ending(Ending::Fails(error.clone()));
-    let (consumer, watch) = consumer_with(false, report_time());
-    let (result, at_return) = run(
-        ID,
+    let (consumer, watch) = held_consumer();
+    let (result, at_return) = run_held(
         "`run_job` with record 7 corrupt",
-        IF_STUCK,
-        observed(producers, consumer, &watch, &probes),
+        producers,
+        consumer,
+        &watch,
+        &probes,
     );
     grader::ensure(
         result.as_ref() == Err(&error),
@@ -383,8 +425,8 @@ fn after_a_read_error_a_slow_consumer_is_waited_for() {
     // leaves it running, or is seen waiting on its timer meanwhile.
     let error = read_error(7);
     let (producers, probes) = job_ending(Ending::Fails(error.clone()));
-    let holds = Holds::new(Release::OldestFirst);
-    let (consumer, watch) = held_consumer(&holds);
+    let (consumer, watch) = held_consumer();
+    let holds = watch.holds.clone();
     let (result, at_return) = holds.run(
         ID,
         "`run_job` with record 7 corrupt and a consumer that takes its time",
@@ -400,10 +442,7 @@ fn after_a_read_error_a_slow_consumer_is_waited_for() {
     if let Some(why) = open_channel(&watch) {
         fail(ID, format!("{after}, when `run_job` returned {why}"));
     }
-    let at_return = AtReturn {
-        consumer_done: at_return.consumer_done && !holds.outlived(),
-        ..at_return
-    };
+    let at_return = not_outlived(at_return, &watch);
     ensure_consumer_done(&at_return, after);
     grader::ensure(
         !holds.saw_timer(),
@@ -417,14 +456,24 @@ fn after_a_read_error_a_slow_consumer_is_waited_for() {
 
 #[test]
 fn a_panicking_producer_is_an_error_and_leaves_nothing_behind() {
+    // The consumer is held once the channel is closed, so a `run_job` that
+    // returns the panic as an error without joining it returns while it
+    // still runs. A panic of `run_job` itself is caught inside the call (the
+    // held consumer needs the call to run through its holds) and judged here.
     let (producers, probes) = job_ending(Ending::Panics("disk on fire"));
-    let (consumer, watch) = consumer_with(false, report_time());
-    let (result, at_return) = match grader::run_within(
-        grader::limit(),
-        observed(producers, consumer, &watch, &probes),
+    let (consumer, watch) = held_consumer();
+    let observe = observed(producers, consumer, &watch, &probes);
+    let (result, at_return) = match watch.holds.run(
+        ID,
+        "`run_job` with a producer that panics",
+        || IF_STUCK.to_owned(),
+        move || {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(observe))
+                .map_err(|payload| grader::payload_text(payload.as_ref()))
+        },
     ) {
-        Outcome::Returned(returned) => returned,
-        Outcome::Panicked(message) => fail(
+        Ok(returned) => returned,
+        Err(message) => fail(
             ID,
             panicked_too(
                 &message,
@@ -434,11 +483,8 @@ fn a_panicking_producer_is_an_error_and_leaves_nothing_behind() {
                  `JobError::Panicked(panic_message(payload.as_ref()))`.",
             ),
         ),
-        Outcome::Stuck(_) => fail(
-            ID,
-            format!("after a producer panicked, `run_job` did not return: {IF_STUCK}"),
-        ),
     };
+    let at_return = not_outlived(at_return, &watch);
     match &result {
         Err(JobError::Panicked(message)) if message.contains("disk on fire") => {}
         other => fail(

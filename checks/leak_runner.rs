@@ -7,13 +7,18 @@
 // `Sender` of the job is still alive (`Empty`) or all are gone
 // (`Disconnected`). The consumer also carries a drop probe and a `Live` guard,
 // so the check knows when its thread is done.
+//
+// How they see a `run` that returns without joining the consumer, without a
+// timer: where a check needs a slow consumer, it is held in the check's code
+// once its channel is closed (`grader::hold`) until the rest of the call waits
+// for it. A `run` that joins it gets it back within a millisecond or two; one
+// that does not returns while it is still held.
 
 use crossbeam_channel::{Receiver, TryRecvError};
 use exercise::{Consumer, JobCtx, JobError, JobRunner, Producer, Record};
 use grader::hold::{Holds, Release};
-use grader::{Live, Probe, Token, fail, run};
+use grader::{Live, Probe, Token, fail};
 use std::sync::mpsc::{self, RecvTimeoutError};
-use std::time::Duration;
 
 const ID: &str = "leak_runner";
 
@@ -26,21 +31,31 @@ struct Watch {
     done: Probe,
     /// Receives a clone of the job's `Receiver` when the consumer starts.
     channel: mpsc::Receiver<Receiver<Record>>,
-}
-
-/// How long the consumer of a failed job takes to finish once its channel is
-/// closed (writing its report, say): slow but working. A `run` that returns
-/// without joining the consumer returns inside this moment, so the check sees
-/// the consumer still running when `run` returns.
-fn report_time() -> Duration {
-    grader::budget::REPORT.get()
+    /// The holds of the job's call: the call runs through them, and a held
+    /// consumer is held in them.
+    holds: Holds,
 }
 
 /// A consumer that keeps every record it receives (like the incident's job)
-/// and returns their total, `tail` after its channel closed.
-fn consumer(live: &Live, tail: Duration) -> (Consumer, Watch) {
+/// and returns their total as soon as its channel is closed. For checks that
+/// need no slow consumer (see `held_consumer`).
+fn consumer(live: &Live) -> (Consumer, Watch) {
+    consumer_held_or_not(live, false)
+}
+
+/// Like `consumer`, but once its channel is closed it is held in the check's
+/// code (`grader::hold`: writing its report, as slowly as it likes) until the
+/// rest of the call waits for it. A `run` that returns without joining it
+/// returns while it is still held, however fast the machine.
+fn held_consumer(live: &Live) -> (Consumer, Watch) {
+    consumer_held_or_not(live, true)
+}
+
+fn consumer_held_or_not(live: &Live, held: bool) -> (Consumer, Watch) {
     let (token, done) = grader::token();
     let guard = live.guard();
+    let holds = Holds::new(Release::OldestFirst);
+    let holds_here = holds.clone();
     let (peek_tx, peek_rx) = mpsc::channel();
     let consumer: Consumer = Box::new(move |rx: Receiver<Record>| {
         // The guard goes first: once the probe sees the token dropped, `live`
@@ -49,7 +64,9 @@ fn consumer(live: &Live, tail: Duration) -> (Consumer, Watch) {
         let _ = peek_tx.send(rx.clone());
         drop(peek_tx);
         let rows: Vec<Record> = rx.iter().collect();
-        std::thread::sleep(tail);
+        if held {
+            holds_here.hold_here();
+        }
         rows.iter().sum()
     });
     (
@@ -57,31 +74,7 @@ fn consumer(live: &Live, tail: Duration) -> (Consumer, Watch) {
         Watch {
             done,
             channel: peek_rx,
-        },
-    )
-}
-
-/// Like `consumer`, but once its channel is closed it is held in the check's
-/// code (`grader::hold`: writing its report, as slowly as it likes) until the
-/// rest of the call waits for it, instead of for a fixed moment.
-fn held_consumer(live: &Live, holds: &Holds) -> (Consumer, Watch) {
-    let (token, done) = grader::token();
-    let guard = live.guard();
-    let holds = holds.clone();
-    let (peek_tx, peek_rx) = mpsc::channel();
-    let consumer: Consumer = Box::new(move |rx: Receiver<Record>| {
-        let _running = (guard, token);
-        let _ = peek_tx.send(rx.clone());
-        drop(peek_tx);
-        let rows: Vec<Record> = rx.iter().collect();
-        holds.hold_here();
-        rows.iter().sum()
-    });
-    (
-        consumer,
-        Watch {
-            done,
-            channel: peek_rx,
+            holds,
         },
     )
 }
@@ -118,7 +111,7 @@ fn read_error(job: &str) -> JobError {
 
 /// A job of three producers whose last one fails once the other two have
 /// returned: the shape of the incident's job.
-fn failing_job(job: &str, live: &Live) -> (Vec<Producer>, Consumer, Watch, JobError) {
+fn failing_job(job: &str) -> (Vec<Producer>, JobError) {
     let (t0, p0) = grader::token();
     let (t1, p1) = grader::token();
     let error = read_error(job);
@@ -127,12 +120,11 @@ fn failing_job(job: &str, live: &Live) -> (Vec<Producer>, Consumer, Watch, JobEr
         sends((5..10).collect(), t1),
         fails_last(vec![10, 11], vec![p0, p1], error.clone()),
     ];
-    let (consumer, watch) = consumer(live, report_time());
-    (producers, consumer, watch, error)
+    (producers, error)
 }
 
 /// A job of three producers that all succeed; returns the expected total.
-fn clean_job(records_each: u64, live: &Live) -> (Vec<Producer>, Consumer, Watch, u64) {
+fn clean_job(records_each: u64) -> (Vec<Producer>, u64) {
     let mut producers = Vec::new();
     let mut expected = 0;
     for p in 0..3 {
@@ -140,20 +132,21 @@ fn clean_job(records_each: u64, live: &Live) -> (Vec<Producer>, Consumer, Watch,
         expected += records.iter().sum::<u64>();
         producers.push(sends(records, grader::token().0));
     }
-    let (consumer, watch) = consumer(live, Duration::ZERO);
-    (producers, consumer, watch, expected)
+    (producers, expected)
 }
 
 /// One job's run: the runner (moved in and out), what `run` returned, and
 /// whether the job's consumer had finished at the moment `run` returned
-/// (looked at on `run`'s own thread right then, not later).
+/// (looked at on `run`'s own thread right then, not later) and was not left
+/// held by it.
 struct Ran {
     runner: JobRunner,
     result: Result<u64, JobError>,
     consumer_done: bool,
 }
 
-/// Runs one job under the watchdog, moving the runner in and out.
+/// Runs one job under the watchdog (through the holds of its consumer's
+/// `watch`), moving the runner in and out.
 fn run_job(
     runner: JobRunner,
     job: &str,
@@ -163,10 +156,10 @@ fn run_job(
 ) -> Ran {
     let name = job.to_owned();
     let done = watch.done.clone();
-    run(
+    let ran = watch.holds.run(
         ID,
         &format!("`runner.run(\"{job}\", ..)`"),
-        IF_STUCK,
+        || IF_STUCK.to_owned(),
         move || {
             let mut runner = runner;
             let result = runner.run(&name, producers, consumer);
@@ -177,7 +170,11 @@ fn run_job(
                 consumer_done,
             }
         },
-    )
+    );
+    Ran {
+        consumer_done: ran.consumer_done && !watch.holds.outlived(),
+        ..ran
+    }
 }
 
 /// Why the job's consumer is (or will be) left behind, if it is: a `Sender`
@@ -223,9 +220,12 @@ fn left_behind(watch: &Watch, consumer_done: bool) -> Option<String> {
 
 #[test]
 fn a_clean_job_returns_its_total() {
-    // 3 producers x 400 records through a 10-record buffer.
+    // 3 producers x 400 records through a 10-record buffer. The consumer is
+    // held once its channel is closed, so a `run` that returns the total
+    // without joining it returns while it still runs.
     let live = Live::new();
-    let (producers, consumer, watch, expected) = clean_job(400, &live);
+    let (producers, expected) = clean_job(400);
+    let (consumer, watch) = held_consumer(&live);
     let Ran {
         runner: _runner, // keeps what the runner owns alive, as a service would
         result,
@@ -245,8 +245,11 @@ fn a_clean_job_returns_its_total() {
 
 #[test]
 fn a_failed_job_returns_the_error_of_its_producer() {
+    // Only the error: a consumer left running is `a_failed_job_leaves_no_thread_behind`'s
+    // (held there), so this one needs no slow consumer.
     let live = Live::new();
-    let (producers, consumer, watch, error) = failing_job("job 1", &live);
+    let (producers, error) = failing_job("job 1");
+    let (consumer, watch) = consumer(&live);
     let result = run_job(JobRunner::new(), "job 1", producers, consumer, &watch).result;
     grader::ensure(
         result.as_ref() == Err(&error),
@@ -259,8 +262,11 @@ fn a_failed_job_returns_the_error_of_its_producer() {
 
 #[test]
 fn a_failed_job_leaves_no_thread_behind() {
+    // The consumer is held once its channel is closed, so a `run` that
+    // returns the error without joining it returns while it still runs.
     let live = Live::new();
-    let (producers, consumer, watch, error) = failing_job("job 1", &live);
+    let (producers, error) = failing_job("job 1");
+    let (consumer, watch) = held_consumer(&live);
     let Ran {
         runner: _runner, // keeps what the runner owns alive, as a service would
         result,
@@ -290,16 +296,9 @@ fn a_failed_job_waits_for_a_slow_consumer() {
     // loop on `is_finished`, a `recv_timeout`) and then returns leaves it
     // running, or is seen waiting on its timer meanwhile.
     let live = Live::new();
-    let holds = Holds::new(Release::OldestFirst);
-    let (t0, p0) = grader::token();
-    let (t1, p1) = grader::token();
-    let error = read_error("job 1");
-    let producers = vec![
-        sends((0..5).collect(), t0),
-        sends((5..10).collect(), t1),
-        fails_last(vec![10, 11], vec![p0, p1], error.clone()),
-    ];
-    let (consumer, watch) = held_consumer(&live, &holds);
+    let (producers, error) = failing_job("job 1");
+    let (consumer, watch) = held_consumer(&live);
+    let holds = watch.holds.clone();
     let done = watch.done.clone();
     let (_runner, result, consumer_done) = holds.run(
         ID,
@@ -340,13 +339,16 @@ fn a_failed_job_waits_for_a_slow_consumer() {
 #[test]
 fn many_failed_jobs_leave_no_thread_behind() {
     // The incident: a long-lived process, one failed job every afternoon.
+    // Each job's consumer is held once its channel is closed, so a `run` that
+    // returns without joining it returns while it still runs.
     const JOBS: usize = 5;
     let live = Live::new();
     let mut runner = JobRunner::new();
     let mut watches = Vec::new();
     for n in 1..=JOBS {
         let job = format!("job {n}");
-        let (producers, consumer, watch, error) = failing_job(&job, &live);
+        let (producers, error) = failing_job(&job);
+        let (consumer, watch) = held_consumer(&live);
         let ran = run_job(runner, &job, producers, consumer, &watch);
         runner = ran.runner;
         let result = ran.result;
@@ -390,6 +392,8 @@ fn failures_are_still_reported_oldest_first() {
     // failed run, listed once (a list filled where each producer's error is
     // seen lists it twice). Then an hourly job fails `HOURLY` times in a row,
     // so a list that keeps only the latest failures loses the oldest ones.
+    // Only the list: a consumer left running is the other checks' (held
+    // there), so these consumers end as soon as their channel is closed.
     const HOURLY: usize = 12;
     let jobs = [
         ("nightly export", true),
@@ -404,7 +408,8 @@ fn failures_are_still_reported_oldest_first() {
     let mut expected = Vec::new();
     for (n, (job, fails)) in jobs.into_iter().enumerate() {
         if fails {
-            let (producers, consumer, watch, _) = failing_job(job, &live);
+            let (producers, _) = failing_job(job);
+            let (consumer, watch) = consumer(&live);
             // Each run fails with an error of its own, so a later failure of
             // the same job is told apart from the earlier one.
             let error = JobError(format!("{job}: run {}: read record 7: corrupt record", n + 1));
@@ -436,7 +441,8 @@ fn failures_are_still_reported_oldest_first() {
                 ),
             }
         } else {
-            let (producers, consumer, watch, total) = clean_job(20, &live);
+            let (producers, total) = clean_job(20);
+            let (consumer, watch) = consumer(&live);
             let ran = run_job(runner, job, producers, consumer, &watch);
             runner = ran.runner;
             let result = ran.result;
@@ -454,7 +460,7 @@ fn failures_are_still_reported_oldest_first() {
         let error = JobError(format!("{job}: hour {hour}: read record 7: corrupt record"));
         let fails = error.clone();
         let producers: Vec<Producer> = vec![Box::new(move |_ctx: &JobCtx| Err(fails))];
-        let (consumer, watch) = consumer(&live, Duration::ZERO);
+        let (consumer, watch) = consumer(&live);
         runner = run_job(runner, job, producers, consumer, &watch).runner;
         expected.push((job.to_owned(), error));
     }
@@ -512,7 +518,9 @@ fn two_failing_producers_give_one_of_their_errors() {
         sends((0..5).collect(), grader::token().0),
         fails_last(vec![], vec![p0], second.clone()),
     ];
-    let (consumer, watch) = consumer(&live, Duration::ZERO);
+    // Only the error: no slow consumer needed (see
+    // `a_failed_job_leaves_no_thread_behind`).
+    let (consumer, watch) = consumer(&live);
     let result = run_job(JobRunner::new(), "job 1", producers, consumer, &watch).result;
     grader::ensure(
         result.as_ref() == Err(&first) || result.as_ref() == Err(&second),
@@ -529,7 +537,9 @@ fn a_panicking_producer_leaves_no_thread_behind() {
     // error) is a failed job too. The first producer panics at once; the
     // second sends its records only after the first one's thread has ended, so
     // a `run` that returns as soon as it sees the panic returns while the second
-    // one still owns a `Sender` and the consumer still runs.
+    // one still owns a `Sender` and the consumer still runs. The consumer is
+    // held once its channel is closed, so a `run` that waits for the producers
+    // but not for it returns while it still runs.
     let live = Live::new();
     let (t0, p0) = grader::token();
     let (t1, p1) = grader::token();
@@ -546,12 +556,12 @@ fn a_panicking_producer_leaves_no_thread_behind() {
         }
         Ok(())
     });
-    let (consumer, watch) = consumer(&live, report_time());
+    let (consumer, watch) = held_consumer(&live);
     let done = watch.done.clone();
-    let (returned, consumer_done) = run(
+    let (returned, consumer_done) = watch.holds.run(
         ID,
         "`runner.run(\"job 1\", ..)` with a producer that panics",
-        IF_STUCK,
+        || IF_STUCK.to_owned(),
         move || {
             let mut runner = JobRunner::new();
             // The task does not say what `run` returns for a panicking
@@ -566,6 +576,7 @@ fn a_panicking_producer_leaves_no_thread_behind() {
             (returned, consumer_done)
         },
     );
+    let consumer_done = consumer_done && !watch.holds.outlived();
     let how = if returned {
         "`run` returned"
     } else {

@@ -24,10 +24,8 @@
 //! | [`SETTLE`] | 1/10 | 100 ms | 100 ms | "did anything more happen?" after a verdict is in (`cancel_sink`, only where `hold` cannot see the job wait) |
 //! | [`LATE_FAILURE`] | 1/4 | — | 250 ms | a read that fails late, waiting for other reads to end first (`close_no_channel`) |
 //! | [`OWN_WAIT`] | 1/3 | — | 333 ms | a worker waiting to be seen together with another (`close_no_channel`) |
-//! | [`BUSY`] | 3/100 | 30 ms | 30 ms | a task busy for a moment while another fails (right fixes too: `close_errgroup`) |
 //! | [`HANDED_OVER`] | 1 | — | 1000 ms | the code under test handing the check what it needs first (a consumer's channel, a running worker) |
 //! | [`QUIET_ROUND`] | 1/2 | — | 500 ms | the last quiet-moment round of `leak_coordinator`, only where `/proc` shows no timers (right fixes too, there only) |
-//! | [`REPORT`] | 1/20 | 50 ms | 50 ms | a consumer writing its report before it ends (right fixes too: `leak_runner`, `leak_pipeline`) |
 //!
 //! How they sum within one check, against the watchdog (1, stretched on a
 //! busy machine, never shortened):
@@ -40,7 +38,7 @@
 //! | rayon chapter (a gate, then a slowed call) | `GATE` + `SLOWED` | 0.7 |
 //! | `rayon_bounded_io` (a gate, then the overlap) | `GATE` + `OVERLAP` | 0.8 |
 //! | `close_no_channel` (a late failure, or a read waiting for company) | `LATE_FAILURE` or `OWN_WAIT` | ≤ 0.34 |
-//! | `leak_runner`, `leak_pipeline` (report, then a drop) | `REPORT` + `HELPER` | 0.55 |
+//! | `leak_runner`, `leak_pipeline` (a helper, then the held consumer) | `HELPER` + 1/4 (the consumer held until the call waits for it, `hold`) | 0 for a right fix (it joins); 0.75 at worst |
 //! | `close_pipeline` (a read that fails late) | `LATE_FAILURE` | 0.25 |
 //! | `cancel_fanout` (is the token cancelled within grace?) | `GRACE` | 0.2 |
 //! | `leak_coordinator` without `/proc` (the quiet rounds) | `QUIET_ROUND`, under a watchdog of twice the limit | 0.5 |
@@ -114,14 +112,10 @@ pub const SETTLE: Share = share(1, 10, Some(100));
 pub const LATE_FAILURE: Share = share(1, 4, None);
 /// How long a worker waits to be seen together with another one.
 pub const OWN_WAIT: Share = share(1, 3, None);
-/// How long a task is busy for a moment, slow but working.
-pub const BUSY: Share = share(3, 100, Some(30));
 /// How long a check waits for the code under test to hand it what it needs
 /// first (a consumer's channel, a worker that has started): the limit, as the
 /// watchdog gives the call; a right fix hands it over at once.
 pub const HANDED_OVER: Share = share(1, 1, None);
-/// How long a consumer takes to write its report before it ends.
-pub const REPORT: Share = share(1, 20, Some(50));
 /// How long the last round of `leak_coordinator`'s quiet-moment check should
 /// take, where `/proc` cannot show a timer: half the limit, so each of its
 /// two quiet moments lasts about a quarter of it (right fixes too, there only).
@@ -134,7 +128,7 @@ pub const AFTER_RETURN: Share = share(3, 1, None);
 mod tests {
     use super::*;
 
-    const ALL: [Share; 15] = [
+    const ALL: [Share; 13] = [
         QUIET_ROUND,
         RACE_PAUSE,
         HELPER,
@@ -146,9 +140,7 @@ mod tests {
         SETTLE,
         LATE_FAILURE,
         OWN_WAIT,
-        REPORT,
         HANDED_OVER,
-        BUSY,
         AFTER_RETURN,
     ];
 
@@ -171,7 +163,6 @@ mod tests {
             (HELPER, SETTLE),
             (GATE, SLOWED),
             (GATE, OVERLAP),
-            (REPORT, HELPER),
             (RACE_PAUSE, RACE_PAUSE),
         ] {
             for l in [limit / 5, limit, limit * 10] {
