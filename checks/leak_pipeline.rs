@@ -121,8 +121,8 @@ fn ends_last(records: Vec<Record>, others: Vec<Probe>, ending: Ending) -> Produc
     })
 }
 
-/// A consumer that ends at once once the channel is closed (or panics, with
-/// `panic_at_end`).
+/// A consumer that returns the total as soon as the channel is closed (or
+/// panics then, with `panic_at_end`): for checks that need no slow consumer.
 fn consumer(panic_at_end: bool) -> (Consumer, Watch) {
     consumer_with(if panic_at_end {
         Tail::Panics
