@@ -10,6 +10,7 @@
 // `fetch_all` has returned, in terms of what your code did.
 
 use exercise::{FetchError, fetch_all};
+use grader::hold::{Holds, Release};
 use grader::{ensure, fail, run};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Condvar, Mutex};
@@ -229,6 +230,40 @@ fn runs_limit_calls_at_once() {
         ),
     );
     ensure(result.is_ok(), ID, format!("`fetch_all` returned {result:?} although no call failed"));
+    // A limit above any machine's core count, and above a "sane" cap: the
+    // limit is the caller's, not a number of cores.
+    const BIG: usize = 48;
+    let (result, max) = run(
+        ID,
+        "`fetch_all` on 96 URLs with limit 48",
+        "Do the calls wait for each other in `fetch_all`?",
+        || {
+            let net = Net::default();
+            let many = urls(2 * BIG);
+            let refs: Vec<&str> = many.iter().map(String::as_str).collect();
+            let result = grader::in_pool!(|| {
+                fetch_all(&refs, BIG, |url| {
+                    let s = net.enter(url);
+                    let (s, _) = net.wait_until(s, |s| s.now >= BIG || s.started.len() == 2 * BIG);
+                    net.leave(s);
+                    Ok(page(url))
+                })
+            });
+            (result, net.snapshot(|s| s.max))
+        },
+    );
+    ensure(
+        max >= BIG,
+        ID,
+        format!(
+            "with limit {BIG} and {} URLs, at most {max} calls of `fetch` ever ran at once. Is \
+             the number of workers capped, by the number of cores or by a constant? For calls \
+             that wait on the network, `limit` is the caller's to choose: start `limit` \
+             workers (or as many as there are URLs).",
+            2 * BIG
+        ),
+    );
+    ensure(result.is_ok(), ID, format!("`fetch_all` returned {result:?} although no call failed"));
 }
 
 #[test]
@@ -283,6 +318,57 @@ fn a_slow_call_does_not_hold_up_the_others() {
         ),
     );
     ensure(result.is_ok(), ID, format!("`fetch_all` returned {result:?} although no call failed"));
+}
+
+#[test]
+fn a_url_waits_for_its_slot_without_a_timer() {
+    // Limit 1, 6 URLs: the first call to start is held in the check's code
+    // until every other thread of the call waits for it without a deadline
+    // (`grader::hold`). A right answer's other threads (if any) wait in a
+    // `join`, a lock or a `recv`, and the call is let go within
+    // milliseconds. URLs that wait for their slot by sleeping and looking
+    // again (a polling loop) are seen on their timer, however fast the
+    // machine: they would take the slot when their timer ends, not when it
+    // is freed. (One call held, not one per thread: the holds of several
+    // threads of one call would see each other's turns.)
+    let holds = Holds::new(Release::OldestFirst);
+    let held = holds.clone();
+    let result = holds.run(
+        ID,
+        "`fetch_all` on 6 URLs with limit 1, the first call slow",
+        || {
+            "The first call waits until the other threads wait for it: does `fetch_all` wait \
+             for a call that cannot start?"
+                .to_owned()
+        },
+        move || {
+            let urls6 = urls(6);
+            let refs: Vec<&str> = urls6.iter().map(String::as_str).collect();
+            let first = AtomicBool::new(true);
+            fetch_all(&refs, 1, |url| {
+                if first.swap(false, Ordering::SeqCst) {
+                    held.hold_here();
+                }
+                Ok(page(url))
+            })
+        },
+    );
+    ensure(
+        !holds.saw_timer(),
+        ID,
+        "with limit 1, while a call was slow, a thread of `fetch_all` slept or waited with a \
+         deadline: a URL that waits for a free slot by sleeping and looking again takes the \
+         slot only when its timer ends, not when the slot is freed, and the slot stays empty \
+         meanwhile. Let a finished call hand its slot on: workers that take the next URL as \
+         soon as their call returns, or a wait without a deadline (`Condvar::wait`, a \
+         channel's `recv`) that the freed slot wakes.",
+    );
+    let want: Vec<String> = urls(6).iter().map(|u| page(u)).collect();
+    ensure(
+        result.as_ref() == Ok(&want),
+        ID,
+        format!("`fetch_all` on u0..u5 with limit 1 returned {result:?}, expected {want:?}"),
+    );
 }
 
 #[test]
