@@ -100,13 +100,12 @@ impl Job for DetachedWhenAReadFailsAtOnce {
             .map(|batch| {
                 let tx = tx.clone();
                 thread::spawn(move || {
-                    let mut sent = 0;
-                    for record in batch {
+                    // `sent`: how many records this reader sent before this one.
+                    for (sent, record) in batch.into_iter().enumerate() {
                         let record = record.map_err(|e| (e, sent))?;
                         if tx.send(record).is_err() {
                             break;
                         }
-                        sent += 1;
                     }
                     Ok::<(), (ReadError, usize)>(())
                 })
