@@ -131,6 +131,77 @@ impl Job for DetachedWhenAReadFailsAtOnce {
     }
 }
 
+/// The check's own mutant: on a failed read it returns at once, like
+/// `DetachedConsumer`, but its consumer ends as soon as the test gives it any
+/// time: the moment the thread that called `run_job` sleeps or waits with a
+/// deadline (seen in `/proc`, as `grader::timers` sees it), or 300 ms after
+/// the channel closed at the latest. A test that looks at once sees it
+/// running; a test that waits "a moment" for it (a poll with a `sleep`,
+/// however short) sees it gone. Where `/proc` does not tell, it is
+/// `DetachedConsumer` again.
+struct EndsWhenTheTestWaits;
+
+/// The kernel's id of the calling thread, where `/proc` tells.
+fn this_thread() -> Option<String> {
+    let link = std::fs::read_link("/proc/thread-self").ok()?;
+    Some(link.file_name()?.to_string_lossy().into_owned())
+}
+
+/// Whether thread `tid` of this process sleeps or waits with a deadline now.
+fn on_a_timer(tid: &str) -> bool {
+    std::fs::read_to_string(format!("/proc/self/task/{tid}/syscall"))
+        .is_ok_and(|line| grader::timers::timed_wait(line.trim_end()).is_some())
+}
+
+impl Job for EndsWhenTheTestWaits {
+    fn run_job(batches: Vec<Batch>, sink: Sink) -> Result<u64, ReadError> {
+        let caller = this_thread();
+        let (tx, rx) = sync_channel::<u64>(suspects::consumer::CAPACITY);
+        let consumer = thread::spawn(move || {
+            let mut sink = sink;
+            let mut total = 0;
+            for record in rx {
+                sink(record);
+                total += record;
+            }
+            // "Writes its summary": until the caller gives it time.
+            let closed = std::time::Instant::now();
+            while closed.elapsed() < Duration::from_millis(300) {
+                if caller.as_deref().is_some_and(on_a_timer) {
+                    break;
+                }
+                thread::sleep(Duration::from_micros(200));
+            }
+            total
+        });
+        let producers: Vec<_> = batches
+            .into_iter()
+            .map(|batch| {
+                let tx = tx.clone();
+                thread::spawn(move || {
+                    for record in batch {
+                        if tx.send(record?).is_err() {
+                            break;
+                        }
+                    }
+                    Ok::<(), ReadError>(())
+                })
+            })
+            .collect();
+        drop(tx);
+        let mut first = None;
+        for p in producers {
+            if let Err(e) = p.join().expect("a producer panicked") {
+                first.get_or_insert(e);
+            }
+        }
+        match first {
+            Some(e) => Err(e), // the consumer is still running
+            None => Ok(consumer.join().expect("the consumer panicked")),
+        }
+    }
+}
+
 const ID: &str = "find_consumer";
 
 #[test]
@@ -177,6 +248,19 @@ fn catches_a_consumer_still_running_at_return() {
          300 ms later). Look at the consumer the moment run_job returns, without sleeping \
          or waiting first.",
         exercise::consumer_test::<DetachedConsumer>,
+    );
+}
+
+#[test]
+fn catches_a_consumer_that_ends_as_soon_as_the_test_waits() {
+    must_catch(
+        ID,
+        "a job whose consumer ends a moment after it returns",
+        "on a failed read it returns before its consumer has finished, and the consumer ends \
+         the moment your test gives it time (a `sleep`, a wait with a deadline), however \
+         short. Look at the consumer at once when run_job returns: no wait, no poll, no \
+         grace period.",
+        exercise::consumer_test::<EndsWhenTheTestWaits>,
     );
 }
 
