@@ -11,8 +11,10 @@ use std::thread;
 use std::time::Duration;
 
 /// The check's own mutant: on a failed read it cleans up like `Fixed`, but
-/// on a clean job it returns the total as soon as every producer is done and
-/// lets its consumer finish on its own, 300 ms later (it "writes a summary").
+/// on a clean job that had records it returns the total as soon as every
+/// producer is done and lets its consumer finish on its own, 300 ms later (it
+/// "writes a summary"). A clean job with no record at all it waits for: a
+/// test whose only clean job is `run_job(vec![], ..)` does not see the leak.
 /// The leak is on the path nobody suspects.
 struct DetachedOnACleanJob;
 
@@ -31,24 +33,29 @@ impl Job for DetachedOnACleanJob {
             .map(|batch| {
                 let tx = tx.clone();
                 thread::spawn(move || {
-                    let mut sent = 0;
+                    let (mut sent, mut count) = (0, 0);
                     for record in batch {
                         let record = record?;
                         if tx.send(record).is_err() {
                             break;
                         }
                         sent += record;
+                        count += 1;
                     }
-                    Ok::<u64, ReadError>(sent)
+                    Ok::<(u64, usize), ReadError>((sent, count))
                 })
             })
             .collect();
         drop(tx);
         let mut total = 0;
+        let mut sent_any = false;
         let mut first = None;
         for p in producers {
             match p.join().expect("a producer panicked") {
-                Ok(sent) => total += sent,
+                Ok((sent, count)) => {
+                    total += sent;
+                    sent_any |= count > 0;
+                }
                 Err(e) => {
                     first.get_or_insert(e);
                 }
@@ -59,7 +66,138 @@ impl Job for DetachedOnACleanJob {
                 consumer.join().expect("the consumer panicked");
                 Err(e)
             }
+            None if !sent_any => {
+                consumer.join().expect("the consumer panicked");
+                Ok(total)
+            }
             None => Ok(total), // the consumer is still running
+        }
+    }
+}
+
+/// The check's own mutant: when a reader fails before it has sent anything,
+/// it returns the error at once ("nothing of it is in flight, nothing to wait
+/// for") and lets its consumer finish on its own, 300 ms later. A read that
+/// fails after sending, and a clean job, it cleans up like `Fixed`. A test
+/// whose failing readers always send something first does not see the leak.
+struct DetachedWhenAReadFailsAtOnce;
+
+impl Job for DetachedWhenAReadFailsAtOnce {
+    fn run_job(batches: Vec<Batch>, sink: Sink) -> Result<u64, ReadError> {
+        let (tx, rx) = sync_channel::<u64>(suspects::consumer::CAPACITY);
+        let consumer = thread::spawn(move || {
+            let mut sink = sink;
+            let mut total = 0;
+            for record in rx {
+                sink(record);
+                total += record;
+            }
+            thread::sleep(Duration::from_millis(300)); // writes its summary
+            total
+        });
+        let producers: Vec<_> = batches
+            .into_iter()
+            .map(|batch| {
+                let tx = tx.clone();
+                thread::spawn(move || {
+                    // `sent`: how many records this reader sent before this one.
+                    for (sent, record) in batch.into_iter().enumerate() {
+                        let record = record.map_err(|e| (e, sent))?;
+                        if tx.send(record).is_err() {
+                            break;
+                        }
+                    }
+                    Ok::<(), (ReadError, usize)>(())
+                })
+            })
+            .collect();
+        drop(tx);
+        let mut first = None;
+        let mut failed_at_once = false;
+        for p in producers {
+            if let Err((e, sent)) = p.join().expect("a producer panicked") {
+                failed_at_once |= sent == 0;
+                first.get_or_insert(e);
+            }
+        }
+        match first {
+            Some(e) if failed_at_once => Err(e), // the consumer is still running
+            Some(e) => {
+                consumer.join().expect("the consumer panicked");
+                Err(e)
+            }
+            None => Ok(consumer.join().expect("the consumer panicked")),
+        }
+    }
+}
+
+/// The check's own mutant: on a failed read it returns at once, like
+/// `DetachedConsumer`, but its consumer ends as soon as the test gives it any
+/// time: the moment the thread that called `run_job` sleeps or waits with a
+/// deadline (seen in `/proc`, as `grader::timers` sees it), or 300 ms after
+/// the channel closed at the latest. A test that looks at once sees it
+/// running; a test that waits "a moment" for it (a poll with a `sleep`,
+/// however short) sees it gone. Where `/proc` does not tell, it is
+/// `DetachedConsumer` again.
+struct EndsWhenTheTestWaits;
+
+/// The kernel's id of the calling thread, where `/proc` tells.
+fn this_thread() -> Option<String> {
+    let link = std::fs::read_link("/proc/thread-self").ok()?;
+    Some(link.file_name()?.to_string_lossy().into_owned())
+}
+
+/// Whether thread `tid` of this process sleeps or waits with a deadline now.
+fn on_a_timer(tid: &str) -> bool {
+    std::fs::read_to_string(format!("/proc/self/task/{tid}/syscall"))
+        .is_ok_and(|line| grader::timers::timed_wait(line.trim_end()).is_some())
+}
+
+impl Job for EndsWhenTheTestWaits {
+    fn run_job(batches: Vec<Batch>, sink: Sink) -> Result<u64, ReadError> {
+        let caller = this_thread();
+        let (tx, rx) = sync_channel::<u64>(suspects::consumer::CAPACITY);
+        let consumer = thread::spawn(move || {
+            let mut sink = sink;
+            let mut total = 0;
+            for record in rx {
+                sink(record);
+                total += record;
+            }
+            // "Writes its summary": until the caller gives it time.
+            let closed = std::time::Instant::now();
+            while closed.elapsed() < Duration::from_millis(300) {
+                if caller.as_deref().is_some_and(on_a_timer) {
+                    break;
+                }
+                thread::sleep(Duration::from_micros(200));
+            }
+            total
+        });
+        let producers: Vec<_> = batches
+            .into_iter()
+            .map(|batch| {
+                let tx = tx.clone();
+                thread::spawn(move || {
+                    for record in batch {
+                        if tx.send(record?).is_err() {
+                            break;
+                        }
+                    }
+                    Ok::<(), ReadError>(())
+                })
+            })
+            .collect();
+        drop(tx);
+        let mut first = None;
+        for p in producers {
+            if let Err(e) = p.join().expect("a producer panicked") {
+                first.get_or_insert(e);
+            }
+        }
+        match first {
+            Some(e) => Err(e), // the consumer is still running
+            None => Ok(consumer.join().expect("the consumer panicked")),
         }
     }
 }
@@ -114,14 +252,40 @@ fn catches_a_consumer_still_running_at_return() {
 }
 
 #[test]
+fn catches_a_consumer_that_ends_as_soon_as_the_test_waits() {
+    must_catch(
+        ID,
+        "a job whose consumer ends a moment after it returns",
+        "on a failed read it returns before its consumer has finished, and the consumer ends \
+         the moment your test gives it time (a `sleep`, a wait with a deadline), however \
+         short. Look at the consumer at once when run_job returns: no wait, no poll, no \
+         grace period.",
+        exercise::consumer_test::<EndsWhenTheTestWaits>,
+    );
+}
+
+#[test]
 fn catches_a_consumer_left_running_after_a_clean_job() {
     must_catch(
         ID,
         "a job that leaks on the clean path",
         "when every read succeeds, it returns the right total before its consumer has \
          finished (the consumer ends 300 ms later). \"On any path\" includes the clean one: \
-         look at the consumer when run_job returns from a clean job too.",
+         look at the consumer when run_job returns from a clean job too, one with records \
+         (with no record at all, this job does wait for its consumer).",
         exercise::consumer_test::<DetachedOnACleanJob>,
+    );
+}
+
+#[test]
+fn catches_a_consumer_left_running_when_a_read_fails_at_once() {
+    must_catch(
+        ID,
+        "a job that leaks when a read fails before anything was sent",
+        "when a reader fails at its first read, it returns the error before its consumer \
+         has finished (the consumer ends 300 ms later). \"On any path\" includes a read that \
+         fails at once: give one of your failing jobs a reader whose first read fails.",
+        exercise::consumer_test::<DetachedWhenAReadFailsAtOnce>,
     );
 }
 

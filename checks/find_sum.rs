@@ -31,6 +31,33 @@ impl SumJob for KeepsOneBatchTotal {
     }
 }
 
+/// The check's own mutant: saves a clone by moving its own `Sender` into the
+/// last producer ("the last one needs no copy"). Right for every input but
+/// one: with no batch there is no last producer, it keeps the `Sender`, and
+/// its consumer, which it joins, waits forever. A test that never tries no
+/// batch passes it.
+struct MovesTheSenderIntoTheLastProducer;
+
+impl SumJob for MovesTheSenderIntoTheLastProducer {
+    fn sum_job(batches: Vec<Vec<u64>>) -> u64 {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<u64>(suspects::sum::CAPACITY);
+        let consumer = thread::spawn(move || rx.iter().sum::<u64>());
+        let mut tx = Some(tx);
+        let last = batches.len().checked_sub(1);
+        for (i, batch) in batches.into_iter().enumerate() {
+            let sender = if Some(i) == last {
+                tx.take().expect("the coordinator's own Sender")
+            } else {
+                tx.as_ref().expect("the coordinator's own Sender").clone()
+            };
+            thread::spawn(move || batch.into_iter().for_each(|n| sender.send(n).expect("alive")));
+        }
+        let total = consumer.join().expect("the consumer panicked");
+        drop(tx);
+        total
+    }
+}
+
 /// Added to the description of a mutant that never returns.
 const FAIL_AT_ONCE: &str = "If your test has a time limit: when it expires, fail at once, \
                             without joining or waiting for the stuck call.";
@@ -104,5 +131,19 @@ fn catches_a_job_that_keeps_one_batch_total() {
          instead of `total += sum`). Does your test check the total of several batches \
          together?",
         exercise::sum_job_test::<KeepsOneBatchTotal>,
+    );
+}
+
+#[test]
+fn catches_a_job_that_never_returns_for_no_batch() {
+    must_catch(
+        ID,
+        "a job that moves its `Sender` into the last producer",
+        &format!(
+            "it never returns when there is no batch at all (no last producer to hand its \
+             `Sender` to, so it keeps it while it waits for the consumer). Does your test try \
+             no batch, `vec![]`? {FAIL_AT_ONCE}"
+        ),
+        exercise::sum_job_test::<MovesTheSenderIntoTheLastProducer>,
     );
 }

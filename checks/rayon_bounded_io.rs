@@ -10,6 +10,7 @@
 // `fetch_all` has returned, in terms of what your code did.
 
 use exercise::{FetchError, fetch_all};
+use grader::hold::{Holds, Release};
 use grader::{ensure, fail, run};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Condvar, Mutex};
@@ -229,6 +230,61 @@ fn runs_limit_calls_at_once() {
         ),
     );
     ensure(result.is_ok(), ID, format!("`fetch_all` returned {result:?} although no call failed"));
+    // A limit above most machines' core count, and above a "sane" cap: the
+    // limit is the caller's, not a number of cores. (Its own gate, not
+    // `Net`: each call waits once, until BIG run or every URL has started,
+    // and only the call that makes it so wakes the others, so that 48
+    // waiting calls do not wake each other at every start.)
+    const BIG: usize = 48;
+    let (result, max) = run(
+        ID,
+        "`fetch_all` on 96 URLs with limit 48",
+        "Do the calls wait for each other in `fetch_all`?",
+        || {
+            // (running now, most at once, started, a wait ran out: then no
+            // call waits any more, as with `Net`)
+            let crowd = Mutex::new((0, 0, 0, false));
+            let together = Condvar::new();
+            let many = urls(2 * BIG);
+            let refs: Vec<&str> = many.iter().map(String::as_str).collect();
+            let result = grader::in_pool!(|| {
+                fetch_all(&refs, BIG, |url| {
+                    let mut c = crowd.lock().unwrap_or_else(|e| e.into_inner());
+                    c.0 += 1;
+                    c.1 = c.1.max(c.0);
+                    c.2 += 1;
+                    let here =
+                        |c: &(usize, usize, usize, bool)| c.1 >= BIG || c.2 == 2 * BIG || c.3;
+                    if here(&c) {
+                        together.notify_all();
+                    }
+                    let (mut c, waited) = together
+                        .wait_timeout_while(c, grader::budget::GATE.get(), |c| !here(c))
+                        .unwrap_or_else(|e| e.into_inner());
+                    if waited.timed_out() {
+                        c.3 = true;
+                        together.notify_all();
+                    }
+                    c.0 -= 1;
+                    Ok(page(url))
+                })
+            });
+            let max = crowd.into_inner().unwrap_or_else(|e| e.into_inner()).1;
+            (result, max)
+        },
+    );
+    ensure(
+        max >= BIG,
+        ID,
+        format!(
+            "with limit {BIG} and {} URLs, at most {max} calls of `fetch` ever ran at once. Is \
+             the number of workers capped, by the number of cores or by a constant? For calls \
+             that wait on the network, `limit` is the caller's to choose: start `limit` \
+             workers (or as many as there are URLs).",
+            2 * BIG
+        ),
+    );
+    ensure(result.is_ok(), ID, format!("`fetch_all` returned {result:?} although no call failed"));
 }
 
 #[test]
@@ -283,6 +339,167 @@ fn a_slow_call_does_not_hold_up_the_others() {
         ),
     );
     ensure(result.is_ok(), ID, format!("`fetch_all` returned {result:?} although no call failed"));
+}
+
+/// Called by the check's `fetch` on a thread of a call run by
+/// `Holds::run` (which gives the call's threads a kernel name of their own):
+/// stays here until every other thread of the call is blocked in a `futex`
+/// wait (with or without a deadline) and stays so, in the same wait and
+/// without a single wake-up in between, for three looks in a row; or until a
+/// thread of the call is seen in `thread::sleep`, or seen waking up again and
+/// again (`POLLING_WAKEUPS` voluntary switches since the first look: on a
+/// loaded machine a polling thread is more often waiting for a core than
+/// asleep), which it returns (`true`); or, at the latest, after
+/// `budget::GATE`. Unlike `Holds::hold_here`, a wait with a deadline does not
+/// count against the call by itself: a `Condvar::wait_timeout` that the freed
+/// slot wakes is a right answer's guard against a lost wake-up, and the call
+/// gets its thread back as fast as with a plain `wait`; one that nobody wakes
+/// wakes itself again and again. A sleep is never woken by a freed slot. (A
+/// helper of this file: `grader::hold` tells a sleep from a deadline nowhere.)
+/// Where `/proc` does not tell, it returns `false` at once.
+/// Wake-ups of one thread, while the first call is slow, that only a polling
+/// loop makes: a right answer's threads are blocked, and a guard of 50 ms on
+/// a wait makes at most 10 in `budget::GATE`'s 500 ms.
+const POLLING_WAKEUPS: u64 = 15;
+
+fn voluntary_switches(task: &std::path::Path) -> Option<u64> {
+    let status = std::fs::read_to_string(task.join("status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("voluntary_ctxt_switches:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Whether a thread's `/proc/.../syscall` line is a `futex` call: how
+/// threads wait for each other (a `join`, a lock, a `Condvar`, a channel).
+/// A thread in another call (`clone`, `mmap`: one being started) is not
+/// waiting for anyone. Where the number is not known here, any call counts.
+fn in_a_futex(line: &str) -> bool {
+    let futex: Option<&str> = if cfg!(target_arch = "x86_64") {
+        Some("202")
+    } else if cfg!(target_arch = "aarch64") {
+        Some("98")
+    } else {
+        None
+    };
+    let nr = line.split_whitespace().next().unwrap_or("running");
+    match futex {
+        Some(futex) => nr == futex,
+        None => nr != "running",
+    }
+}
+
+fn until_the_others_block() -> bool {
+    let Ok(name) = std::fs::read_to_string("/proc/thread-self/comm") else {
+        return false;
+    };
+    let Some(me) = std::fs::read_link("/proc/thread-self")
+        .ok()
+        .and_then(|l| l.file_name().map(|t| t.to_string_lossy().into_owned()))
+    else {
+        return false;
+    };
+    let started = std::time::Instant::now();
+    let mut before: Option<Vec<(String, String, Option<u64>)>> = None;
+    let mut same = 0;
+    let mut first_seen: std::collections::HashMap<String, u64> = std::collections::HashMap::new();
+    while started.elapsed() < grader::budget::GATE.get() {
+        let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+            return false;
+        };
+        let mut now = Vec::new();
+        let mut all_blocked = true;
+        for task in tasks.flatten() {
+            let tid = task.file_name().to_string_lossy().into_owned();
+            if tid == me {
+                continue;
+            }
+            let dir = task.path();
+            if std::fs::read_to_string(dir.join("comm")).ok().as_deref() != Some(name.as_str()) {
+                continue;
+            }
+            let Ok(line) = std::fs::read_to_string(dir.join("syscall")) else {
+                continue;
+            };
+            let line = line.trim_end().to_owned();
+            if grader::timers::timed_wait(&line) == Some(grader::timers::TimerKind::Sleep) {
+                return true;
+            }
+            let switches = voluntary_switches(&dir);
+            if let Some(now) = switches {
+                let first = *first_seen.entry(tid.clone()).or_insert(now);
+                if now.saturating_sub(first) >= POLLING_WAKEUPS {
+                    return true;
+                }
+            }
+            if !in_a_futex(&line) {
+                all_blocked = false;
+            }
+            // The same line is not enough: a thread that woke up and went
+            // back to the same wait has switched in between.
+            now.push((tid, line, switches));
+        }
+        now.sort();
+        if all_blocked && before.as_ref() == Some(&now) {
+            same += 1;
+            if same >= 2 {
+                return false;
+            }
+        } else {
+            same = 0;
+        }
+        before = all_blocked.then_some(now);
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    false
+}
+
+#[test]
+fn a_url_waiting_for_its_slot_does_not_sleep() {
+    // Limit 1, 6 URLs: the first call to start stays in the check's code
+    // until every other thread of the call is blocked (`until_the_others_block`):
+    // a right answer's other threads (if any) wait in a `join`, a lock or a
+    // `recv`, and the call goes on within milliseconds. URLs that wait for
+    // their slot by sleeping and looking again (a polling loop) are seen
+    // asleep, however fast the machine: they would take the slot when their
+    // sleep ends, not when it is freed.
+    let holds = Holds::new(Release::OldestFirst);
+    let (result, slept) = holds.run(
+        ID,
+        "`fetch_all` on 6 URLs with limit 1, the first call slow",
+        || {
+            "The first call waits until the other threads wait for it: does `fetch_all` wait \
+             for a call that cannot start?"
+                .to_owned()
+        },
+        move || {
+            let urls6 = urls(6);
+            let refs: Vec<&str> = urls6.iter().map(String::as_str).collect();
+            let first = AtomicBool::new(true);
+            let slept = AtomicBool::new(false);
+            let result = fetch_all(&refs, 1, |url| {
+                if first.swap(false, Ordering::SeqCst) && until_the_others_block() {
+                    slept.store(true, Ordering::SeqCst);
+                }
+                Ok(page(url))
+            });
+            (result, slept.into_inner())
+        },
+    );
+    ensure(
+        !slept,
+        ID,
+        "with limit 1, while a call was slow, a thread of `fetch_all` slept, or woke up again \
+         and again: a URL that waits for a free slot by sleeping and looking again takes the \
+         slot only when its sleep ends, not when the slot is freed, and the slot stays empty \
+         meanwhile. Let a finished \
+         call hand its slot on: workers that take the next URL as soon as their call returns, \
+         or a wait that the freed slot wakes (`Condvar::wait`, a channel's `recv`).",
+    );
+    let want: Vec<String> = urls(6).iter().map(|u| page(u)).collect();
+    ensure(
+        result.as_ref() == Ok(&want),
+        ID,
+        format!("`fetch_all` on u0..u5 with limit 1 returned {result:?}, expected {want:?}"),
+    );
 }
 
 #[test]

@@ -152,6 +152,99 @@ fn keeps_record_order_when_the_first_record_finishes_last() {
     }
 }
 
+/// Makes the pool's two threads take turns, whatever records they take: the
+/// first record started waits until another thread starts one; that thread's
+/// first record waits until the first thread starts its second; the first
+/// thread's second record waits until the other thread starts its second.
+/// So each thread has finished one record before the other finishes its
+/// next: the results finish interleaved, never one thread's run after the
+/// other's. A right answer takes its turns without waiting out a timer; every
+/// wait is bounded by `budget::GATE`.
+#[derive(Default)]
+struct Turns {
+    state: Mutex<TurnState>,
+    changed: Condvar,
+}
+
+#[derive(Default)]
+struct TurnState {
+    first: Option<thread::ThreadId>,
+    second: Option<thread::ThreadId>,
+    first_started: usize,
+    second_started: usize,
+}
+
+impl Turns {
+    fn record_starts(&self) {
+        let me = thread::current().id();
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let wait_until: fn(&TurnState) -> bool = if state.first.is_none() {
+            state.first = Some(me);
+            state.first_started = 1;
+            |s| s.second_started >= 1
+        } else if state.first == Some(me) {
+            state.first_started += 1;
+            if state.first_started == 2 && state.second.is_some() {
+                |s| s.second_started >= 2
+            } else {
+                |_| true
+            }
+        } else if state.second.is_none() {
+            state.second = Some(me);
+            state.second_started = 1;
+            |s| s.first_started >= 2
+        } else if state.second == Some(me) {
+            state.second_started += 1;
+            |_| true
+        } else {
+            |_| true
+        };
+        self.changed.notify_all();
+        let _ = self
+            .changed
+            .wait_timeout_while(state, grader::budget::GATE.get(), |s| !wait_until(s))
+            .unwrap_or_else(|e| e.into_inner());
+    }
+}
+
+#[test]
+fn keeps_record_order_when_two_threads_take_turns() {
+    // The pool's two threads are made to take turns (`Turns`): the results
+    // finish interleaved, one thread's, then the other's, then the first's
+    // again, whichever records each thread took. An answer that keeps each
+    // thread's results in the order that thread made them (`par_bridge`, a
+    // `Vec` per thread joined at the end) gets them out of record order.
+    let result = run(
+        ID,
+        "`checksum_all` on 16 records, the pool's two threads taking turns",
+        "The records wait for the other thread to start one: does `checksum_all` run them \
+         one at a time?",
+        || {
+            let turns = Turns::default();
+            grader::in_pool!(|| {
+                checksum_all(&records(16), |r| {
+                    turns.record_starts();
+                    Ok(sum_of(number(r)))
+                })
+            })
+        },
+    );
+    let want: Vec<u64> = (0..16).map(sum_of).collect();
+    match result {
+        Ok(sums) if sums == want => {}
+        Ok(sums) => fail(
+            ID,
+            format!(
+                "the pool's two threads took turns at the records, and `checksum_all` returned \
+                 {sums:?}, expected {want:?}: the checksums come out in the order each thread \
+                 made them, not in record order. `par_iter()` then `map` and `collect` puts \
+                 checksum `i` in slot `i` (`par_bridge` does not: it knows no positions)."
+            ),
+        ),
+        Err(e) => fail(ID, format!("`checksum_all` returned Err({e:?}) on a clean batch")),
+    }
+}
+
 #[test]
 fn returns_the_error_of_a_failing_record() {
     // A checksum of 0 is a checksum like any other, not a "no result here"

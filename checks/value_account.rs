@@ -47,6 +47,25 @@ fn deposit_changes_the_account_it_is_called_on() {
             ann.balance
         ),
     );
+    // An opening balance that no deposit made: the fields are public, and the
+    // balance is the account's, not a sum the history can rebuild.
+    let bo = run(ID, DEPOSITS, NO_LOOP, || {
+        let bo = &mut account("bo", 50, &[]);
+        for amount in AMOUNTS {
+            bo.deposit(amount);
+        }
+        bo.clone()
+    });
+    grader::ensure(
+        bo.balance == 65,
+        ID,
+        format!(
+            "after the same deposits on an account opened with a balance of 50 and an empty \
+             history, its balance is {}; expected 65. `deposit` adds the amount to the balance \
+             the account has: the history lists the deposits, it does not make the balance.",
+            bo.balance
+        ),
+    );
 }
 
 #[test]
@@ -118,6 +137,7 @@ fn pay_all_pays_every_account() {
                 account("ann", 0, &[]),
                 account("bob", 5, &[5]),
                 account("cy", -3, &[-3]),
+                account("ann", 1, &[1]), // ann's second account: paid too
             ];
             exercise::pay_all(&mut accounts, 10);
             exercise::pay_all(&mut [], 10); // nothing to pay, nothing to fail
@@ -128,8 +148,9 @@ fn pay_all_pays_every_account() {
         account("ann", 10, &[10]),
         account("bob", 15, &[5, 10]),
         account("cy", 7, &[-3, 10]),
+        account("ann", 11, &[1, 10]),
     ];
-    if accounts.iter().map(|a| a.balance).eq([0, 5, -3]) {
+    if accounts.iter().map(|a| a.balance).eq([0, 5, -3, 1]) {
         grader::fail(
             ID,
             "after `pay_all(&mut accounts, 10)` no account in the caller's slice changed: \
@@ -141,7 +162,8 @@ fn pay_all_pays_every_account() {
         ID,
         format!(
             "after `pay_all(&mut accounts, 10)` the caller's accounts are {accounts:?}; \
-             expected {expected:?}: one deposit of 10 into each, in place"
+             expected {expected:?}: one deposit of 10 into each, in place (two accounts of \
+             one owner are two accounts)"
         ),
     );
 }

@@ -121,23 +121,30 @@ fn handles_cloned_from_a_site_share_one_table() {
 fn views_from_many_threads_all_count() {
     const THREADS: u64 = 4;
     const EACH: u64 = 2000;
+    // The same, with a page whose name is 16 KiB long: each `view` then
+    // hashes and copies the name, so a `view` that reads and stores in two
+    // steps (or skips a busy lock) spends long in them, and threads meet
+    // there even on a loaded machine, where the short passes of 4 threads
+    // can run one after the other within a time slice and never meet.
+    const LONG_EACH: u64 = 200;
+    const LONG_NAME: usize = 16 * 1024;
     // Threads that read a count and store it plus one in two steps lose a
     // view only when they meet in between: no hook of the check can hold a
     // thread inside the learner's `view`, so the check makes them meet often
     // instead of once: up to ROUNDS rounds on fresh sites, every thread
-    // starting each round at a barrier, until one round loses a view. A
-    // right fix runs every round (a few milliseconds each); on a machine so
-    // busy that the rounds take a quarter of the watchdog's limit, no new
-    // round starts, so the check still ends long before the watchdog.
+    // starting each pass at a barrier, until one pass loses a view. A right
+    // fix runs every round (a few milliseconds each); on a machine so busy
+    // that the rounds take a quarter of the watchdog's limit, no new round
+    // starts, so the check still ends long before the watchdog.
     const ROUNDS: usize = 20;
-    let total = run(
+    let (total, each, which) = run(
         ID,
-        "4 threads, each with its own `site.clone()`, calling `view(\"home\")` 2000 times",
+        "4 threads, each with its own `site.clone()`, calling `view(\"home\")` 2000 times \
+         (and `view` of a page with a 16 KiB name 200 times)",
         NO_LOOP,
         || {
-            let mut total = 0;
-            let started = std::time::Instant::now();
-            for _ in 0..ROUNDS {
+            let long_page = format!("home{}", "/x".repeat(LONG_NAME / 2));
+            let pass = |page: &str, each: u64| {
                 let site = Site::default();
                 let start = Barrier::new(THREADS as usize);
                 thread::scope(|s| {
@@ -146,39 +153,48 @@ fn views_from_many_threads_all_count() {
                         let start = &start;
                         s.spawn(move || {
                             start.wait(); // all threads view at once
-                            for _ in 0..EACH {
-                                worker.view("home");
+                            for _ in 0..each {
+                                worker.view(page);
                             }
                         });
                     }
                 });
-                total = site.views("home");
-                if total != THREADS * EACH || started.elapsed() > grader::limit() / 4 {
+                site.views(page)
+            };
+            let started = std::time::Instant::now();
+            let mut seen = (0, EACH, "\"home\"");
+            for _ in 0..ROUNDS {
+                seen = (pass("home", EACH), EACH, "\"home\"");
+                if seen.0 != THREADS * EACH {
+                    break;
+                }
+                seen = (pass(&long_page, LONG_EACH), LONG_EACH, "a page with a 16 KiB name");
+                if seen.0 != THREADS * LONG_EACH || started.elapsed() > grader::limit() / 4 {
                     break;
                 }
             }
-            total
+            seen
         },
     );
     grader::ensure(
         total != 0,
         ID,
         format!(
-            "{THREADS} threads viewed \"home\" {EACH} times each, through clones of one site, \
+            "{THREADS} threads viewed {which} {each} times each, through clones of one site, \
              and the site counts none of it: do the clones share the site's table, and does \
              `view` change it (see the other two checks)?"
         ),
     );
     grader::ensure(
-        total == THREADS * EACH,
+        total == THREADS * each,
         ID,
         format!(
-            "{THREADS} threads viewed \"home\" {EACH} times each, through clones of one site; \
+            "{THREADS} threads viewed {which} {each} times each, through clones of one site; \
              the site counts {total}, expected {}{}",
-            THREADS * EACH,
+            THREADS * each,
             if total <= THREADS {
                 ". Does `view` add one to the page's count?"
-            } else if total < THREADS * EACH {
+            } else if total < THREADS * each {
                 ": views were lost when threads met in `view`. Is each view counted under one \
                  lock, from reading the count to storing it?"
             } else {
