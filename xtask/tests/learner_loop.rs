@@ -143,10 +143,18 @@ fn a_broken_file_in_one_exercise_does_not_stop_grading_another() {
 /// `check ID` with the engine saying which way it compiled (see
 /// `engine::rustc_alone`): its JSON verdict and that line.
 fn graded(root: &Path, id: &str) -> (serde_json::Value, String) {
+    graded_with(root, id, &[])
+}
+
+fn graded_with(root: &Path, id: &str, env: &[(&str, &str)]) -> (serde_json::Value, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
         .args(["check", id, "--json"])
         .current_dir(root)
         .env("WORKBOOK_GRADE_LOG", "1")
+        // As the runner starts it; `env` adds what rustup's proxies set.
+        .env_remove("RUSTUP_TOOLCHAIN")
+        .env_remove("CARGO_HOME")
+        .envs(env.iter().copied())
         .output()
         .unwrap();
     let how = String::from_utf8_lossy(&out.stderr)
@@ -197,6 +205,29 @@ fn a_save_is_compiled_by_rustc_alone_and_every_verdict_follows_the_file() {
             );
         }
     }
+    // Started through rustup (`cargo test`, `cargo xtask`), a grading has
+    // rustup's variables; started directly (the runner's), it has not: both
+    // are the same build.
+    write(&root, file, WRONG);
+    // (rustup's CARGO_HOME is the folder Cargo would use anyway.)
+    let home = std::env::var("CARGO_HOME")
+        .unwrap_or_else(|_| format!("{}/.cargo", std::env::var("HOME").unwrap_or_default()));
+    let rustup = [
+        ("RUSTUP_TOOLCHAIN", "stable"),
+        ("CARGO_HOME", home.as_str()),
+    ];
+    let (v, how) = graded_with(&root, "leak_one", &rustup);
+    assert_eq!(
+        (v["status"].as_str(), how.as_str()),
+        (Some("failed"), "rustc alone")
+    );
+    write(&root, file, RIGHT);
+    let (v, how) = graded(&root, "leak_one");
+    assert_eq!(
+        (v["status"].as_str(), how.as_str()),
+        (Some("passed"), "rustc alone")
+    );
+
     // Nothing saved: the last compile stands (or, within the coarse clock's
     // tick of it, is made again), and so does its verdict.
     let (v, how) = graded(&root, "leak_one");

@@ -33,21 +33,24 @@ use std::time::SystemTime;
 const RECORDS: &str = "rustc-alone";
 
 /// The environment that steers a build: a change sends the next grading
-/// through Cargo. (Not `RUST_TEST_THREADS` or `RUST_BACKTRACE`: they reach
-/// the test programs, not the compiler.)
+/// through Cargo. Not `RUST_TEST_THREADS` or `RUST_BACKTRACE`: they reach
+/// the test programs, not the compiler. Not `RUSTUP_TOOLCHAIN` or
+/// `CARGO_HOME` either: rustup sets them for whatever it starts (`cargo
+/// test`, `cargo xtask`) and not for a program started directly (the
+/// runner's), so they would send every other grading through Cargo; the
+/// compiler itself is in the stamp (its path and time), and so is the
+/// config file under Cargo's home.
 fn steers_the_build(name: &str) -> bool {
-    const PREFIXES: [&str; 6] = [
+    const PREFIXES: [&str; 5] = [
         "RUSTC",
         "RUSTFLAGS",
         "RUSTDOCFLAGS",
-        "RUSTUP_TOOLCHAIN",
         "CARGO_BUILD_",
         "CARGO_PROFILE_",
     ];
-    const NAMES: [&str; 4] = [
+    const NAMES: [&str; 3] = [
         "CARGO_ENCODED_RUSTFLAGS",
         "CARGO_INCREMENTAL",
-        "CARGO_HOME",
         "CARGO_TARGET_DIR",
     ];
     PREFIXES.iter().any(|p| name.starts_with(p)) || NAMES.contains(&name)
@@ -725,5 +728,13 @@ mod tests {
         assert!(!steers_the_build("RUST_TEST_THREADS"));
         assert!(!steers_the_build("RUST_BACKTRACE"));
         assert!(!steers_the_build("CARGO_PKG_NAME"));
+        assert!(
+            !steers_the_build("RUSTUP_TOOLCHAIN"),
+            "set by rustup's proxies only"
+        );
+        assert!(
+            !steers_the_build("CARGO_HOME"),
+            "set by rustup's proxies only"
+        );
     }
 }

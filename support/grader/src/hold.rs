@@ -324,12 +324,16 @@ impl Holds {
     /// waits with a deadline or in any call but a `futex` wait, or the
     /// kernel does not tell.
     fn waiting_threads(&self, me: &str) -> Option<Vec<Waiting>> {
-        let held = lock(&self.0.state).held.clone();
-        let mut waiting = Vec::new();
-        let mut all_waiting = true;
+        let (held_before, let_go_before) = {
+            let state = lock(&self.0.state);
+            (state.held.clone(), state.let_go.len())
+        };
+        // Each thread of the call: its syscall line, whether that is a wait
+        // with a deadline, and its run count (`None`: the kernel did not say).
+        let mut seen: Vec<(String, String, bool, Option<u64>)> = Vec::new();
         for task in std::fs::read_dir("/proc/self/task").ok()?.flatten() {
             let tid = task.file_name().to_string_lossy().into_owned();
-            if held.contains(&tid) || tid == me {
+            if held_before.contains(&tid) || tid == me {
                 continue;
             }
             let dir = task.path();
@@ -345,9 +349,34 @@ impl Holds {
                 continue;
             };
             let line = line.trim_end().to_owned();
+            let timed = crate::timers::timed_wait(&line).is_some();
+            let runs = std::fs::read_to_string(dir.join("schedstat"))
+                .ok()
+                .and_then(|s| s.split_whitespace().nth(2)?.parse::<u64>().ok());
+            seen.push((tid, line, timed, runs));
+        }
+        // A thread that came to its hold while the scan ran (or was held and
+        // let go meanwhile) may have been read in the hold's own 1 ms sleep:
+        // that is the check's timer, not the call's, and it says nothing of
+        // whether the call waits.
+        let held_meanwhile: Vec<String> = {
+            let state = lock(&self.0.state);
+            state
+                .held
+                .iter()
+                .chain(&state.let_go[let_go_before.min(state.let_go.len())..])
+                .cloned()
+                .collect()
+        };
+        let mut waiting = Vec::new();
+        let mut all_waiting = true;
+        for (tid, line, timed, runs) in seen {
+            if held_meanwhile.contains(&tid) {
+                continue;
+            }
             // Every thread is looked at, even once one is seen running: a
             // timer is noted wherever it is.
-            if crate::timers::timed_wait(&line).is_some() {
+            if timed {
                 lock(&self.0.state).saw_timer = true;
                 all_waiting = false;
             } else if !crate::busy::in_a_futex_wait(&line) {
@@ -355,9 +384,6 @@ impl Holds {
                 // thread (`munmap`, `madvise` while a thread ends, a `read`).
                 all_waiting = false;
             }
-            let runs = std::fs::read_to_string(dir.join("schedstat"))
-                .ok()
-                .and_then(|s| s.split_whitespace().nth(2)?.parse::<u64>().ok());
             let Some(runs) = runs else {
                 all_waiting = false;
                 continue;
