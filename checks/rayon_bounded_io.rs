@@ -368,25 +368,6 @@ fn voluntary_switches(task: &std::path::Path) -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
-/// Whether a thread's `/proc/.../syscall` line is a `futex` call: how
-/// threads wait for each other (a `join`, a lock, a `Condvar`, a channel).
-/// A thread in another call (`clone`, `mmap`: one being started) is not
-/// waiting for anyone. Where the number is not known here, any call counts.
-fn in_a_futex(line: &str) -> bool {
-    let futex: Option<&str> = if cfg!(target_arch = "x86_64") {
-        Some("202")
-    } else if cfg!(target_arch = "aarch64") {
-        Some("98")
-    } else {
-        None
-    };
-    let nr = line.split_whitespace().next().unwrap_or("running");
-    match futex {
-        Some(futex) => nr == futex,
-        None => nr != "running",
-    }
-}
-
 fn until_the_others_block() -> bool {
     let Ok(name) = std::fs::read_to_string("/proc/thread-self/comm") else {
         return false;
@@ -430,7 +411,7 @@ fn until_the_others_block() -> bool {
                     return true;
                 }
             }
-            if !in_a_futex(&line) {
+            if !grader::timers::in_a_futex_wait(&line) {
                 all_blocked = false;
             }
             // The same line is not enough: a thread that woke up and went

@@ -240,7 +240,7 @@ fn thread_state(stat: &str) -> Option<char> {
 /// `Mutex`, `Condvar`, parking). Any other blocking call (a `read` or
 /// `write` on a pipe, a `poll`) may be waiting on the world outside the
 /// program, and counts as able to move.
-pub(crate) fn in_a_futex_wait(syscall: &str) -> bool {
+pub fn in_a_futex_wait(syscall: &str) -> bool {
     // (futex, futex_waitv) by architecture; elsewhere nothing is known.
     let calls: &[u64] = if cfg!(target_arch = "x86_64") {
         &[202, 449]

@@ -283,6 +283,10 @@ fn syscalls() -> Option<Syscalls> {
     }
 }
 
+/// Whether a `syscall` line shows a thread blocked in a `futex` wait: how
+/// threads wait for each other. For a check that reads `/proc` itself.
+pub use crate::busy::in_a_futex_wait;
+
 /// Reads a `syscall` file's line: `NR arg1 .. arg6 sp pc` while blocked in a
 /// system call, `running` or `-1 sp pc` otherwise. The timed wait it shows,
 /// if any.
