@@ -9,6 +9,11 @@
 //!   test -p exercises ID`, in a copy of the workbook, and the same in a copy
 //!   with twice as many exercises (a twin of every exercise).
 //!
+//! Every loop runs with two edits: a code edit (a statement added to the
+//! file's first function, as a learner's save is) and a comment edit (the
+//! last line), which rustc's incremental compilation recompiles nothing for:
+//! the first is the learner's wait, the second the fixed cost around it.
+//!
 //! Rounds interleave every loop, so a busy machine slows all of them alike;
 //! each loop is reported by its median and as a ratio to the floor's median
 //! in the same rounds. The copies live in `target/bench-loop/`; the learner's
@@ -28,8 +33,59 @@ use std::time::{Duration, Instant};
 /// rayon.
 const DEFAULT_IDS: [&str; 3] = ["leak_coordinator", "slice_add_all", "rayon_port"];
 
-/// A loop: its name, and one round of it (the edit, then the timed command).
-type Loop = (String, Box<dyn Fn(usize) -> Result<Duration>>);
+/// A loop: what it measures, and one round of it (the edit, then the timed
+/// command). The floor has no exercise and no command of ours.
+struct Loop {
+    id: Option<String>,
+    size: usize,
+    cmd: Option<Cmd>,
+    edit: Edit,
+    run: Box<dyn Fn(usize) -> Result<Duration>>,
+}
+
+impl Loop {
+    fn name(&self) -> String {
+        match (&self.id, self.cmd) {
+            (Some(id), Some(cmd)) => format!("{id}: {} ({} exercises)", cmd.name(), self.size),
+            _ => "floor: one-test crate, `cargo test`".to_owned(),
+        }
+    }
+}
+
+/// The one-line edit made before each timed command.
+#[derive(Clone, Copy, PartialEq)]
+enum Edit {
+    /// `let _bench_edit = N;` as the first statement of the file's first
+    /// function: what a learner's save is, new code for rustc to compile.
+    Code,
+    /// The file's last line becomes `// bench edit N`: incremental
+    /// compilation finds nothing to recompile, so this measures the fixed
+    /// cost of a save.
+    Comment,
+}
+
+impl Edit {
+    fn heading(self) -> &'static str {
+        match self {
+            Edit::Code => {
+                "a code edit (`let _bench_edit = N;` in the file's first function), the learner's save:"
+            }
+            Edit::Comment => {
+                "a comment edit (the last line `// bench edit N`), the fixed cost of a save:"
+            }
+        }
+    }
+
+    fn apply(self, path: &Path, round: usize) -> Result<()> {
+        let text = std::fs::read_to_string(path).map_err(|e| anyhow!("{}: {e}", path.display()))?;
+        let edited = match self {
+            Edit::Code => code_edit(&text, round)
+                .ok_or_else(|| anyhow!("{}: no `fn` whose line ends with `{{`", path.display()))?,
+            Edit::Comment => comment_edit(&text, round),
+        };
+        std::fs::write(path, edited).map_err(|e| anyhow!("{}: {e}", path.display()))
+    }
+}
 
 pub fn run(root: &Path, ids: &[String], rounds: usize) -> Result<()> {
     let mut ids: Vec<&str> = ids.iter().map(String::as_str).collect();
@@ -52,37 +108,47 @@ pub fn run(root: &Path, ids: &[String], rounds: usize) -> Result<()> {
     };
     let env = Env { xtask, seed };
 
-    let mut loops: Vec<Loop> = vec![(
-        "floor: one-test crate, `cargo test`".to_owned(),
-        Box::new(move |r| {
-            edit(&floor.join("src/lib.rs"), r)?;
-            timed(
-                Command::new("cargo")
-                    .args(["test", "-q"])
-                    .current_dir(&floor),
-            )
-        }),
-    )];
     let n = manifest.exercises.len();
-    for id in &ids {
-        for (copy, size) in [(&single, format!("{n}")), (&double, format!("{}", 2 * n))] {
-            for command in [Cmd::Check, Cmd::Test] {
-                loops.push((
-                    format!("{id}: {} ({size} exercises)", command.name()),
-                    looped(copy, id, command, &env),
-                ));
+    let mut loops: Vec<Loop> = Vec::new();
+    for edit in [Edit::Code, Edit::Comment] {
+        let floor = floor.clone();
+        loops.push(Loop {
+            id: None,
+            size: 0,
+            cmd: None,
+            edit,
+            run: Box::new(move |r| {
+                edit.apply(&floor.join("src/lib.rs"), r)?;
+                timed(
+                    Command::new("cargo")
+                        .args(["test", "-q"])
+                        .current_dir(&floor),
+                )
+            }),
+        });
+        for id in &ids {
+            for (copy, size) in [(&single, n), (&double, 2 * n)] {
+                for cmd in [Cmd::Check, Cmd::Test] {
+                    loops.push(Loop {
+                        id: Some(id.to_string()),
+                        size,
+                        cmd: Some(cmd),
+                        edit,
+                        run: looped(copy, id, cmd, edit, &env),
+                    });
+                }
             }
         }
     }
     println!("warming up (first builds are not measured; the first ever takes minutes)...");
-    for (name, run) in &loops {
-        run(0).with_context(|| name.clone())?;
+    for l in &loops {
+        (l.run)(0).with_context(|| l.name())?;
     }
     let mut times: Vec<Vec<f64>> = vec![Vec::new(); loops.len()];
     let load_before = load_average();
     for r in 1..=rounds {
-        for (i, (name, run)) in loops.iter().enumerate() {
-            times[i].push(run(r).with_context(|| name.clone())?.as_secs_f64());
+        for (i, l) in loops.iter().enumerate() {
+            times[i].push((l.run)(r).with_context(|| l.name())?.as_secs_f64());
         }
     }
     let load_after = load_average();
@@ -90,39 +156,62 @@ pub fn run(root: &Path, ids: &[String], rounds: usize) -> Result<()> {
     let machine = std::thread::available_parallelism().map_or(0, |n| n.get());
     let rustc = crate::process::version("rustc").unwrap_or_default();
     println!(
-        "\nedit->verdict after a one-line edit, {rounds} rounds interleaved, {machine} cores, \
+        "\nedit->verdict, {rounds} rounds interleaved, {machine} cores, \
          {rustc}; load average {load_before} before, {load_after} after"
     );
-    println!(
-        "{:<58} {:>8} {:>8} {:>8} {:>9}",
-        "loop", "median", "min", "max", "/ floor"
-    );
     let medians: Vec<f64> = times.iter().map(|t| median(t)).collect();
-    for ((name, _), t) in loops.iter().zip(&times) {
-        let (min, max) = t
+    let median_of = |want: &dyn Fn(&Loop) -> bool| -> f64 {
+        loops
             .iter()
-            .fold((f64::MAX, 0f64), |(a, b), x| (a.min(*x), b.max(*x)));
-        let m = median(t);
+            .zip(&medians)
+            .find(|(l, _)| want(l))
+            .map_or(f64::NAN, |(_, m)| *m)
+    };
+    for edit in [Edit::Code, Edit::Comment] {
+        println!("\n{}", edit.heading());
         println!(
-            "{name:<58} {m:>7.3}s {min:>7.3}s {max:>7.3}s {:>8.2}x",
-            m / medians[0]
+            "{:<58} {:>8} {:>8} {:>8} {:>9}",
+            "loop", "median", "min", "max", "/ floor"
         );
+        let floor = median_of(&|l| l.edit == edit && l.id.is_none());
+        for (l, t) in loops.iter().zip(&times).filter(|(l, _)| l.edit == edit) {
+            let (min, max) = t
+                .iter()
+                .fold((f64::MAX, 0f64), |(a, b), x| (a.min(*x), b.max(*x)));
+            let m = median(t);
+            println!(
+                "{:<58} {m:>7.3}s {min:>7.3}s {max:>7.3}s {:>8.2}x",
+                l.name(),
+                m / floor
+            );
+        }
+        println!("twice as many exercises / as many, by medians (bar: within 10%):");
+        for id in &ids {
+            let change = |cmd: Cmd| {
+                let at = |size: usize| {
+                    median_of(&|l| {
+                        l.edit == edit
+                            && l.id.as_deref() == Some(*id)
+                            && l.cmd == Some(cmd)
+                            && l.size == size
+                    })
+                };
+                (at(2 * n) / at(n) - 1.0) * 100.0
+            };
+            println!(
+                "  {id}: check {:+.1}%, cargo test {:+.1}%",
+                change(Cmd::Check),
+                change(Cmd::Test)
+            );
+        }
     }
-    println!("twice as many exercises / as many, by medians (bar: within 10%):");
-    for (k, id) in ids.iter().enumerate() {
-        let at = 1 + 4 * k;
-        println!(
-            "  {id}: check {:+.1}%, cargo test {:+.1}%",
-            (medians[at + 2] / medians[at] - 1.0) * 100.0,
-            (medians[at + 3] / medians[at + 1] - 1.0) * 100.0
-        );
-    }
+    println!();
 
     starters_and_broken_files(root, &single, &ids, &env)
 }
 
 /// The commands measured.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq)]
 enum Cmd {
     Check,
     Test,
@@ -169,7 +258,13 @@ fn command(copy: &Path, id: Option<&str>, cmd: Cmd, env: &Env) -> Command {
 }
 
 /// One round: a one-line edit of ID's file, then `cmd ID` in the copy.
-fn looped(copy: &Path, id: &str, cmd: Cmd, env: &Env) -> Box<dyn Fn(usize) -> Result<Duration>> {
+fn looped(
+    copy: &Path,
+    id: &str,
+    cmd: Cmd,
+    edit: Edit,
+    env: &Env,
+) -> Box<dyn Fn(usize) -> Result<Duration>> {
     let file = copy.join(format!("exercises/src/{id}.rs"));
     // `Command` runs by `&mut`: the loop is a `Fn`, so it lends it out.
     let command = std::cell::RefCell::new(command(copy, Some(id), cmd, env));
@@ -180,7 +275,7 @@ fn looped(copy: &Path, id: &str, cmd: Cmd, env: &Env) -> Box<dyn Fn(usize) -> Re
         Cmd::Test => 1_000_000,
     };
     Box::new(move |r| {
-        edit(&file, offset + r)?;
+        edit.apply(&file, offset + r)?;
         timed(&mut command.borrow_mut())
     })
 }
@@ -298,15 +393,31 @@ fn timed(command: &mut Command) -> Result<Duration> {
     Ok(took)
 }
 
-/// The one-line edit: the file's last line becomes `// bench edit N`.
-fn edit(path: &Path, round: usize) -> Result<()> {
-    let text = std::fs::read_to_string(path).map_err(|e| anyhow!("{}: {e}", path.display()))?;
+/// The file with its last line `// bench edit N` (replacing an earlier one).
+fn comment_edit(text: &str, round: usize) -> String {
     let body = match text.rfind("// bench edit ") {
         Some(i) => &text[..i],
-        None => &text,
+        None => text,
     };
-    std::fs::write(path, format!("{body}// bench edit {round}\n"))
-        .map_err(|e| anyhow!("{}: {e}", path.display()))
+    format!("{body}// bench edit {round}\n")
+}
+
+/// The file with `let _bench_edit = N;` as the first statement of its first
+/// function (replacing an earlier one): the first line from a line that
+/// starts with `fn` or `pub fn` which ends with `{`.
+fn code_edit(text: &str, round: usize) -> Option<String> {
+    const MARK: &str = "    let _bench_edit = ";
+    let mut lines: Vec<&str> = text.lines().filter(|l| !l.starts_with(MARK)).collect();
+    let start = lines
+        .iter()
+        .position(|l| l.starts_with("fn ") || l.starts_with("pub fn "))?;
+    let open = start
+        + lines[start..]
+            .iter()
+            .position(|l| l.trim_end().ends_with('{'))?;
+    let statement = format!("{MARK}{round};");
+    lines.insert(open + 1, &statement);
+    Some(lines.join("\n") + "\n")
 }
 
 fn median(times: &[f64]) -> f64 {
@@ -317,14 +428,17 @@ fn median(times: &[f64]) -> f64 {
 
 /// A crate with one test and no dependencies, with the profile of the
 /// generated exercise crates (dependencies at opt-level 1, the crate itself
-/// without debug info, stripped, in one codegen unit), so both loops compile
-/// and link alike.
+/// without debug info, stripped, in `engine::workspace::CODEGEN_UNITS`
+/// codegen units), so both loops compile and link alike.
 fn make_floor(dir: &Path) -> Result<PathBuf> {
     write(
         &dir.join("Cargo.toml"),
-        "[package]\nname = \"floor\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\n\
+        &format!(
+            "[package]\nname = \"floor\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\n\
          [lib]\ndoctest = false\n\n[workspace]\n\n[profile.dev.package.\"*\"]\nopt-level = 1\n\n\
-         [profile.dev.package.floor]\ndebug = 0\nstrip = \"debuginfo\"\ncodegen-units = 1\n",
+         [profile.dev.package.floor]\ndebug = 0\nstrip = \"debuginfo\"\ncodegen-units = {}\n",
+            engine::workspace::CODEGEN_UNITS
+        ),
     )?;
     write(
         &dir.join("src/lib.rs"),
@@ -433,4 +547,31 @@ fn copy_dir(from: &Path, to: &Path) -> Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FILE: &str =
+        "//! doc\nuse std::x;\n\npub fn sum<C>(a: u32)\nwhere\n    C: Fn(),\n{\n    a + 1\n}\n";
+
+    #[test]
+    fn a_code_edit_is_the_first_statement_of_the_first_function_and_replaces_the_last() {
+        let once = code_edit(FILE, 1).unwrap();
+        assert_eq!(
+            once,
+            "//! doc\nuse std::x;\n\npub fn sum<C>(a: u32)\nwhere\n    C: Fn(),\n{\n    let _bench_edit = 1;\n    a + 1\n}\n"
+        );
+        let twice = code_edit(&once, 2).unwrap();
+        assert_eq!(twice, once.replace("= 1;", "= 2;"));
+        assert_eq!(code_edit("// no function\n", 1), None);
+    }
+
+    #[test]
+    fn a_comment_edit_is_the_last_line_and_replaces_the_last() {
+        let once = comment_edit(FILE, 1);
+        assert_eq!(once, format!("{FILE}// bench edit 1\n"));
+        assert_eq!(comment_edit(&once, 2), format!("{FILE}// bench edit 2\n"));
+    }
 }
