@@ -25,7 +25,7 @@
 use crate::process;
 use anyhow::{Context, Result, anyhow};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 /// The exercises measured when none is named: the slowest (it used to wait on
@@ -40,8 +40,11 @@ struct Loop {
     size: usize,
     cmd: Option<Cmd>,
     edit: Edit,
-    run: Box<dyn Fn(usize) -> Result<Duration>>,
+    run: Round,
 }
+
+/// One round of a loop: the edit, then the timed command.
+type Round = Box<dyn Fn(usize) -> Result<Duration>>;
 
 impl Loop {
     fn name(&self) -> String {
@@ -207,7 +210,91 @@ pub fn run(root: &Path, ids: &[String], rounds: usize) -> Result<()> {
     }
     println!();
 
+    parts(root, &single, &floor, &ids, rounds)?;
     starters_and_broken_files(root, &single, &ids, &env)
+}
+
+/// The code-edit loop taken apart: each part timed on its own, rounds
+/// interleaved, medians. The floor's loop and its Cargo with nothing to do;
+/// the outer Cargo of `cargo test -p exercises` with nothing to do, in the
+/// workbook itself and in the copy; for each exercise, the rustc command the
+/// engine recorded (run after a code edit) and the test program it writes.
+fn parts(root: &Path, copy: &Path, floor: &Path, ids: &[&str], rounds: usize) -> Result<()> {
+    let grade = copy.join(engine::workspace::GRADE_DIR);
+    let cargo = |dir: &Path, args: &[&str]| {
+        let mut c = Command::new("cargo");
+        c.args(args).current_dir(dir);
+        c
+    };
+    let mut parts: Vec<(String, Round)> = Vec::new();
+    let floor_dir = floor.to_path_buf();
+    parts.push((
+        "floor: `cargo test` after a code edit".into(),
+        Box::new(move |r| {
+            Edit::Code.apply(&floor_dir.join("src/lib.rs"), 2_000_000 + r)?;
+            timed(&mut cargo(&floor_dir, &["test", "-q"]))
+        }),
+    ));
+    let floor_dir = floor.to_path_buf();
+    parts.push((
+        "floor: `cargo test --no-run`, nothing to do".into(),
+        Box::new(move |_| timed(&mut cargo(&floor_dir, &["test", "-q", "--no-run"]))),
+    ));
+    for (dir, name) in [(root, "the workbook"), (copy, "the bench's copy")] {
+        let dir = dir.to_path_buf();
+        parts.push((
+            format!("{name}: `cargo test -p exercises --no-run`, nothing to do"),
+            Box::new(move |_| {
+                timed(&mut cargo(
+                    &dir,
+                    &["test", "-q", "-p", "exercises", "--no-run"],
+                ))
+            }),
+        ));
+    }
+    for id in ids {
+        let package = engine::workspace::package_name(id);
+        let file = copy.join(format!("exercises/src/{id}.rs"));
+        let (grade_dir, p) = (grade.clone(), package.clone());
+        parts.push((
+            format!("{id}: rustc alone after a code edit"),
+            Box::new(move |r| {
+                Edit::Code.apply(&file, 3_000_000 + r)?;
+                let (mut rustc, _) = engine::rustc_alone::recorded_compile(&grade_dir, &p)
+                    .ok_or_else(|| anyhow!("no recorded compile of {p}"))?;
+                timed(rustc.stdout(Stdio::null()))
+            }),
+        ));
+        let grade_dir = grade.clone();
+        parts.push((
+            format!("{id}: its test program"),
+            Box::new(move |_| {
+                let (_, program) = engine::rustc_alone::recorded_compile(&grade_dir, &package)
+                    .ok_or_else(|| anyhow!("no recorded compile of {package}"))?;
+                timed(
+                    Command::new(program)
+                        .arg("-q")
+                        .env("RUST_TEST_THREADS", engine::grade::TEST_THREADS)
+                        .env("GRADER_TIMEOUT_MS", "20000"),
+                )
+            }),
+        ));
+    }
+    for (name, run) in &parts {
+        run(0).with_context(|| name.clone())?;
+    }
+    let mut times: Vec<Vec<f64>> = vec![Vec::new(); parts.len()];
+    for r in 1..=rounds {
+        for (i, (name, run)) in parts.iter().enumerate() {
+            times[i].push(run(r).with_context(|| name.clone())?.as_secs_f64());
+        }
+    }
+    println!("\nthe code edit's loop taken apart, {rounds} rounds interleaved, by medians:");
+    for ((name, _), t) in parts.iter().zip(&times) {
+        println!("{name:<66} {:>7.3}s", median(t));
+    }
+    println!();
+    Ok(())
 }
 
 /// The commands measured.
@@ -258,13 +345,7 @@ fn command(copy: &Path, id: Option<&str>, cmd: Cmd, env: &Env) -> Command {
 }
 
 /// One round: a one-line edit of ID's file, then `cmd ID` in the copy.
-fn looped(
-    copy: &Path,
-    id: &str,
-    cmd: Cmd,
-    edit: Edit,
-    env: &Env,
-) -> Box<dyn Fn(usize) -> Result<Duration>> {
+fn looped(copy: &Path, id: &str, cmd: Cmd, edit: Edit, env: &Env) -> Round {
     let file = copy.join(format!("exercises/src/{id}.rs"));
     // `Command` runs by `&mut`: the loop is a `Fn`, so it lends it out.
     let command = std::cell::RefCell::new(command(copy, Some(id), cmd, env));

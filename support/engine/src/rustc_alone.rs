@@ -278,6 +278,20 @@ impl Record {
     }
 }
 
+/// The last compile of `package` Cargo or this module ran: the rustc command
+/// (as recorded, to run in `dir`) and the test program it writes. For
+/// measuring the parts of a save (`cargo dev bench-loop`); grading uses
+/// [`compile`].
+pub fn recorded_compile(dir: &Path, package: &str) -> Option<(Command, PathBuf)> {
+    let record = Record::load(dir, package)?;
+    let mut rustc = Command::new(&record.program);
+    rustc
+        .args(&record.args)
+        .envs(record.env.iter().map(|(k, v)| (k, v)))
+        .current_dir(dir);
+    Some((rustc, record.executable()?))
+}
+
 /// The sources of the last compile, from its dep-info, and whether the crate
 /// reads the environment at compile time.
 fn sources(dep_info: &Path) -> Option<(Vec<PathBuf>, bool)> {
