@@ -230,22 +230,25 @@ fn runs_limit_calls_at_once() {
         ),
     );
     ensure(result.is_ok(), ID, format!("`fetch_all` returned {result:?} although no call failed"));
-    // A limit above most machines' core count, and above a "sane" cap: the
-    // limit is the caller's, not a number of cores. (Its own gate, not
-    // `Net`: each call waits once, until BIG run or every URL has started,
-    // and only the call that makes it so wakes the others, so that 48
-    // waiting calls do not wake each other at every start.)
-    const BIG: usize = 48;
+    // A limit above most machines' core count, and above a "sane" cap (64,
+    // 100, 128): the limit is the caller's, not a number of cores. (Its own
+    // gate, not `Net`: each call waits once, until BIG run or every URL has
+    // started, and only the call that makes it so wakes the others, so that
+    // 150 waiting calls do not wake each other at every start.)
+    const BIG: usize = 150;
+    // A few URLs more than the limit: enough for a capped pool to leave
+    // some waiting, few enough that a thread per URL stays cheap.
+    const MANY: usize = BIG + 10;
     let (result, max) = run(
         ID,
-        "`fetch_all` on 96 URLs with limit 48",
+        "`fetch_all` on 160 URLs with limit 150",
         "Do the calls wait for each other in `fetch_all`?",
         || {
             // (running now, most at once, started, a wait ran out: then no
-            // call waits any more, as with `Net`)
-            let crowd = Mutex::new((0, 0, 0, false));
+            // call waits any more, as with `Net`; when the last call started)
+            let crowd = Mutex::new((0, 0, 0, false, std::time::Instant::now()));
             let together = Condvar::new();
-            let many = urls(2 * BIG);
+            let many = urls(MANY);
             let refs: Vec<&str> = many.iter().map(String::as_str).collect();
             let result = grader::in_pool!(|| {
                 fetch_all(&refs, BIG, |url| {
@@ -253,17 +256,27 @@ fn runs_limit_calls_at_once() {
                     c.0 += 1;
                     c.1 = c.1.max(c.0);
                     c.2 += 1;
-                    let here =
-                        |c: &(usize, usize, usize, bool)| c.1 >= BIG || c.2 == 2 * BIG || c.3;
+                    c.4 = std::time::Instant::now();
+                    let here = |c: &(usize, usize, usize, bool, std::time::Instant)| {
+                        c.1 >= BIG || c.2 == MANY || c.3
+                    };
                     if here(&c) {
                         together.notify_all();
                     }
-                    let (mut c, waited) = together
-                        .wait_timeout_while(c, grader::budget::GATE.get(), |c| !here(c))
-                        .unwrap_or_else(|e| e.into_inner());
-                    if waited.timed_out() {
-                        c.3 = true;
-                        together.notify_all();
+                    // A wait runs out only after `budget::GATE` without a
+                    // new call: on a busy machine 150 threads take a while
+                    // to start, but a capped pool starts none after its cap.
+                    while !here(&c) {
+                        let quiet = c.4.elapsed();
+                        if quiet >= grader::budget::GATE.get() {
+                            c.3 = true;
+                            together.notify_all();
+                            break;
+                        }
+                        c = together
+                            .wait_timeout(c, grader::budget::GATE.get() - quiet)
+                            .unwrap_or_else(|e| e.into_inner())
+                            .0;
                     }
                     c.0 -= 1;
                     Ok(page(url))
@@ -281,7 +294,7 @@ fn runs_limit_calls_at_once() {
              the number of workers capped, by the number of cores or by a constant? For calls \
              that wait on the network, `limit` is the caller's to choose: start `limit` \
              workers (or as many as there are URLs).",
-            2 * BIG
+            MANY
         ),
     );
     ensure(result.is_ok(), ID, format!("`fetch_all` returned {result:?} although no call failed"));
@@ -349,7 +362,12 @@ fn a_slow_call_does_not_hold_up_the_others() {
 /// thread of the call is seen in `thread::sleep`, or seen waking up again and
 /// again (`POLLING_WAKEUPS` voluntary switches since the first look: on a
 /// loaded machine a polling thread is more often waiting for a core than
-/// asleep), which it returns (`true`); or, at the latest, after
+/// asleep), or seen running on and on: a loop of `yield_now` or of bare
+/// re-checks is never asleep and never blocked. On an idle machine it burns
+/// a core (`SPINNING_CPU` of CPU time since the first look); on a busy one
+/// every `yield_now` gives its turn to another program, and the kernel
+/// counts that as an involuntary switch (so switches of both kinds count
+/// towards `POLLING_WAKEUPS`). It returns `true` then; or, at the latest, after
 /// `budget::GATE`. Unlike `Holds::hold_here`, a wait with a deadline does not
 /// count against the call by itself: a `Condvar::wait_timeout` that the freed
 /// slot wakes is a right answer's guard against a lost wake-up, and the call
@@ -362,10 +380,29 @@ fn a_slow_call_does_not_hold_up_the_others() {
 /// a wait makes at most 10 in `budget::GATE`'s 500 ms.
 const POLLING_WAKEUPS: u64 = 15;
 
-fn voluntary_switches(task: &std::path::Path) -> Option<u64> {
+/// CPU time one thread of the call may use while the first call is slow: a
+/// right answer's threads block within a fraction of a millisecond (rayon's
+/// idle workers spin for about 64 `yield_now`s before they sleep), and a
+/// thread that spins gets this much within `budget::GATE` even when it has a
+/// third of a core (two CPU hogs on two cores).
+const SPINNING_CPU: Duration = Duration::from_millis(20);
+
+/// The CPU time a thread has had (`schedstat`'s first field, ns).
+fn cpu_time(task: &std::path::Path) -> Option<Duration> {
+    let stat = std::fs::read_to_string(task.join("schedstat")).ok()?;
+    Some(Duration::from_nanos(stat.split_whitespace().next()?.parse().ok()?))
+}
+
+/// How many times a thread left its core: to wait (voluntary) or because its
+/// turn was over or given up (`yield_now`, involuntary). A thread blocked in
+/// a wait leaves it once and stays off.
+fn switches(task: &std::path::Path) -> Option<u64> {
     let status = std::fs::read_to_string(task.join("status")).ok()?;
-    let line = status.lines().find(|l| l.starts_with("voluntary_ctxt_switches:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
+    let count = |key: &str| -> Option<u64> {
+        let line = status.lines().find(|l| l.starts_with(key))?;
+        line.split_whitespace().nth(1)?.parse().ok()
+    };
+    Some(count("voluntary_ctxt_switches:")? + count("nonvoluntary_ctxt_switches:")?)
 }
 
 fn until_the_others_block() -> bool {
@@ -382,6 +419,8 @@ fn until_the_others_block() -> bool {
     let mut before: Option<Vec<(String, String, Option<u64>)>> = None;
     let mut same = 0;
     let mut first_seen: std::collections::HashMap<String, u64> = std::collections::HashMap::new();
+    let mut first_cpu: std::collections::HashMap<String, Duration> =
+        std::collections::HashMap::new();
     while started.elapsed() < grader::budget::GATE.get() {
         let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
             return false;
@@ -404,7 +443,13 @@ fn until_the_others_block() -> bool {
             if grader::timers::timed_wait(&line) == Some(grader::timers::TimerKind::Sleep) {
                 return true;
             }
-            let switches = voluntary_switches(&dir);
+            if let Some(now) = cpu_time(&dir) {
+                let first = *first_cpu.entry(tid.clone()).or_insert(now);
+                if now.saturating_sub(first) >= SPINNING_CPU {
+                    return true;
+                }
+            }
+            let switches = switches(&dir);
             if let Some(now) = switches {
                 let first = *first_seen.entry(tid.clone()).or_insert(now);
                 if now.saturating_sub(first) >= POLLING_WAKEUPS {
@@ -468,10 +513,11 @@ fn a_url_waiting_for_its_slot_does_not_sleep() {
     ensure(
         !slept,
         ID,
-        "with limit 1, while a call was slow, a thread of `fetch_all` slept, or woke up again \
-         and again: a URL that waits for a free slot by sleeping and looking again takes the \
-         slot only when its sleep ends, not when the slot is freed, and the slot stays empty \
-         meanwhile. Let a finished \
+        "with limit 1, while a call was slow, a thread of `fetch_all` slept, woke up again \
+         and again, or kept running (a loop of `yield_now` or of bare re-checks): a URL that \
+         waits for a free slot by sleeping and looking again takes the slot only when its \
+         sleep ends, not when the slot is freed, and the slot stays empty meanwhile; one that \
+         spins burns a core for nothing while it waits. Let a finished \
          call hand its slot on: workers that take the next URL as soon as their call returns, \
          or a wait that the freed slot wakes (`Condvar::wait`, a channel's `recv`).",
     );
