@@ -134,8 +134,10 @@ impl Job for DetachedWhenAReadFailsAtOnce {
 /// The check's own mutant: on a failed read it returns at once, like
 /// `DetachedConsumer`, but its consumer ends as soon as the test gives it any
 /// time: the moment the thread that called `run_job` sleeps or waits with a
-/// deadline (seen in `/proc`, as `grader::timers` sees it), or 300 ms after
-/// the channel closed at the latest. A test that looks at once sees it
+/// deadline (seen in `/proc`, as `grader::timers` sees it), or spins
+/// (`SPIN_CPU` of CPU time or `SPIN_TURNS` turns given up since the channel
+/// closed: a loop of `yield_now`, or of `Instant::now()` until a moment has
+/// passed), or 300 ms after the channel closed at the latest. A test that looks at once sees it
 /// running; a test that waits "a moment" for it (a poll with a `sleep`,
 /// however short) sees it gone. Where `/proc` does not tell, it is
 /// `DetachedConsumer` again.
@@ -145,6 +147,28 @@ struct EndsWhenTheTestWaits;
 fn this_thread() -> Option<String> {
     let link = std::fs::read_link("/proc/thread-self").ok()?;
     Some(link.file_name()?.to_string_lossy().into_owned())
+}
+
+/// CPU time the caller may use after the channel closed before its test
+/// counts as giving the consumer time: looking at a consumer (and failing an
+/// assertion) takes microseconds.
+const SPIN_CPU: Duration = Duration::from_millis(1);
+
+/// Turns the caller may lose after the channel closed (involuntary
+/// switches): on a busy machine each `yield_now` of a spinning test is one,
+/// and a test that looks at once loses one now and then.
+const SPIN_TURNS: u64 = 15;
+
+/// Thread `tid`'s CPU time (`schedstat`) and involuntary switches (`status`).
+fn effort(tid: &str) -> Option<(Duration, u64)> {
+    let task = format!("/proc/self/task/{tid}");
+    let stat = std::fs::read_to_string(format!("{task}/schedstat")).ok()?;
+    let cpu = Duration::from_nanos(stat.split_whitespace().next()?.parse().ok()?);
+    let status = std::fs::read_to_string(format!("{task}/status")).ok()?;
+    let line = status
+        .lines()
+        .find(|l| l.starts_with("nonvoluntary_ctxt_switches:"))?;
+    Some((cpu, line.split_whitespace().nth(1)?.parse().ok()?))
 }
 
 /// Whether thread `tid` of this process sleeps or waits with a deadline now.
@@ -166,8 +190,18 @@ impl Job for EndsWhenTheTestWaits {
             }
             // "Writes its summary": until the caller gives it time.
             let closed = std::time::Instant::now();
+            let before = caller.as_deref().and_then(effort);
             while closed.elapsed() < Duration::from_millis(300) {
                 if caller.as_deref().is_some_and(on_a_timer) {
+                    break;
+                }
+                let spun = before
+                    .zip(caller.as_deref().and_then(effort))
+                    .is_some_and(|((cpu, turns), (cpu_now, turns_now))| {
+                        cpu_now.saturating_sub(cpu) >= SPIN_CPU
+                            || turns_now.saturating_sub(turns) >= SPIN_TURNS
+                    });
+                if spun {
                     break;
                 }
                 thread::sleep(Duration::from_micros(200));
@@ -257,9 +291,9 @@ fn catches_a_consumer_that_ends_as_soon_as_the_test_waits() {
         ID,
         "a job whose consumer ends a moment after it returns",
         "on a failed read it returns before its consumer has finished, and the consumer ends \
-         the moment your test gives it time (a `sleep`, a wait with a deadline), however \
-         short. Look at the consumer at once when run_job returns: no wait, no poll, no \
-         grace period.",
+         the moment your test gives it time (a `sleep`, a wait with a deadline, a loop of \
+         `yield_now` or of `Instant::now()`), however short. Look at the consumer at once \
+         when run_job returns: no wait, no poll, no grace period.",
         exercise::consumer_test::<EndsWhenTheTestWaits>,
     );
 }
