@@ -13,10 +13,12 @@ pub const GRADE_DIR: &str = "target/grade";
 /// Codegen units of an exercise crate. A learner's save changes code, and
 /// incremental compilation then recompiles only the units that hold what
 /// changed: one unit meant the whole crate, rayon's generic code for the
-/// checks included (rayon_port: 0.88 s of rustc after a one-line code edit,
-/// against 0.20 s with 32 units and 0.21 s with the default 256, which links
-/// about 140 object files for a comment edit instead of 32; xtask/BENCH.md).
-pub const CODEGEN_UNITS: u32 = 32;
+/// checks included. rustc alone for rayon_port (xtask/BENCH.md): after a
+/// statement added, 0.88 s with 1 unit, 0.20 s with 32 or 64, 0.23 s with the
+/// default 256; after a change of its iterator chain, 0.87 s, 0.36 s, 0.27 s
+/// and 0.25 s; after a comment edit, 0.15 s, 0.17 s, 0.18 s and 0.20 s (more
+/// object files to link).
+pub const CODEGEN_UNITS: u32 = 64;
 
 /// The generated crate of exercise `id`.
 pub fn package_name(id: &str) -> String {
