@@ -159,16 +159,9 @@ const SPIN_CPU: Duration = Duration::from_millis(1);
 /// and a test that looks at once loses one now and then.
 const SPIN_TURNS: u64 = 15;
 
-/// Thread `tid`'s CPU time (`schedstat`) and involuntary switches (`status`).
-fn effort(tid: &str) -> Option<(Duration, u64)> {
-    let task = format!("/proc/self/task/{tid}");
-    let stat = std::fs::read_to_string(format!("{task}/schedstat")).ok()?;
-    let cpu = Duration::from_nanos(stat.split_whitespace().next()?.parse().ok()?);
-    let status = std::fs::read_to_string(format!("{task}/status")).ok()?;
-    let line = status
-        .lines()
-        .find(|l| l.starts_with("nonvoluntary_ctxt_switches:"))?;
-    Some((cpu, line.split_whitespace().nth(1)?.parse().ok()?))
+/// Thread `tid`'s counters, where `/proc` tells.
+fn effort(tid: &str) -> Option<grader::timers::Effort> {
+    grader::timers::Effort::of(std::path::Path::new(&format!("/proc/self/task/{tid}")))
 }
 
 /// Whether thread `tid` of this process sleeps or waits with a deadline now.
@@ -197,9 +190,9 @@ impl Job for EndsWhenTheTestWaits {
                 }
                 let spun = before
                     .zip(caller.as_deref().and_then(effort))
-                    .is_some_and(|((cpu, turns), (cpu_now, turns_now))| {
-                        cpu_now.saturating_sub(cpu) >= SPIN_CPU
-                            || turns_now.saturating_sub(turns) >= SPIN_TURNS
+                    .is_some_and(|(before, now)| {
+                        let since = now.since(before);
+                        since.cpu >= SPIN_CPU || since.involuntary >= SPIN_TURNS
                     });
                 if spun {
                     break;

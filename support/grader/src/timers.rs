@@ -323,10 +323,103 @@ pub fn timed_wait(line: &str) -> Option<TimerKind> {
     timed.then_some(TimerKind::Deadline)
 }
 
+/// What the kernel has counted for one thread: its CPU time and how often it
+/// left its core. A thread that waits by blocking leaves once and stays off;
+/// one that waits without blocking (a loop of `yield_now`, a busy wait on
+/// `Instant::now()`) burns CPU on an idle machine and, on a busy one, gives
+/// its turn away at every `yield_now` (an involuntary switch). For checks
+/// that tell such a wait from a real one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Effort {
+    pub cpu: Duration,
+    /// Left its core to wait.
+    pub voluntary: u64,
+    /// Left its core because its turn was over or given up.
+    pub involuntary: u64,
+}
+
+impl Effort {
+    /// The counters of the thread whose `/proc` folder is `task`
+    /// (`/proc/self/task/TID`, `/proc/thread-self`); `None` where the kernel
+    /// does not tell.
+    pub fn of(task: &std::path::Path) -> Option<Effort> {
+        let schedstat = std::fs::read_to_string(task.join("schedstat")).ok()?;
+        let status = std::fs::read_to_string(task.join("status")).ok()?;
+        Effort::parse(&schedstat, &status)
+    }
+
+    /// Since `earlier`, of the same thread.
+    pub fn since(self, earlier: Effort) -> Effort {
+        Effort {
+            cpu: self.cpu.saturating_sub(earlier.cpu),
+            voluntary: self.voluntary.saturating_sub(earlier.voluntary),
+            involuntary: self.involuntary.saturating_sub(earlier.involuntary),
+        }
+    }
+
+    /// `schedstat`: nanoseconds on a core first; `status`: the two
+    /// `*_ctxt_switches:` lines.
+    fn parse(schedstat: &str, status: &str) -> Option<Effort> {
+        let cpu = Duration::from_nanos(schedstat.split_whitespace().next()?.parse().ok()?);
+        let count = |key: &str| -> Option<u64> {
+            let line = status.lines().find(|l| l.starts_with(key))?;
+            line.split_whitespace().nth(1)?.parse().ok()
+        };
+        Some(Effort {
+            cpu,
+            voluntary: count("voluntary_ctxt_switches:")?,
+            involuntary: count("nonvoluntary_ctxt_switches:")?,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::sync::mpsc;
+
+    #[test]
+    fn effort_reads_the_cpu_time_and_both_switch_counts() {
+        let status = "Name:\tx\nvoluntary_ctxt_switches:\t7\nnonvoluntary_ctxt_switches:\t3\n";
+        let effort = Effort::parse("2500000 100 9\n", status).unwrap();
+        assert_eq!(
+            effort,
+            Effort {
+                cpu: Duration::from_micros(2500),
+                voluntary: 7,
+                involuntary: 3
+            }
+        );
+        let later = Effort {
+            cpu: Duration::from_millis(4),
+            voluntary: 9,
+            involuntary: 3,
+        };
+        assert_eq!(
+            later.since(effort),
+            Effort {
+                cpu: Duration::from_micros(1500),
+                voluntary: 2,
+                involuntary: 0
+            }
+        );
+        assert_eq!(Effort::parse("", status), None);
+        assert_eq!(Effort::parse("1 2 3", "Name:\tx\n"), None);
+    }
+
+    #[test]
+    fn effort_is_readable_on_linux() {
+        if cfg!(target_os = "linux") {
+            // The kernel adds a running thread's time up at its ticks and
+            // switches: spin past a few ticks first.
+            let started = std::time::Instant::now();
+            while started.elapsed() < Duration::from_millis(30) {
+                std::hint::spin_loop();
+            }
+            let mine = Effort::of(std::path::Path::new("/proc/thread-self")).unwrap();
+            assert!(mine.cpu > Duration::ZERO, "{mine:?}");
+        }
+    }
 
     /// Whether timers can be seen here; on Linux they must be (a grader
     /// that silently sees nothing would pass every timer).
